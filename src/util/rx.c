@@ -1,0 +1,144 @@
+#include "util/rx.h"
+
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rx {
+	pcre2_code *code;
+	char *pattern;
+};
+
+struct rx_ctx {
+	pcre2_match_context *mctx;
+	pcre2_match_data *md;
+	pcre2_jit_stack *jit_stack;
+};
+
+int
+rx_compile(struct rx **out, const char *pattern, const char *flags, const char *path, int line,
+	   int col, struct el_error *err)
+{
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+	struct rx *rx;
+	const char *f;
+
+	for (f = flags ? flags : ""; *f; f++) {
+		switch (*f) {
+		case 'i': opts |= PCRE2_CASELESS; break;
+		case 'm': opts |= PCRE2_MULTILINE; break;
+		case 's': opts |= PCRE2_DOTALL; break;
+		case 'x': opts |= PCRE2_EXTENDED; break;
+		default:
+			return el_error_set(err, path, line, col, "unknown regex flag '%c'", *f);
+		}
+	}
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff,
+			     NULL);
+	if (code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		return el_error_set(err, path, line, col + (int)erroff,
+				    "invalid regex at offset %zu: %s", (size_t)erroff, (char *)msg);
+	}
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* failure just means no JIT */
+	rx = xcalloc(1, sizeof(*rx));
+	rx->code = code;
+	rx->pattern = xstrdup(pattern);
+	*out = rx;
+	return 0;
+}
+
+void
+rx_free(struct rx *rx)
+{
+	if (rx == NULL)
+		return;
+	pcre2_code_free(rx->code);
+	free(rx->pattern);
+	free(rx);
+}
+
+int
+rx_group_number(const struct rx *rx, const char *name)
+{
+	int n = pcre2_substring_number_from_name(rx->code, (PCRE2_SPTR)name);
+
+	return n < 0 ? -1 : n;
+}
+
+const char *
+rx_pattern(const struct rx *rx)
+{
+	return rx->pattern;
+}
+
+struct rx_ctx *
+rx_ctx_new(void)
+{
+	struct rx_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->mctx = pcre2_match_context_create(NULL);
+	ctx->md = pcre2_match_data_create(RX_MAX_GROUPS, NULL);
+	if (ctx->mctx == NULL || ctx->md == NULL) {
+		fprintf(stderr, "envlint: out of memory creating a regex context\n");
+		exit(2);
+	}
+	pcre2_set_match_limit(ctx->mctx, RX_MATCH_LIMIT);
+	pcre2_set_heap_limit(ctx->mctx, RX_HEAP_LIMIT_KIB);
+	ctx->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+	if (ctx->jit_stack != NULL)
+		pcre2_jit_stack_assign(ctx->mctx, NULL, ctx->jit_stack);
+	return ctx;
+}
+
+void
+rx_ctx_free(struct rx_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	pcre2_match_data_free(ctx->md);
+	pcre2_match_context_free(ctx->mctx);
+	pcre2_jit_stack_free(ctx->jit_stack);
+	free(ctx);
+}
+
+enum rx_result
+rx_match(struct rx_ctx *ctx, const struct rx *rx, const char *subject, size_t len, size_t start,
+	 struct rx_match *m)
+{
+	int rc, i;
+	PCRE2_SIZE *ov;
+
+	if (start > len)
+		return RX_NOMATCH;
+	rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, start, 0, ctx->md, ctx->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return RX_NOMATCH;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+	    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		return RX_LIMIT;
+	if (rc < 0)
+		return RX_ERROR;
+	if (m != NULL) {
+		ov = pcre2_get_ovector_pointer(ctx->md);
+		if (rc == 0)
+			rc = RX_MAX_GROUPS;
+		m->ngroups = rc;
+		for (i = 0; i < RX_MAX_GROUPS; i++) {
+			if (i < rc && ov[2 * i] != PCRE2_UNSET) {
+				m->start[i] = ov[2 * i];
+				m->end[i] = ov[2 * i + 1];
+			} else {
+				m->start[i] = m->end[i] = SIZE_MAX;
+			}
+		}
+	}
+	return RX_MATCH;
+}

@@ -1,0 +1,56 @@
+/*
+ * PCRE2 with envlint's safety rules: patterns compiled once with
+ * PCRE2_UTF | PCRE2_MATCH_INVALID_UTF (arbitrary bytes match safely), JIT when
+ * available, and every match bounded by match and heap limits. A limit hit is
+ * reported as RX_LIMIT, never as a silent non-match. A struct rx owns its
+ * compiled code; a struct rx_ctx (one per scan) owns match data.
+ */
+#ifndef ENVLINT_RX_H
+#define ENVLINT_RX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Limits; see README "Limits". */
+#define RX_MATCH_LIMIT 1000000u
+#define RX_HEAP_LIMIT_KIB 20480u
+#define RX_MAX_GROUPS 16
+
+struct rx;
+struct rx_ctx;
+
+enum rx_result {
+	RX_NOMATCH = 0,
+	RX_MATCH = 1,
+	RX_LIMIT = -1, /* match or heap limit hit: the caller reports it */
+	RX_ERROR = -2,
+};
+
+struct rx_match {
+	size_t start[RX_MAX_GROUPS]; /* byte offsets; SIZE_MAX = group unset */
+	size_t end[RX_MAX_GROUPS];
+	int ngroups; /* groups set including group 0 */
+};
+
+/*
+ * Compile pattern. flags: "i" (caseless), "m" (multiline), "s" (dotall), "x".
+ * On error fills err with path:line and col = line_col + pattern offset.
+ */
+int rx_compile(struct rx **out, const char *pattern, const char *flags, const char *path,
+	       int line, int col, struct el_error *err);
+void rx_free(struct rx *rx);
+/* Number of the named group, or -1. */
+int rx_group_number(const struct rx *rx, const char *name);
+/* The pattern text. */
+const char *rx_pattern(const struct rx *rx);
+
+struct rx_ctx *rx_ctx_new(void);
+void rx_ctx_free(struct rx_ctx *ctx);
+
+/* Match rx against subject[start..len). m may be NULL. */
+enum rx_result rx_match(struct rx_ctx *ctx, const struct rx *rx, const char *subject, size_t len,
+			size_t start, struct rx_match *m);
+
+#endif

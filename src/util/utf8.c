@@ -1,0 +1,65 @@
+#include "util/utf8.h"
+
+size_t
+utf8_valid_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		if (n >= 2 && (p[1] & 0xc0) == 0x80)
+			return 2;
+		return 0;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && p[1] < 0xa0)
+			return 0; /* overlong */
+		if (c == 0xed && p[1] > 0x9f)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && p[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && p[1] > 0x8f)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+bool
+utf8_valid(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0, len;
+
+	while (i < n) {
+		len = utf8_valid_len(u + i, n - i);
+		if (len == 0)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+int
+utf8_columns(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0, len;
+	int cols = 0;
+
+	while (i < n) {
+		len = utf8_valid_len(u + i, n - i);
+		i += len ? len : 1;
+		cols++;
+	}
+	return cols;
+}
