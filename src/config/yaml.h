@@ -57,6 +57,7 @@ struct yml_options {
 	size_t max_nodes;  /* nodes after alias/merge expansion; 0 = YML_DEFAULT_MAX_NODES */
 	size_t max_bytes;  /* input size; 0 = YML_DEFAULT_MAX_BYTES */
 	bool allow_aliases; /* expand anchors/aliases and `<<` merge keys (compose files) */
+	const char *what;   /* for "anchors and aliases are not allowed in <what>"; NULL = "this file" */
 };
 
 #define YML_DEFAULT_MAX_DEPTH 64

@@ -1,0 +1,562 @@
+#include "config/pack.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/schema.h"
+#include "config/yaml.h"
+#include "util/buf.h"
+#include "util/vec.h"
+
+/* Packs are small and hand-written: these bounds only stop hostile input. */
+#define PACK_MAX_DEPTH 16
+#define PACK_MAX_NODES 200000u
+#define PACK_MAX_BYTES (4u * 1024u * 1024u)
+#define PACK_VERSION 1
+
+struct packs {
+	VEC(struct rule_meta) rules; /* sorted by id between loads */
+	VEC(struct rx *) secret_keys;
+	VEC(struct rx *) secret_except;
+	VEC(char *) files;
+};
+
+/* One pack kind: the schema of its files and the function that merges a validated tree into p. */
+struct pack_kind {
+	const char *name;
+	const struct schema_type *schema;
+	int (*load)(struct packs *p, const struct yml_node *root, const char *path,
+		    struct schema_ctx *sc, struct el_error *err);
+};
+
+/* ---- kind: rules (rule metadata shown by `envlint rules ID` and in SARIF) ---- */
+
+static const char *const severity_names[] = {"info", "warning", "error", NULL};
+static const char *const kind_rules_name[] = {"rules", NULL};
+static const char *const kind_secrets_name[] = {"secrets", NULL};
+static const struct schema_type severity_type = {.kind = SCHEMA_ENUM,
+						 .enum_values = severity_names};
+static const struct schema_type version_type = {.kind = SCHEMA_INT};
+
+static const struct schema_field rule_fields[] = {
+	{"id", &schema_nonempty_string, true},
+	{"severity", &severity_type, false},
+	{"severity_text", &schema_nonempty_string, false},
+	{"summary", &schema_nonempty_string, false},
+	{"help", &schema_nonempty_string, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type rule_type = {.kind = SCHEMA_OBJECT, .fields = rule_fields};
+static const struct schema_type rule_list_type = {.kind = SCHEMA_LIST, .item = &rule_type};
+static const struct schema_type kind_rules_type = {.kind = SCHEMA_ENUM,
+						   .enum_values = kind_rules_name};
+static const struct schema_field rules_pack_fields[] = {
+	{"kind", &kind_rules_type, true},
+	{"version", &version_type, true},
+	{"rules", &rule_list_type, true},
+	{NULL, NULL, false},
+};
+static const struct schema_type rules_pack_type = {.kind = SCHEMA_OBJECT,
+						   .fields = rules_pack_fields};
+
+static int
+cmp_rule(const void *a, const void *b)
+{
+	return strcmp(((const struct rule_meta *)a)->id, ((const struct rule_meta *)b)->id);
+}
+
+static struct rule_meta *
+find_rule(const struct packs *p, size_t n, const char *id)
+{
+	struct rule_meta key = {.id = (char *)id};
+
+	if (n == 0)
+		return NULL;
+	return bsearch(&key, p->rules.items, n, sizeof(key), cmp_rule);
+}
+
+static void
+replace_str(char **dst, const struct yml_node *n)
+{
+	if (n == NULL)
+		return;
+	free(*dst);
+	*dst = xstrdup(n->text);
+}
+
+static void
+rule_meta_clear(struct rule_meta *r)
+{
+	free(r->id);
+	free(r->severity_text);
+	free(r->summary);
+	free(r->help);
+	free(r->file);
+}
+
+/* Set r's fields from entry e, which schema_check has validated. */
+static void
+rule_meta_set(struct rule_meta *r, const struct yml_node *e, const char *path)
+{
+	const struct yml_node *sev = yml_map_get(e, "severity");
+	enum severity s;
+
+	if (sev != NULL && severity_from_name(sev->text, &s) == 0) {
+		r->severity = s;
+		/* A new default severity makes the old wording ("error for connection
+		 * keys, else warning") wrong unless the pack restates it. */
+		free(r->severity_text);
+		r->severity_text = NULL;
+	}
+	replace_str(&r->severity_text, yml_map_get(e, "severity_text"));
+	replace_str(&r->summary, yml_map_get(e, "summary"));
+	replace_str(&r->help, yml_map_get(e, "help"));
+	free(r->file);
+	r->file = xstrdup(path);
+	r->line = e->line;
+}
+
+static int
+cmp_entry_id(const void *a, const void *b)
+{
+	const struct yml_node *ea = *(const struct yml_node *const *)a;
+	const struct yml_node *eb = *(const struct yml_node *const *)b;
+	int c = strcmp(yml_map_get(ea, "id")->text, yml_map_get(eb, "id")->text);
+
+	return c != 0 ? c : (ea->line > eb->line) - (ea->line < eb->line);
+}
+
+/* An id listed twice in one pack is a mistake, not an override: report the second. */
+static int
+check_unique_ids(const struct yml_node *list, const char *path, struct el_error *err)
+{
+	const struct yml_node **sorted, *dup = NULL, *first = NULL;
+	size_t i;
+
+	if (list->count < 2)
+		return 0;
+	sorted = xcalloc(list->count, sizeof(*sorted));
+	for (i = 0; i < list->count; i++)
+		sorted[i] = list->items[i];
+	qsort(sorted, list->count, sizeof(*sorted), cmp_entry_id);
+	for (i = 1; i < list->count; i++) {
+		if (strcmp(yml_map_get(sorted[i - 1], "id")->text,
+			   yml_map_get(sorted[i], "id")->text) == 0 &&
+		    (dup == NULL || sorted[i]->line < dup->line)) {
+			dup = sorted[i];
+			first = sorted[i - 1];
+		}
+	}
+	free(sorted);
+	if (dup == NULL)
+		return 0;
+	/* sorted[i - 1] may be a second copy itself when an id appears three times. */
+	for (i = 0; i < list->count; i++)
+		if (strcmp(yml_map_get(list->items[i], "id")->text,
+			   yml_map_get(dup, "id")->text) == 0) {
+			first = list->items[i];
+			break;
+		}
+	return el_error_set(err, path, dup->line, dup->col,
+			    "rule \"%s\" appears twice in this pack (first at line %d)",
+			    yml_map_get(dup, "id")->text, first->line);
+}
+
+static int
+load_rules(struct packs *p, const struct yml_node *root, const char *path, struct schema_ctx *sc,
+	   struct el_error *err)
+{
+	const struct yml_node *list = yml_map_get(root, "rules");
+	size_t old = p->rules.len, i;
+
+	if (check_unique_ids(list, path, err) < 0)
+		return -1;
+	/* New rules need their documentation; overrides may change any part. */
+	for (i = 0; i < list->count; i++) {
+		const struct yml_node *e = list->items[i];
+		const char *id = yml_map_get(e, "id")->text;
+
+		if (find_rule(p, old, id) == NULL &&
+		    (yml_map_get(e, "severity") == NULL || yml_map_get(e, "summary") == NULL))
+			return el_error_set(err, path, e->line, e->col,
+					    "rule \"%s\" is not defined by an earlier pack, so it "
+					    "needs severity and summary",
+					    id);
+	}
+	for (i = 0; i < list->count; i++) {
+		const struct yml_node *e = list->items[i];
+		const char *id = yml_map_get(e, "id")->text;
+		struct rule_meta *r = find_rule(p, old, id);
+
+		if (r == NULL) {
+			r = VEC_PUSH_ZERO(&p->rules);
+			r->id = xstrdup(id);
+		}
+		rule_meta_set(r, e, path);
+		if (r->help == NULL)
+			r->help = xstrdup("");
+	}
+	qsort(p->rules.items, p->rules.len, sizeof(*p->rules.items), cmp_rule);
+	return 0;
+}
+
+/* ---- kind: secrets (key names whose values are redacted) ---- */
+
+static const struct schema_type regex_list_type = {.kind = SCHEMA_LIST, .item = &schema_regex};
+static const struct schema_type nonempty_regex_list_type = {
+	.kind = SCHEMA_LIST, .item = &schema_regex, .nonempty = true};
+static const struct schema_type kind_secrets_type = {.kind = SCHEMA_ENUM,
+						     .enum_values = kind_secrets_name};
+static const struct schema_field secrets_pack_fields[] = {
+	{"kind", &kind_secrets_type, true},
+	{"version", &version_type, true},
+	{"keys", &nonempty_regex_list_type, true},
+	{"except", &regex_list_type, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type secrets_pack_type = {.kind = SCHEMA_OBJECT,
+						     .fields = secrets_pack_fields};
+
+static int
+load_secrets(struct packs *p, const struct yml_node *root, const char *path,
+	     struct schema_ctx *sc, struct el_error *err)
+{
+	const struct yml_node *keys = yml_map_get(root, "keys");
+	const struct yml_node *except = yml_map_get(root, "except");
+	size_t i;
+
+	for (i = 0; i < keys->count; i++)
+		VEC_PUSH(&p->secret_keys, schema_take_regex(sc, keys->items[i]));
+	for (i = 0; except != NULL && i < except->count; i++)
+		VEC_PUSH(&p->secret_except, schema_take_regex(sc, except->items[i]));
+	return 0;
+}
+
+/* ---- the registry: adding a pack kind is adding a row ---- */
+
+static const struct pack_kind pack_kinds[] = {
+	{"rules", &rules_pack_type, load_rules},
+	{"secrets", &secrets_pack_type, load_secrets},
+};
+
+#define N_PACK_KINDS (sizeof(pack_kinds) / sizeof(pack_kinds[0]))
+
+struct packs *
+packs_new(void)
+{
+	return xcalloc(1, sizeof(struct packs));
+}
+
+void
+packs_free(struct packs *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->rules.len; i++)
+		rule_meta_clear(&p->rules.items[i]);
+	VEC_FREE(&p->rules);
+	for (i = 0; i < p->secret_keys.len; i++)
+		rx_free(p->secret_keys.items[i]);
+	VEC_FREE(&p->secret_keys);
+	for (i = 0; i < p->secret_except.len; i++)
+		rx_free(p->secret_except.items[i]);
+	VEC_FREE(&p->secret_except);
+	for (i = 0; i < p->files.len; i++)
+		free(p->files.items[i]);
+	VEC_FREE(&p->files);
+	free(p);
+}
+
+static const struct pack_kind *
+find_kind(const struct yml_node *kind)
+{
+	size_t i;
+
+	for (i = 0; i < N_PACK_KINDS; i++)
+		if (yml_scalar_is(kind, pack_kinds[i].name))
+			return &pack_kinds[i];
+	return NULL;
+}
+
+/* The kind and version header every pack starts with. */
+static int
+check_header(const struct yml_node *root, const char *path, const struct pack_kind **out,
+	     struct el_error *err)
+{
+	const struct yml_node *kind, *version;
+	struct buf known = BUF_INIT;
+	long v;
+	size_t i;
+
+	if (root == NULL || yml_is_null(root))
+		return el_error_set(err, path, 1, 1,
+				    "empty rule pack (expected a mapping with kind: and version:)");
+	if (root->type != YML_MAPPING)
+		return el_error_set(err, path, root->line, root->col,
+				    "expected a mapping with kind: and version:, got %s",
+				    yml_kind_name(root));
+	kind = yml_map_get(root, "kind");
+	if (kind == NULL)
+		return el_error_set(err, path, root->line, root->col,
+				    "missing required key \"kind\"");
+	*out = find_kind(kind);
+	if (*out == NULL) {
+		for (i = 0; i < N_PACK_KINDS; i++)
+			buf_printf(&known, "%s%s", i ? ", " : "", pack_kinds[i].name);
+		el_error_set(err, path, kind->line, kind->col,
+			     "unknown pack kind \"%s\" (known kinds: %s)",
+			     kind->type == YML_SCALAR ? kind->text : yml_kind_name(kind),
+			     buf_cstr(&known));
+		buf_free(&known);
+		return -1;
+	}
+	version = yml_map_get(root, "version");
+	if (version == NULL)
+		return el_error_set(err, path, root->line, root->col,
+				    "missing required key \"version\"");
+	if (schema_scalar_long(version, &v) < 0)
+		return el_error_set(err, path, version->line, version->col,
+				    "expected version: %d, got %s", PACK_VERSION,
+				    yml_kind_name(version));
+	if (v != PACK_VERSION)
+		return el_error_set(err, path, version->line, version->col,
+				    "unsupported pack version %ld (this envlint reads version %d)",
+				    v, PACK_VERSION);
+	return 0;
+}
+
+int
+packs_load_file(struct packs *p, const char *path, struct el_error *err)
+{
+	struct yml_options opts = {PACK_MAX_DEPTH, PACK_MAX_NODES, PACK_MAX_BYTES, false,
+				   "rule packs"};
+	const struct pack_kind *kind = NULL;
+	struct yml_doc *doc = NULL;
+	struct schema_ctx *sc = NULL;
+	int rc = -1;
+
+	if (yml_load_file(&doc, path, &opts, err) < 0)
+		goto cleanup;
+	if (check_header(doc->root, path, &kind, err) < 0)
+		goto cleanup;
+	sc = schema_ctx_new(path);
+	if (schema_check(sc, kind->schema, doc->root, err) < 0)
+		goto cleanup;
+	if (kind->load(p, doc->root, path, sc, err) < 0)
+		goto cleanup;
+	VEC_PUSH(&p->files, xstrdup(path));
+	rc = 0;
+cleanup:
+	schema_ctx_free(sc);
+	yml_doc_free(doc);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	return xasprintf("%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name);
+}
+
+int
+packs_load_dir(struct packs *p, const char *dir, struct el_error *err)
+{
+	VEC(char *) names = {0};
+	struct dirent *de;
+	DIR *d;
+	size_t i;
+	int rc = -1;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return el_error_set(err, dir, 0, 0, "cannot open rules directory: %s",
+				    strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		char *path;
+
+		if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".yml"))
+			continue;
+		path = join_path(dir, de->d_name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			free(path);
+		else
+			VEC_PUSH(&names, path);
+	}
+	closedir(d);
+	if (names.len > 0)
+		qsort(names.items, names.len, sizeof(*names.items), cmp_str);
+	for (i = 0; i < names.len; i++)
+		if (packs_load_file(p, names.items[i], err) < 0)
+			goto cleanup;
+	rc = 0;
+cleanup:
+	for (i = 0; i < names.len; i++)
+		free(names.items[i]);
+	VEC_FREE(&names);
+	return rc;
+}
+
+int
+packs_load(struct packs **out, const char *const *dirs, size_t n, struct el_error *err)
+{
+	struct packs *p = packs_new();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (packs_load_dir(p, dirs[i], err) < 0) {
+			packs_free(p);
+			return -1;
+		}
+	}
+	*out = p;
+	return 0;
+}
+
+static bool holds_rules(const char *dir);
+
+/*
+ * <exe's folder>/../share/envlint/rules when it holds rules.yml. The ".." is
+ * resolved by text (/usr/bin/envlint -> /usr/share/envlint/rules) so messages
+ * show a clean path; "." and ".." folders keep a literal "/..".
+ */
+static char *
+installed_rules_dir(const char *exe)
+{
+	char *dir = xstrdup(exe), *slash, *cand = NULL, *base;
+
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		goto cleanup;
+	*slash = '\0';
+	base = strrchr(dir, '/');
+	base = base ? base + 1 : dir;
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || base == dir) {
+		cand = xasprintf("%s/../share/envlint/rules", dir[0] ? dir : "");
+	} else {
+		base[0] = '\0';
+		cand = xasprintf("%sshare/envlint/rules", dir);
+	}
+	if (!holds_rules(cand)) {
+		free(cand);
+		cand = NULL;
+	}
+cleanup:
+	free(dir);
+	return cand;
+}
+
+static bool
+holds_rules(const char *dir)
+{
+	char *probe = join_path(dir, "rules.yml");
+	bool ok = access(probe, R_OK) == 0;
+
+	free(probe);
+	return ok;
+}
+
+int
+packs_default_dir(char **out, const char *argv0, struct el_error *err)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *dir;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((dir = installed_rules_dir(exe)) != NULL)
+			goto found;
+	}
+	/* No /proc: argv0 names the binary when it holds a slash (a PATH lookup
+	 * would read the environment, which envlint never does). */
+	if (argv0 != NULL && strchr(argv0, '/') != NULL && (dir = installed_rules_dir(argv0)) != NULL)
+		goto found;
+#ifdef ENVLINT_SOURCE_RULES_DIR
+	if (holds_rules(ENVLINT_SOURCE_RULES_DIR)) {
+		dir = xstrdup(ENVLINT_SOURCE_RULES_DIR);
+		goto found;
+	}
+#endif
+#ifdef ENVLINT_INSTALL_RULES_DIR
+	if (holds_rules(ENVLINT_INSTALL_RULES_DIR)) {
+		dir = xstrdup(ENVLINT_INSTALL_RULES_DIR);
+		goto found;
+	}
+#endif
+	return el_error_set(err, NULL, 0, 0,
+			    "cannot find the bundled rules (share/envlint/rules next to the "
+			    "executable, or the install prefix); pass --rules DIR");
+found:
+	*out = dir;
+	return 0;
+}
+
+const struct rule_meta *
+packs_rule_find(const struct packs *p, const char *id)
+{
+	return find_rule(p, p->rules.len, id);
+}
+
+size_t
+packs_rule_count(const struct packs *p)
+{
+	return p->rules.len;
+}
+
+const struct rule_meta *
+packs_rule_at(const struct packs *p, size_t i)
+{
+	return i < p->rules.len ? &p->rules.items[i] : NULL;
+}
+
+bool
+packs_key_is_secret(const struct packs *p, struct rx_ctx *ctx, const char *key)
+{
+	size_t i, len = strlen(key);
+	bool secret = false;
+
+	for (i = 0; i < p->secret_keys.len && !secret; i++)
+		/* A limit hit is treated as a match: redacting too much is the safe side. */
+		secret = rx_match(ctx, p->secret_keys.items[i], key, len, 0, NULL) != RX_NOMATCH;
+	for (i = 0; i < p->secret_except.len && secret; i++)
+		if (rx_match(ctx, p->secret_except.items[i], key, len, 0, NULL) == RX_MATCH)
+			secret = false;
+	return secret;
+}
+
+size_t
+packs_file_count(const struct packs *p)
+{
+	return p->files.len;
+}
+
+const char *
+packs_file_at(const struct packs *p, size_t i)
+{
+	return i < p->files.len ? p->files.items[i] : NULL;
+}
