@@ -1,0 +1,177 @@
+#include "model/scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/buf.h"
+#include "util/fileio.h"
+#include "util/rx.h"
+
+void
+scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
+{
+	struct scan_diag *d = VEC_PUSH_ZERO(&s->diags);
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	d->path = xstrdup(path);
+	d->message = buf_detach(&b);
+	d->verbose_only = verbose_only;
+}
+
+int
+scan_new(struct scan **out, const char *root, const struct scan_options *opts,
+	 const struct packs *packs, struct el_error *err)
+{
+	struct scan *s;
+	struct walk_options wo;
+	struct stat st;
+	size_t i;
+
+	if (stat(root, &st) != 0)
+		return el_error_set(err, root, 0, 0, "cannot scan: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return el_error_set(err, root, 0, 0, "cannot scan: not a directory");
+	s = xcalloc(1, sizeof(*s));
+	s->root = xstrdup(root);
+	s->opts = *opts;
+	s->packs = packs;
+	s->rx = rx_ctx_new();
+	memset(&wo, 0, sizeof(wo));
+	wo.exclude = opts->exclude;
+	wo.nexclude = opts->nexclude;
+	if (walk_repo(&s->walk, root, &wo, err) != 0) {
+		scan_free(s);
+		return -1;
+	}
+	for (i = 0; i < s->walk->ndiags; i++)
+		scan_diag(s, s->walk->diags[i].path, false, "%s", s->walk->diags[i].message);
+	for (i = 0; i < s->walk->nentries; i++) {
+		const struct walk_entry *e = &s->walk->entries[i];
+		struct scan_env_file *ef;
+
+		if (!(e->flags & WALK_ENV))
+			continue;
+		ef = VEC_PUSH_ZERO(&s->env_files);
+		ef->entry = e;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+scan_free(struct scan *s)
+{
+	size_t i;
+	int d;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->env_files.len; i++) {
+		struct scan_env_file *ef = &s->env_files.items[i];
+
+		free(ef->data);
+		VEC_FREE(&ef->readers);
+		for (d = 0; d < DOTENV_DIALECT_COUNT; d++)
+			dotenv_file_free(ef->parsed[d]);
+	}
+	VEC_FREE(&s->env_files);
+	for (i = 0; i < s->diags.len; i++) {
+		free(s->diags.items[i].path);
+		free(s->diags.items[i].message);
+	}
+	VEC_FREE(&s->diags);
+	walk_result_free(s->walk);
+	rx_ctx_free(s->rx);
+	arena_free(&s->arena);
+	free(s->root);
+	free(s);
+}
+
+struct scan_env_file *
+scan_find_env_file(struct scan *s, const char *path)
+{
+	size_t lo = 0, hi = s->env_files.len;
+
+	/* The walk returns entries sorted by path, so env_files are sorted too. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->env_files.items[mid].entry->path, path);
+
+		if (c == 0)
+			return &s->env_files.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const char *
+scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len)
+{
+	struct el_error err = EL_ERROR_INIT;
+	char *full;
+
+	if (!ef->read_tried) {
+		ef->read_tried = true;
+		full = xasprintf("%s/%s", s->root, ef->entry->path);
+		if (ef->entry->flags & WALK_DANGLING) {
+			scan_diag(s, ef->entry->path, false,
+				  "symbolic link to '%s' whose target does not exist",
+				  ef->entry->link_target ? ef->entry->link_target : "?");
+		} else if (file_read(full, FILE_MAX_READ, &ef->data, &ef->len, &err) !=
+			   FILE_READ_OK) {
+			scan_diag(s, ef->entry->path, false, "%s", err.msg);
+			ef->data = NULL;
+		}
+		el_error_clear(&err);
+		free(full);
+	}
+	*len = ef->len;
+	return ef->data;
+}
+
+const struct dotenv_file *
+scan_env_parse(struct scan *s, struct scan_env_file *ef, enum dotenv_dialect d)
+{
+	const char *data;
+	size_t len;
+	struct dotenv_options o;
+
+	if (ef->parsed[d] != NULL)
+		return ef->parsed[d];
+	data = scan_env_data(s, ef, &len);
+	if (data == NULL)
+		return NULL;
+	memset(&o, 0, sizeof(o));
+	if (dotenv_parse(&ef->parsed[d], data, len, d, &o, NULL) != 0)
+		return NULL;
+	return ef->parsed[d];
+}
+
+size_t
+scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *out)
+{
+	bool seen[DOTENV_DIALECT_COUNT] = {false};
+	size_t i, n = 0;
+	int d;
+
+	for (i = 0; i < ef->readers.len; i++)
+		seen[ef->readers.items[i].dialect] = true;
+	for (d = 0; d < DOTENV_DIALECT_COUNT; d++) {
+		if (seen[d])
+			out[n++] = (enum dotenv_dialect)d;
+	}
+	if (n == 0)
+		out[n++] = DOTENV_NODE_DOTENV;
+	return n;
+}

@@ -1,0 +1,86 @@
+/*
+ * One scan of a repository: the walk, the env files with their contents and
+ * parses (one per dialect, made on first use and shared by every service
+ * that reads the file), and the diagnostics about files that could not be
+ * read. The scan owns everything it hands out; scan_free releases it all.
+ */
+#ifndef ENVLINT_SCAN_H
+#define ENVLINT_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parse/dotenv.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/vec.h"
+#include "walk/walk.h"
+
+struct packs;
+struct rx_ctx;
+
+/* A loader that reads an env file (filled by service resolution). */
+struct env_reader {
+	enum dotenv_dialect dialect;
+	const char *loader;  /* loader name, e.g. "python-dotenv" */
+	const char *service; /* service path, "" for the root */
+};
+
+struct scan_env_file {
+	const struct walk_entry *entry; /* path and flags from the walk */
+	VEC(struct env_reader) readers; /* empty: nobody is known to read it */
+	char *data;                     /* contents; NULL when unreadable */
+	size_t len;
+	bool read_tried;
+	struct dotenv_file *parsed[DOTENV_DIALECT_COUNT];
+};
+
+struct scan_diag {
+	char *path;
+	char *message;
+	bool verbose_only; /* a documented skip, shown with --verbose */
+};
+
+struct scan_options {
+	const char *env; /* development, production, test */
+	bool no_templates;
+	const char *const *exclude;
+	size_t nexclude;
+};
+
+struct scan {
+	char *root;
+	struct scan_options opts;
+	const struct packs *packs;
+	struct rx_ctx *rx;
+	struct walk_result *walk;
+	VEC(struct scan_env_file) env_files;
+	VEC(struct scan_diag) diags;
+	struct arena arena;
+};
+
+/* Walk root and collect its env files. -1 (err set) only when root is unusable. */
+int scan_new(struct scan **out, const char *root, const struct scan_options *opts,
+	     const struct packs *packs, struct el_error *err);
+void scan_free(struct scan *s);
+
+/* The env file at path (relative to the root), or NULL. */
+struct scan_env_file *scan_find_env_file(struct scan *s, const char *path);
+/* Contents of an env file, read on first use; NULL (and a diagnostic) when unreadable. */
+const char *scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len);
+/* The file parsed in dialect d with no process environment; NULL when unreadable. */
+const struct dotenv_file *scan_env_parse(struct scan *s, struct scan_env_file *ef,
+					 enum dotenv_dialect d);
+/*
+ * The distinct dialects an env file is read in, in a stable order: those of
+ * its readers, or node-dotenv when no reader is known. Returns the count.
+ */
+size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *out);
+/* Record a diagnostic about a file of the scanned repository. */
+void scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * SARIF 2.1.0 as GitHub code scanning takes it: driver with every rule's
+ * documentation, results with relative locations, related locations and a
+ * content-based partialFingerprints.primaryLocationLineHash.
+ */
+#include "report/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/pack.h"
+#include "util/json.h"
+
+#ifndef ENVLINT_VERSION
+#define ENVLINT_VERSION "0.0.0"
+#endif
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define SARIF_DESCRIPTION_MAX 1000
+
+static const char *
+sarif_level(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR: return "error";
+	case SEV_WARNING: return "warning";
+	default: return "note";
+	}
+}
+
+/* The first paragraph of a Markdown help text, as plain text within SARIF's limit. */
+static char *
+first_paragraph(const char *md)
+{
+	struct buf b = BUF_INIT;
+	const char *p = md;
+
+	while (*p == '\n' || *p == '#' || *p == ' ') {
+		if (*p == '#') {
+			while (*p && *p != '\n')
+				p++;
+		} else {
+			p++;
+		}
+	}
+	for (; *p && !(p[0] == '\n' && p[1] == '\n') && b.len < SARIF_DESCRIPTION_MAX; p++) {
+		if (*p == '`' || *p == '*')
+			continue;
+		buf_putc(&b, *p == '\n' ? ' ' : *p);
+	}
+	return buf_detach(&b);
+}
+
+static void
+write_rule(struct jw *w, const struct rule_meta *m)
+{
+	char *full = first_paragraph(m->help ? m->help : "");
+
+	jw_obj_begin(w);
+	jw_kstr(w, "id", m->id);
+	jw_kstr(w, "name", m->id);
+	jw_key(w, "shortDescription");
+	jw_obj_begin(w);
+	jw_kstr(w, "text", m->summary);
+	jw_obj_end(w);
+	jw_key(w, "fullDescription");
+	jw_obj_begin(w);
+	jw_kstr(w, "text", full[0] ? full : m->summary);
+	jw_obj_end(w);
+	jw_key(w, "help");
+	jw_obj_begin(w);
+	jw_kstr(w, "text", m->help ? m->help : m->summary);
+	jw_kstr(w, "markdown", m->help ? m->help : m->summary);
+	jw_obj_end(w);
+	jw_key(w, "defaultConfiguration");
+	jw_obj_begin(w);
+	jw_kstr(w, "level", sarif_level(m->severity));
+	jw_obj_end(w);
+	jw_key(w, "properties");
+	jw_obj_begin(w);
+	jw_key(w, "tags");
+	jw_arr_begin(w);
+	jw_str(w, "configuration");
+	jw_arr_end(w);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	free(full);
+}
+
+static void
+write_physical(struct jw *w, const struct location *l)
+{
+	jw_key(w, "physicalLocation");
+	jw_obj_begin(w);
+	jw_key(w, "artifactLocation");
+	jw_obj_begin(w);
+	jw_kstr(w, "uri", l->file);
+	jw_kstr(w, "uriBaseId", "%SRCROOT%");
+	jw_obj_end(w);
+	if (l->line > 0) {
+		jw_key(w, "region");
+		jw_obj_begin(w);
+		jw_kint(w, "startLine", l->line);
+		if (l->col > 0)
+			jw_kint(w, "startColumn", l->col);
+		if (l->end_line >= l->line)
+			jw_kint(w, "endLine", l->end_line);
+		/* SARIF's endColumn is the column after the region. */
+		if (l->col > 0 && l->end_col >= l->col && l->end_line == l->line)
+			jw_kint(w, "endColumn", l->end_col + 1);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static long
+rule_index(const struct report_opts *o, const char *id)
+{
+	size_t i, n = o->packs ? packs_rule_count(o->packs) : 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(packs_rule_at(o->packs, i)->id, id) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+void
+report_sarif(struct buf *out, const struct finding_list *fl, const struct report_opts *o)
+{
+	struct jw w;
+	size_t i, j, n = o->packs ? packs_rule_count(o->packs) : 0;
+
+	jw_init(&w, out);
+	jw_obj_begin(&w);
+	jw_kstr(&w, "$schema", SARIF_SCHEMA);
+	jw_kstr(&w, "version", "2.1.0");
+	jw_key(&w, "runs");
+	jw_arr_begin(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "tool");
+	jw_obj_begin(&w);
+	jw_key(&w, "driver");
+	jw_obj_begin(&w);
+	jw_kstr(&w, "name", "envlint");
+	jw_kstr(&w, "version", ENVLINT_VERSION);
+	jw_kstr(&w, "semanticVersion", ENVLINT_VERSION);
+	jw_key(&w, "rules");
+	jw_arr_begin(&w);
+	for (i = 0; i < n; i++)
+		write_rule(&w, packs_rule_at(o->packs, i));
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	if (o->category != NULL) {
+		char *id = xasprintf("%s/", o->category);
+
+		jw_key(&w, "automationDetails");
+		jw_obj_begin(&w);
+		/* "category/" with an empty run id: GitHub keys uploads by the category. */
+		jw_kstr(&w, "id", strchr(o->category, '/') ? o->category : id);
+		jw_obj_end(&w);
+		free(id);
+	}
+	jw_key(&w, "originalUriBaseIds");
+	jw_obj_begin(&w);
+	jw_key(&w, "%SRCROOT%");
+	jw_obj_begin(&w);
+	jw_key(&w, "description");
+	jw_obj_begin(&w);
+	jw_kstr(&w, "text", "The root of the scanned repository.");
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	jw_key(&w, "results");
+	jw_arr_begin(&w);
+	for (i = 0; i < fl->items.len; i++) {
+		const struct finding *f = &fl->items.items[i];
+		long idx = rule_index(o, f->rule);
+		char *msg, *hash;
+
+		if (f->suppressed)
+			continue;
+		jw_obj_begin(&w);
+		jw_kstr(&w, "ruleId", f->rule);
+		if (idx >= 0)
+			jw_kint(&w, "ruleIndex", idx);
+		jw_kstr(&w, "level", sarif_level(f->severity));
+		jw_key(&w, "message");
+		jw_obj_begin(&w);
+		msg = report_redact(o, NULL, f->message);
+		jw_kstr(&w, "text", msg);
+		free(msg);
+		jw_obj_end(&w);
+		jw_key(&w, "locations");
+		jw_arr_begin(&w);
+		jw_obj_begin(&w);
+		write_physical(&w, &f->loc);
+		jw_obj_end(&w);
+		jw_arr_end(&w);
+		if (f->related.len > 0) {
+			jw_key(&w, "relatedLocations");
+			jw_arr_begin(&w);
+			for (j = 0; j < f->related.len; j++) {
+				const struct location *r = &f->related.items[j];
+
+				jw_obj_begin(&w);
+				jw_kint(&w, "id", (long long)j + 1);
+				write_physical(&w, r);
+				jw_key(&w, "message");
+				jw_obj_begin(&w);
+				msg = report_redact(o, NULL, r->message ? r->message : "related");
+				jw_kstr(&w, "text", msg);
+				free(msg);
+				jw_obj_end(&w);
+				jw_obj_end(&w);
+			}
+			jw_arr_end(&w);
+		}
+		jw_key(&w, "partialFingerprints");
+		jw_obj_begin(&w);
+		hash = xasprintf("%s:1", f->fingerprint ? f->fingerprint : "0");
+		jw_kstr(&w, "primaryLocationLineHash", hash);
+		free(hash);
+		jw_obj_end(&w);
+		jw_key(&w, "properties");
+		jw_obj_begin(&w);
+		jw_kstr(&w, "service", f->service);
+		jw_kstr(&w, "key", f->key);
+		jw_kbool(&w, "template", f->template);
+		jw_obj_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_kstr(&w, "columnKind", "unicodeCodePoints");
+	jw_obj_end(&w);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
