@@ -1,0 +1,35 @@
+/*
+ * Secret masking for everything envlint prints: connection-string passwords
+ * become "****" while scheme, user, host, port, database and parameters stay
+ * readable; values of secret-looking keys become "****" entirely. Which key
+ * names look secret is the caller's predicate (rules/secrets.yml). Both
+ * functions return a new string that the caller frees.
+ */
+#ifndef ENVLINT_REDACT_H
+#define ENVLINT_REDACT_H
+
+#include <stdbool.h>
+
+#define REDACT_MASK "****"
+
+/* Whether a key or parameter name looks secret; ctx is passed through. */
+typedef bool (*redact_key_fn)(const char *key, void *ctx);
+
+/*
+ * The value of env key `key` as it may be shown: "****" when key_is_secret(key)
+ * holds (or the key names a password), a connection string with its password
+ * and secret parameters masked, otherwise the value with any URL passwords
+ * inside it masked. Empty values and values that are only ${VAR} references
+ * stay as they are. key and key_is_secret may be NULL; value NULL gives NULL.
+ */
+char *redact_value(const char *key, const char *value, bool (*key_is_secret)(const char *key, void *ctx),
+		   void *ctx);
+
+/*
+ * Free text (a message, a code-frame line) with every URL password masked,
+ * and the values of secret-looking KEY=VALUE / KEY: VALUE / "key": "value"
+ * pairs and password= parameters masked. The last line of defence on output.
+ */
+char *redact_text(const char *text, bool (*key_is_secret)(const char *key, void *ctx), void *ctx);
+
+#endif
