@@ -1,0 +1,682 @@
+/* d_type and the DT_* names are not POSIX; they spare a stat per file. */
+#define _DEFAULT_SOURCE 1
+
+#include "walk/walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/vec.h"
+#include "walk/ignore.h"
+
+/* git refuses ignore files above 100 MB (dir.c PATTERN_MAX_FILE_SIZE); so do we. */
+#define IGNORE_FILE_MAX (100L * 1024 * 1024)
+
+/* One .gitignore in effect: its rules apply to paths below its folder. */
+struct walk_layer {
+	struct ignore_list *list;
+	size_t baselen; /* length of "<folder>/" in the relative path, 0 at the root */
+};
+
+struct walk_dirent {
+	size_t off;         /* of the name in walk_level.names */
+	unsigned char type; /* d_type */
+};
+
+/* One directory's entries, read in full before any is looked at (its .gitignore comes first). */
+struct walk_level {
+	struct buf names; /* NUL-separated */
+	VEC(struct walk_dirent) ents;
+};
+
+struct walk_ctx {
+	const struct walk_options *opts;
+	struct ignore_list *excludes; /* walk_options.exclude: highest precedence */
+	struct ignore_list *info;     /* .git/info/exclude: lowest precedence */
+	VEC(struct walk_layer) layers;
+	VEC(struct walk_level *) levels; /* scratch per depth, reused across folders */
+	VEC(struct walk_entry) entries;
+	VEC(struct walk_diag) diags;
+	struct buf path; /* relative path of the folder or file being looked at */
+	char *root_real; /* realpath of the root, for WALK_OUTSIDE */
+	int max_depth;
+	size_t files_seen;
+};
+
+static const char *const backup_suffixes[] = {
+	".bak", ".backup", ".old", ".orig", ".rej", ".save", ".swp", ".swo", ".swx", ".tmp", "~",
+};
+
+/*
+ * ".env.<x>" names that are code or data next to an env file, not dotenv text
+ * (config modules such as ".env.ts", schema files such as ".env.json").
+ */
+static const char *const non_env_suffixes[] = {
+	".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".json", ".yml",
+	".yaml", ".toml", ".py", ".rb", ".go", ".sh", ".md", ".lock",
+};
+
+/* Parts that mark a committed template; ".env.defaults" is not one (dotenv-flow loads it). */
+static const char *const template_words[] = {
+	"example", "sample", "template", "dist", "tmpl", "tpl",
+};
+
+static bool
+has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+static bool
+word_ieq(const char *s, size_t n, const char *word)
+{
+	size_t i;
+
+	if (strlen(word) != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != word[i])
+			return false;
+	}
+	return true;
+}
+
+/* Does any '.'-separated part of s[0..n) name a template? */
+static bool
+has_template_part(const char *s, size_t n)
+{
+	size_t i = 0, j, k;
+
+	while (i <= n) {
+		for (j = i; j < n && s[j] != '.'; j++)
+			;
+		for (k = 0; k < sizeof(template_words) / sizeof(template_words[0]); k++)
+			if (word_ieq(s + i, j - i, template_words[k]))
+				return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+unsigned
+walk_env_kind(const char *name)
+{
+	size_t len = strlen(name), k;
+
+	if (len == 4 && memcmp(name, ".env", 4) == 0)
+		return WALK_ENV;
+	if (len > 5 && memcmp(name, ".env.", 5) == 0) {
+		for (k = 0; k < sizeof(backup_suffixes) / sizeof(backup_suffixes[0]); k++)
+			if (has_suffix(name, len, backup_suffixes[k]))
+				return 0;
+		for (k = 0; k < sizeof(non_env_suffixes) / sizeof(non_env_suffixes[0]); k++)
+			if (has_suffix(name, len, non_env_suffixes[k]))
+				return 0;
+		if (has_template_part(name + 5, len - 5))
+			return WALK_ENV | WALK_TEMPLATE;
+		return WALK_ENV;
+	}
+	if (len > 4 && has_suffix(name, len, ".env")) {
+		if (has_template_part(name, len - 4))
+			return WALK_ENV | WALK_TEMPLATE;
+		return WALK_ENV;
+	}
+	return 0;
+}
+
+static void
+add_diag(struct walk_ctx *c, const char *path, const char *fmt, const char *arg)
+{
+	struct walk_diag *d = VEC_PUSH_ZERO(&c->diags);
+	struct buf b = BUF_INIT;
+
+	d->path = xstrdup(*path ? path : ".");
+	buf_printf(&b, fmt, arg);
+	d->message = buf_detach(&b);
+}
+
+/* Is the path in c->path (a folder when is_dir) ignored? Highest precedence first, as git. */
+static bool
+is_ignored(const struct walk_ctx *c, bool is_dir)
+{
+	const char *path = c->path.data;
+	size_t len = c->path.len, i;
+	enum ignore_result r;
+
+	if (c->excludes != NULL) {
+		r = ignore_list_match(c->excludes, path, len, is_dir);
+		if (r != IGNORE_NONE)
+			return r == IGNORE_EXCLUDED;
+	}
+	for (i = c->layers.len; i-- > 0;) {
+		const struct walk_layer *ly = &c->layers.items[i];
+
+		r = ignore_list_match(ly->list, path + ly->baselen, len - ly->baselen, is_dir);
+		if (r != IGNORE_NONE)
+			return r == IGNORE_EXCLUDED;
+	}
+	if (c->info != NULL) {
+		r = ignore_list_match(c->info, path, len, is_dir);
+		if (r != IGNORE_NONE)
+			return r == IGNORE_EXCLUDED;
+	}
+	return false;
+}
+
+/*
+ * Read an ignore file without following a symbolic link (git >= 2.32 does not
+ * follow them either) and without blocking on a FIFO. NULL when absent or
+ * unusable; a diag says why when the file exists.
+ */
+static struct ignore_list *
+load_ignore_file(struct walk_ctx *c, int dfd, const char *name, const char *shown)
+{
+	struct ignore_list *l = NULL;
+	struct buf text = BUF_INIT;
+	struct stat st;
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			add_diag(c, shown, "ignore file not read: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (!S_ISDIR(st.st_mode))
+			add_diag(c, shown, "%s", "ignore file is not a regular file; not read");
+		goto cleanup;
+	}
+	if (st.st_size > IGNORE_FILE_MAX) {
+		add_diag(c, shown, "%s", "ignore file larger than 100 MB; not read (as git)");
+		goto cleanup;
+	}
+	for (;;) {
+		ssize_t n;
+
+		buf_grow(&text, 65536);
+		n = read(fd, text.data + text.len, text.cap - text.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			add_diag(c, shown, "ignore file not read: %s", strerror(errno));
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		text.len += (size_t)n;
+		if (text.len > IGNORE_FILE_MAX) {
+			add_diag(c, shown, "%s", "ignore file larger than 100 MB; not read (as git)");
+			goto cleanup;
+		}
+	}
+	l = ignore_list_new();
+	ignore_list_add_text(l, text.data ? text.data : "", text.len);
+cleanup:
+	close(fd);
+	buf_free(&text);
+	return l;
+}
+
+/* .git/info/exclude, also when .git is a "gitdir: <path>" file (submodules, worktrees). */
+static void
+load_info_exclude(struct walk_ctx *c, int rootfd)
+{
+	struct buf gitdir = BUF_INIT, p = BUF_INIT;
+	char line[PATH_MAX + 16];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (fstatat(rootfd, ".git", &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		c->info = load_ignore_file(c, rootfd, ".git/info/exclude", ".git/info/exclude");
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	fd = openat(rootfd, ".git", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 8 || memcmp(line, "gitdir: ", 8) != 0)
+		return;
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	buf_puts(&gitdir, line + 8);
+	/* a linked worktree keeps info/ in the common directory */
+	buf_printf(&p, "%s/commondir", gitdir.data);
+	fd = openat(rootfd, p.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0) {
+		n = read(fd, line, sizeof(line) - 1);
+		close(fd);
+		if (n > 0) {
+			line[n] = '\0';
+			line[strcspn(line, "\r\n")] = '\0';
+			if (line[0] == '/') {
+				buf_reset(&gitdir);
+				buf_puts(&gitdir, line);
+			} else {
+				buf_printf(&gitdir, "/%s", line);
+			}
+		}
+	}
+	buf_reset(&p);
+	buf_printf(&p, "%s/info/exclude", gitdir.data);
+	c->info = load_ignore_file(c, rootfd, p.data, ".git/info/exclude");
+	buf_free(&gitdir);
+	buf_free(&p);
+}
+
+/* Where does the link at c->path point? Sets WALK_DANGLING / WALK_OUTSIDE. */
+static unsigned
+link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, struct stat *st,
+	   bool *exists)
+{
+	unsigned flags = 0;
+	struct buf full = BUF_INIT, norm = BUF_INIT;
+	char *real = NULL;
+	size_t rootlen = strlen(c->root_real);
+
+	*exists = fstatat(dfd, name, st, 0) == 0;
+	if (!*exists) {
+		flags |= WALK_DANGLING;
+		if (errno == ELOOP)
+			add_diag(c, c->path.data, "%s", "symbolic link loop; not followed");
+	}
+	if (*exists) {
+		buf_printf(&full, "%s/%s", c->root_real, c->path.data);
+		real = realpath(full.data, NULL);
+	}
+	if (real != NULL) {
+		if (!(strncmp(real, c->root_real, rootlen) == 0 &&
+		      (real[rootlen] == '/' || real[rootlen] == '\0' ||
+		       (rootlen == 1 && c->root_real[0] == '/'))))
+			flags |= WALK_OUTSIDE;
+		free(real);
+	} else {
+		/* dangling: decide lexically from the folder of the link */
+		const char *s;
+		size_t depth = 0;
+		bool outside = false;
+
+		if (target[0] == '/') {
+			buf_puts(&norm, target);
+		} else {
+			const char *slash = strrchr(c->path.data, '/');
+
+			if (slash != NULL)
+				buf_add(&norm, c->path.data, (size_t)(slash - c->path.data) + 1);
+			buf_puts(&norm, target);
+		}
+		if (target[0] == '/') {
+			outside = !(strncmp(target, c->root_real, rootlen) == 0 &&
+				    (target[rootlen] == '/' || target[rootlen] == '\0'));
+		} else {
+			for (s = norm.data; *s != '\0' && !outside;) {
+				size_t n = strcspn(s, "/");
+
+				if (n == 2 && s[0] == '.' && s[1] == '.') {
+					if (depth == 0)
+						outside = true;
+					else
+						depth--;
+				} else if (n > 0 && !(n == 1 && s[0] == '.')) {
+					depth++;
+				}
+				s += n;
+				while (*s == '/')
+					s++;
+			}
+		}
+		if (outside)
+			flags |= WALK_OUTSIDE;
+	}
+	buf_free(&full);
+	buf_free(&norm);
+	return flags;
+}
+
+static char *
+read_link(int dfd, const char *name)
+{
+	size_t cap = 256;
+
+	for (;;) {
+		char *t = xmalloc(cap);
+		ssize_t n = readlinkat(dfd, name, t, cap);
+
+		if (n < 0) {
+			free(t);
+			return xstrdup("");
+		}
+		if ((size_t)n < cap) {
+			t[n] = '\0';
+			return t;
+		}
+		free(t);
+		if (cap > 1u << 20)
+			return xstrdup("");
+		cap *= 2;
+	}
+}
+
+static const char *
+type_name(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISDIR(m))
+		return "a folder";
+	return "not a regular file";
+}
+
+/* Report the file at c->path. Never opens it: a FIFO named .env must not block the scan. */
+static void
+add_file(struct walk_ctx *c, int dfd, const char *name, unsigned char type, unsigned flags,
+	 int kind)
+{
+	struct walk_entry e = {NULL, flags, kind, -1, NULL};
+	struct stat st;
+
+	if (type == DT_LNK) {
+		bool exists;
+
+		e.flags |= WALK_SYMLINK;
+		e.link_target = read_link(dfd, name);
+		e.flags |= link_flags(c, dfd, name, e.link_target, &st, &exists);
+		if (exists && !S_ISREG(st.st_mode)) {
+			add_diag(c, c->path.data, "symbolic link to %s; not read", type_name(st.st_mode));
+			free(e.link_target);
+			return;
+		}
+		if (exists)
+			e.size = st.st_size;
+	} else if (type != DT_REG) {
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+			add_diag(c, c->path.data, "%s; not read", type_name(st.st_mode));
+			return;
+		}
+	} else if ((flags & WALK_ENV) && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		e.size = st.st_size;
+	}
+	e.path = xstrdup(c->path.data);
+	VEC_PUSH(&c->entries, e);
+}
+
+static unsigned char
+mode_to_type(mode_t m)
+{
+	if (S_ISDIR(m))
+		return DT_DIR;
+	if (S_ISREG(m))
+		return DT_REG;
+	if (S_ISLNK(m))
+		return DT_LNK;
+	if (S_ISFIFO(m))
+		return DT_FIFO;
+	if (S_ISSOCK(m))
+		return DT_SOCK;
+	if (S_ISCHR(m))
+		return DT_CHR;
+	if (S_ISBLK(m))
+		return DT_BLK;
+	return DT_UNKNOWN;
+}
+
+static struct walk_level *
+get_level(struct walk_ctx *c, int depth)
+{
+	while (c->levels.len <= (size_t)depth) {
+		struct walk_level *lv = xcalloc(1, sizeof(*lv));
+
+		VEC_PUSH(&c->levels, lv);
+	}
+	return c->levels.items[depth];
+}
+
+static void walk_dir(struct walk_ctx *c, int dfd, int depth);
+
+/* Look at one entry of the folder open as dfd; c->path is that folder. */
+static void
+walk_entry(struct walk_ctx *c, int dfd, const char *name, unsigned char type, int depth)
+{
+	size_t saved = c->path.len;
+	unsigned env;
+	int kind = 0;
+
+	if (type == DT_UNKNOWN) {
+		struct stat st;
+
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			return; /* gone since readdir */
+		type = mode_to_type(st.st_mode);
+	}
+	if (saved > 0)
+		buf_putc(&c->path, '/');
+	buf_puts(&c->path, name);
+	if (type == DT_DIR) {
+		int fd;
+
+		if (is_ignored(c, true))
+			goto done;
+		if (depth + 1 > c->max_depth) {
+			char lim[32];
+
+			snprintf(lim, sizeof(lim), "%d", c->max_depth);
+			add_diag(c, c->path.data, "folder depth limit (%s) reached; not entered", lim);
+			goto done;
+		}
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno != ENOENT)
+				add_diag(c, c->path.data, "folder not read: %s", strerror(errno));
+			goto done;
+		}
+		walk_dir(c, fd, depth + 1);
+		goto done;
+	}
+	c->files_seen++;
+	env = walk_env_kind(name);
+	if (env != 0) {
+		if (c->opts->classify != NULL)
+			kind = c->opts->classify(name, c->path.data, c->opts->classify_ctx);
+		if (is_ignored(c, false))
+			env |= WALK_IGNORED;
+		add_file(c, dfd, name, type, env, kind);
+		goto done;
+	}
+	if (c->opts->classify == NULL)
+		goto done;
+	kind = c->opts->classify(name, c->path.data, c->opts->classify_ctx);
+	if (kind != 0 && !is_ignored(c, false))
+		add_file(c, dfd, name, type, 0, kind);
+done:
+	c->path.len = saved;
+	c->path.data[saved] = '\0';
+}
+
+/* Walk the folder open as dfd (c->path), consuming dfd. */
+static void
+walk_dir(struct walk_ctx *c, int dfd, int depth)
+{
+	struct walk_level *lv;
+	struct dirent *de;
+	bool has_ignore = false, pushed = false;
+	size_t i;
+	DIR *d;
+
+	d = fdopendir(dfd);
+	if (d == NULL) {
+		add_diag(c, c->path.data, "folder not read: %s", strerror(errno));
+		close(dfd);
+		return;
+	}
+	lv = get_level(c, depth);
+	buf_reset(&lv->names);
+	lv->ents.len = 0;
+	for (;;) {
+		const char *n;
+
+		errno = 0;
+		de = readdir(d);
+		if (de == NULL) {
+			if (errno != 0)
+				add_diag(c, c->path.data, "folder not fully read: %s", strerror(errno));
+			break;
+		}
+		n = de->d_name;
+		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
+			continue;
+		if (n[0] == '.' && strcmp(n, ".git") == 0)
+			continue; /* never enter a repository's own data, nor list a gitlink file */
+		if (n[0] == '.' && strcmp(n, ".gitignore") == 0 && de->d_type != DT_DIR)
+			has_ignore = true;
+		VEC_PUSH(&lv->ents, ((struct walk_dirent){lv->names.len, de->d_type}));
+		buf_add(&lv->names, n, strlen(n) + 1);
+	}
+	if (has_ignore) {
+		struct buf shown = BUF_INIT;
+		struct ignore_list *l;
+
+		buf_printf(&shown, "%s%s.gitignore", c->path.data, c->path.len ? "/" : "");
+		l = load_ignore_file(c, dirfd(d), ".gitignore", shown.data);
+		buf_free(&shown);
+		if (l != NULL) {
+			VEC_PUSH(&c->layers,
+				 ((struct walk_layer){l, c->path.len ? c->path.len + 1 : 0}));
+			pushed = true;
+		}
+	}
+	for (i = 0; i < lv->ents.len; i++) {
+		/* the level's buffers are stable here: deeper folders use deeper levels */
+		walk_entry(c, dirfd(d), lv->names.data + lv->ents.items[i].off,
+			   lv->ents.items[i].type, depth);
+	}
+	if (pushed) {
+		ignore_list_free(c->layers.items[c->layers.len - 1].list);
+		c->layers.len--;
+	}
+	closedir(d);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct walk_entry *)a)->path, ((const struct walk_entry *)b)->path);
+}
+
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct walk_diag *x = a, *y = b;
+	int r = strcmp(x->path, y->path);
+
+	return r != 0 ? r : strcmp(x->message, y->message);
+}
+
+int
+walk_repo(struct walk_result **out, const char *root, const struct walk_options *opts,
+	  struct el_error *err)
+{
+	static const struct walk_options no_opts;
+	struct walk_ctx c = {0};
+	struct walk_result *r;
+	size_t i;
+	int fd, ret = -1;
+
+	if (opts == NULL)
+		opts = &no_opts;
+	c.opts = opts;
+	c.max_depth = opts->max_depth > 0 && opts->max_depth < WALK_MAX_DEPTH ? opts->max_depth
+									      : WALK_MAX_DEPTH;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return el_error_set(err, root, 0, 0, "cannot open folder: %s", strerror(errno));
+	c.root_real = realpath(root, NULL);
+	if (c.root_real == NULL) {
+		el_error_set(err, root, 0, 0, "cannot resolve folder: %s", strerror(errno));
+		close(fd);
+		goto cleanup;
+	}
+	if (opts->nexclude > 0) {
+		c.excludes = ignore_list_new();
+		for (i = 0; i < opts->nexclude; i++)
+			if (opts->exclude[i] != NULL)
+				ignore_list_add_line(c.excludes, opts->exclude[i],
+						     strlen(opts->exclude[i]));
+		ignore_list_compile(c.excludes);
+	}
+	load_info_exclude(&c, fd);
+	buf_puts(&c.path, "");
+	walk_dir(&c, fd, 0);
+
+	if (c.entries.len > 1)
+		qsort(c.entries.items, c.entries.len, sizeof(*c.entries.items), entry_cmp);
+	if (c.diags.len > 1)
+		qsort(c.diags.items, c.diags.len, sizeof(*c.diags.items), diag_cmp);
+	r = xcalloc(1, sizeof(*r));
+	r->entries = c.entries.items;
+	r->nentries = c.entries.len;
+	r->diags = c.diags.items;
+	r->ndiags = c.diags.len;
+	r->files_seen = c.files_seen;
+	c.entries.items = NULL;
+	c.diags.items = NULL;
+	*out = r;
+	ret = 0;
+cleanup:
+	for (i = 0; i < c.levels.len; i++) {
+		buf_free(&c.levels.items[i]->names);
+		VEC_FREE(&c.levels.items[i]->ents);
+		free(c.levels.items[i]);
+	}
+	VEC_FREE(&c.levels);
+	VEC_FREE(&c.layers);
+	ignore_list_free(c.excludes);
+	ignore_list_free(c.info);
+	buf_free(&c.path);
+	free(c.root_real);
+	return ret;
+}
+
+void
+walk_result_free(struct walk_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nentries; i++) {
+		free(r->entries[i].path);
+		free(r->entries[i].link_target);
+	}
+	for (i = 0; i < r->ndiags; i++) {
+		free(r->diags[i].path);
+		free(r->diags[i].message);
+	}
+	free(r->entries);
+	free(r->diags);
+	free(r);
+}
