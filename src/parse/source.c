@@ -1,0 +1,812 @@
+/*
+ * Pattern scanning of source files: comment blanking per language (offsets
+ * and line breaks kept, strings intact), a memmem prefilter per pattern, PCRE2
+ * matches with line/col, group texts and the balanced argument text of calls.
+ */
+#define _GNU_SOURCE 1 /* memmem */
+#include "parse/source.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+/*
+ * The longest argument text captured for one call. A call whose closing
+ * parenthesis is not found within this many bytes (or never, in a truncated
+ * or hostile file) yields args = NULL instead of running to the end of file.
+ */
+#define SOURCE_ARGS_MAX (64u * 1024u)
+/* Template literals nest (`${`${x}`}`); deeper nesting than this is treated as unbalanced. */
+#define SOURCE_NEST_MAX 256
+
+struct lang_ext {
+	const char *ext;
+	enum source_lang lang;
+};
+
+static const struct lang_ext lang_exts[] = {
+	{".js", LANG_JS},	  {".mjs", LANG_JS},	 {".cjs", LANG_JS},	 {".jsx", LANG_JS},
+	{".ts", LANG_JS},	  {".mts", LANG_JS},	 {".cts", LANG_JS},	 {".tsx", LANG_JS},
+	{".py", LANG_PYTHON},	  {".go", LANG_GO},	 {".rb", LANG_RUBY},	 {".erb", LANG_RUBY},
+	{".sh", LANG_SHELL},	  {".bash", LANG_SHELL}, {".prisma", LANG_PRISMA}, {".yml", LANG_YAML},
+	{".yaml", LANG_YAML},	  {".java", LANG_JAVA},	 {".kt", LANG_JAVA},	 {".kts", LANG_JAVA},
+	{".properties", LANG_JAVA}, {".rs", LANG_RUST},	 {".php", LANG_PHP},
+};
+
+enum source_lang
+source_lang_of(const char *name)
+{
+	const char *base, *dot;
+	size_t i;
+
+	if (name == NULL)
+		return LANG_NONE;
+	base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	if (strcmp(base, "Gemfile") == 0)
+		return LANG_RUBY;
+	if (strcmp(base, "Procfile") == 0 || strncmp(base, "Dockerfile", 10) == 0)
+		return LANG_SHELL;
+	dot = strrchr(base, '.');
+	if (dot == NULL || dot == base)
+		return LANG_NONE;
+	for (i = 0; i < sizeof(lang_exts) / sizeof(lang_exts[0]); i++)
+		if (strcmp(dot, lang_exts[i].ext) == 0)
+			return lang_exts[i].lang;
+	return LANG_NONE;
+}
+
+/* Languages whose comments are C-like (// and block comments). */
+static bool
+lang_c_like(enum source_lang lang)
+{
+	return lang == LANG_JS || lang == LANG_GO || lang == LANG_JAVA || lang == LANG_RUST ||
+	       lang == LANG_PHP;
+}
+
+static bool
+is_line_break(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+static bool
+is_ident_byte(unsigned char c)
+{
+	return c == '_' || c == '$' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/*
+ * End (one past the closing quote) of the quoted string that opens at pos with
+ * quote q: backslash escapes, and in single-line mode an unescaped line break
+ * ends an unterminated string (so one stray quote cannot swallow the file).
+ */
+static size_t
+skip_quoted(const char *s, size_t len, size_t pos, char q, bool multiline, bool escapes)
+{
+	size_t i = pos + 1;
+
+	while (i < len) {
+		char c = s[i];
+
+		if (escapes && c == '\\') {
+			i += 2;
+			continue;
+		}
+		if (c == q)
+			return i + 1;
+		if (!multiline && is_line_break(c))
+			return i;
+		i++;
+	}
+	return len;
+}
+
+/*
+ * End of the Python string literal (single or triple quoted) opening at pos.
+ * Prefixes (r, b, f, u) need no handling: they precede the quote and raw
+ * strings lex the same way (a backslash still keeps the quote after it).
+ */
+static size_t
+skip_python_string(const char *s, size_t len, size_t pos)
+{
+	char q = s[pos];
+	size_t i;
+
+	if (pos + 2 < len && s[pos + 1] == q && s[pos + 2] == q) {
+		for (i = pos + 3; i < len; i++) {
+			if (s[i] == '\\') { /* in raw strings too, \" keeps the quote */
+				i++;
+				continue;
+			}
+			if (s[i] == q && i + 2 < len && s[i + 1] == q && s[i + 2] == q)
+				return i + 3;
+		}
+		return len;
+	}
+	return skip_quoted(s, len, pos, q, false, true);
+}
+
+/*
+ * JS: whether a '/' at pos starts a regular expression literal rather than a
+ * division, judged by the previous significant byte (an operator, an opening
+ * bracket or a keyword like return means an operand is expected).
+ */
+static bool
+js_regex_allowed(const char *s, size_t pos, size_t from)
+{
+	size_t i = pos;
+	size_t e;
+
+	while (i > from && (s[i - 1] == ' ' || s[i - 1] == '\t' || is_line_break(s[i - 1])))
+		i--;
+	if (i == from)
+		return true;
+	if (strchr("(,=:[!&|?{};+-*%<>~^", s[i - 1]) != NULL)
+		return true;
+	if (!is_ident_byte((unsigned char)s[i - 1]))
+		return false;
+	e = i;
+	while (i > from && is_ident_byte((unsigned char)s[i - 1]))
+		i--;
+	{
+		static const char *const kw[] = {"return", "typeof", "case", "do", "else",
+						 "in", "of", "new", "delete", "void",
+						 "throw", "instanceof", "yield", "await"};
+		size_t k;
+
+		for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
+			if (strlen(kw[k]) == e - i && memcmp(s + i, kw[k], e - i) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* End of the regex literal opening at pos, or 0 when it does not close on its line. */
+static size_t
+skip_js_regex(const char *s, size_t len, size_t pos)
+{
+	size_t i = pos + 1;
+	bool in_class = false;
+
+	while (i < len && !is_line_break(s[i])) {
+		char c = s[i];
+
+		if (c == '\\') {
+			i += 2;
+			continue;
+		}
+		if (c == '[')
+			in_class = true;
+		else if (c == ']')
+			in_class = false;
+		else if (c == '/' && !in_class) {
+			i++;
+			while (i < len && is_ident_byte((unsigned char)s[i]))
+				i++; /* flags */
+			return i;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* Replace s[from..to) with spaces, keeping line breaks. */
+static void
+blank_range(char *s, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (!is_line_break(s[i]))
+			s[i] = ' ';
+}
+
+/* Rust: a char literal 'x' or '\n' (as opposed to a lifetime 'a) opening at pos. */
+static size_t
+skip_rust_char(const char *s, size_t len, size_t pos)
+{
+	size_t i = pos + 1;
+
+	if (i < len && s[i] == '\\') {
+		i += 2;
+		while (i < len && i < pos + 12 && s[i] != '\'' && !is_line_break(s[i]))
+			i++;
+		return i < len && s[i] == '\'' ? i + 1 : pos + 1;
+	}
+	if (i < len) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++; /* rest of a multi-byte character */
+		if (i < len && s[i] == '\'')
+			return i + 1;
+	}
+	return pos + 1;
+}
+
+/*
+ * Template literal body starting after the opening backtick at pos (or inside
+ * a ${...} hole). Returns the position after the closing backtick; holes are
+ * C-like code, so comments inside them are blanked too.
+ */
+static size_t blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth,
+			   bool stop_at_brace);
+
+static size_t
+skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth)
+{
+	size_t i = pos + 1;
+
+	while (i < len) {
+		if (s[i] == '\\') {
+			i += 2;
+			continue;
+		}
+		if (s[i] == '`')
+			return i + 1;
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+			if (depth >= SOURCE_NEST_MAX)
+				return len;
+			i = blank_c_like(s, len, i + 2, lang, depth + 1, true);
+			continue;
+		}
+		i++;
+	}
+	return len;
+}
+
+/*
+ * C-like comment blanking from pos. With stop_at_brace, returns after the '}'
+ * that closes a template hole.
+ */
+static size_t
+blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth, bool stop_at_brace)
+{
+	size_t i = pos, j;
+	long braces = 0;
+
+	while (i < len) {
+		char c = s[i];
+
+		if (c == '/' && i + 1 < len && s[i + 1] == '/') {
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+		} else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+			const char *end = NULL;
+
+			for (j = i + 2; j + 1 < len; j++)
+				if (s[j] == '*' && s[j + 1] == '/') {
+					end = s + j + 2;
+					break;
+				}
+			j = end ? (size_t)(end - s) : len;
+			blank_range(s, i, j);
+			i = j;
+		} else if (c == '#' && lang == LANG_PHP && !(i + 1 < len && s[i + 1] == '[')) {
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+		} else if (c == '"' || (c == '\'' && lang != LANG_RUST && lang != LANG_GO)) {
+			if (lang == LANG_JAVA && c == '"' && i + 2 < len && s[i + 1] == '"' &&
+			    s[i + 2] == '"') {
+				i = skip_python_string(s, len, i); /* text block */
+			} else {
+				i = skip_quoted(s, len, i, c, lang == LANG_PHP, true);
+			}
+		} else if (c == '\'' && lang == LANG_GO) {
+			i = skip_quoted(s, len, i, c, false, true);
+		} else if (c == '\'' && lang == LANG_RUST) {
+			i = skip_rust_char(s, len, i);
+		} else if (c == '`' && lang == LANG_JS) {
+			i = skip_template(s, len, i, lang, depth);
+		} else if (c == '`' && lang == LANG_GO) {
+			i = skip_quoted(s, len, i, '`', true, false);
+		} else if (c == '/' && lang == LANG_JS && js_regex_allowed(s, i, 0) &&
+			   (j = skip_js_regex(s, len, i)) != 0) {
+			i = j;
+		} else if (stop_at_brace && c == '{') {
+			braces++;
+			i++;
+		} else if (stop_at_brace && c == '}') {
+			i++;
+			if (braces-- == 0)
+				return i;
+		} else {
+			i++;
+		}
+	}
+	return len;
+}
+
+/* Python: # comments outside strings; all string forms kept. */
+static void
+blank_python(char *s, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		char c = s[i];
+
+		if (c == '#') {
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+		} else if (c == '"' || c == '\'') {
+			i = skip_python_string(s, len, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+/*
+ * Shell, YAML, Ruby, properties-like: '#' starts a comment at the start of a
+ * word (shell ${#x}, $#, a#b and URL fragments are not comments).
+ */
+static void
+blank_hash(char *s, size_t len, enum source_lang lang)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		char c = s[i];
+		char prev = i > 0 ? s[i - 1] : '\n';
+		bool word_start = prev == ' ' || prev == '\t' || is_line_break(prev) ||
+				  (lang == LANG_SHELL && strchr(";|&(", prev) != NULL);
+
+		if (c == '#' && word_start) {
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+		} else if (c == '#' && lang == LANG_RUBY && prev != '$' && prev != '{') {
+			/* Ruby: foo # comment needs no space before it, but "#{...}" is in strings */
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+		} else if ((c == '"' || c == '\'') && lang == LANG_YAML) {
+			/* a YAML quote opens a scalar only where a scalar can start */
+			if (word_start || strchr(":[{,-", prev) != NULL)
+				i = skip_quoted(s, len, i, c, false, c == '"');
+			else
+				i++;
+		} else if ((c == '"' || c == '\'') && (lang == LANG_SHELL || lang == LANG_RUBY)) {
+			if (lang == LANG_SHELL && c == '\'' && is_ident_byte((unsigned char)prev) &&
+			    i + 1 < len && is_ident_byte((unsigned char)s[i + 1]))
+				i++; /* an apostrophe inside a word, e.g. in echo text */
+			else
+				i = skip_quoted(s, len, i, c, true, c == '"' || lang == LANG_RUBY);
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Java .properties: # and ! comments start a line. */
+static void
+blank_properties_like(char *s, size_t len)
+{
+	size_t i = 0, j;
+	bool line_start = true;
+
+	while (i < len) {
+		if (line_start && (s[i] == ' ' || s[i] == '\t')) {
+			i++;
+			continue;
+		}
+		if (line_start && (s[i] == '#' || s[i] == '!')) {
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+			continue;
+		}
+		line_start = is_line_break(s[i]);
+		i++;
+	}
+}
+
+/* Prisma: // comments; strings are double-quoted. */
+static void
+blank_prisma(char *s, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		if (s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
+			for (j = i; j < len && !is_line_break(s[j]); j++)
+				;
+			blank_range(s, i, j);
+			i = j;
+		} else if (s[i] == '"') {
+			i = skip_quoted(s, len, i, '"', false, true);
+		} else {
+			i++;
+		}
+	}
+}
+
+/*
+ * Whether a Java-family file looks like a .properties file: Java and Kotlin
+ * code always has lines ending in '{' or ';', properties files hardly ever
+ * (a value like ${DB_URL} ends in '}', not '{').
+ */
+static bool
+looks_like_properties(const char *s, size_t len)
+{
+	size_t i;
+	char last = '\n';
+
+	for (i = 0; i < len; i++) {
+		if (is_line_break(s[i])) {
+			if (last == '{' || last == ';')
+				return false;
+			last = '\n';
+		} else if (s[i] != ' ' && s[i] != '\t') {
+			last = s[i];
+		}
+	}
+	return last != '{' && last != ';';
+}
+
+/* Blank the comments of s in place for lang, keeping every offset and line break. */
+static void
+blank_comments(char *s, size_t len, enum source_lang lang)
+{
+	if (lang == LANG_JAVA && looks_like_properties(s, len))
+		blank_properties_like(s, len);
+	else if (lang_c_like(lang))
+		(void)blank_c_like(s, len, 0, lang, 0, false);
+	else if (lang == LANG_PYTHON)
+		blank_python(s, len);
+	else if (lang == LANG_SHELL || lang == LANG_YAML || lang == LANG_RUBY)
+		blank_hash(s, len, lang);
+	else if (lang == LANG_PRISMA)
+		blank_prisma(s, len);
+}
+
+/* Offsets where lines start; a line break is \n, \r\n or a lone \r. */
+struct line_index {
+	size_t *starts;
+	size_t n;
+};
+
+static void
+line_index_build(struct line_index *li, const char *s, size_t len)
+{
+	size_t cap = 64, i;
+
+	li->starts = xreallocarray(NULL, cap, sizeof(*li->starts));
+	li->n = 0;
+	li->starts[li->n++] = 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
+			if (li->n == cap) {
+				cap *= 2;
+				li->starts = xreallocarray(li->starts, cap, sizeof(*li->starts));
+			}
+			li->starts[li->n++] = i + 1;
+		}
+	}
+}
+
+static void
+line_index_pos(const struct line_index *li, size_t off, int *line, int *col)
+{
+	size_t lo = 0, hi = li->n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (li->starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = lo + 1 > INT_MAX ? INT_MAX : (int)(lo + 1);
+	*col = off - li->starts[lo] + 1 > INT_MAX ? INT_MAX : (int)(off - li->starts[lo] + 1);
+}
+
+/*
+ * End of the string/template literal that opens at pos inside call arguments
+ * (text is already comment-blanked).
+ */
+static size_t
+args_skip_literal(const char *s, size_t len, size_t pos, enum source_lang lang)
+{
+	char c = s[pos];
+
+	if (lang == LANG_PYTHON)
+		return skip_python_string(s, len, pos);
+	if (c == '`' && lang == LANG_GO)
+		return skip_quoted(s, len, pos, '`', true, false);
+	if (c == '\'' && lang == LANG_RUST)
+		return skip_rust_char(s, len, pos);
+	return skip_quoted(s, len, pos, c, lang == LANG_SHELL || lang == LANG_RUBY ||
+						   lang == LANG_PHP,
+			   true);
+}
+
+/*
+ * The position of the ')' matching the '(' at open, or SIZE_MAX when the call
+ * is unbalanced or longer than SOURCE_ARGS_MAX. Brackets of all kinds must
+ * nest properly; strings, template literals (with ${...} holes, which are
+ * themselves bracketed code) and JS regex literals are skipped.
+ */
+static size_t
+find_call_close(const char *s, size_t len, size_t open, enum source_lang lang)
+{
+	char stack[SOURCE_NEST_MAX];
+	int depth = 0;
+	size_t limit = len - open > SOURCE_ARGS_MAX + 2 ? open + SOURCE_ARGS_MAX + 2 : len;
+	size_t i = open, j;
+
+	/* stack holds the closer expected; '`' marks "back in a template after this }" */
+	while (i < limit) {
+		char c = s[i];
+
+		if (depth > 0 && stack[depth - 1] == '`') {
+			/* inside a template literal body */
+			if (c == '\\') {
+				i += 2;
+			} else if (c == '`') {
+				depth--;
+				i++;
+			} else if (c == '$' && i + 1 < limit && s[i + 1] == '{') {
+				if (depth >= SOURCE_NEST_MAX)
+					return SIZE_MAX;
+				stack[depth++] = '}';
+				i += 2;
+			} else {
+				i++;
+			}
+			continue;
+		}
+		switch (c) {
+		case '(':
+		case '[':
+		case '{':
+			if (depth >= SOURCE_NEST_MAX)
+				return SIZE_MAX;
+			stack[depth++] = c == '(' ? ')' : c == '[' ? ']' : '}';
+			i++;
+			break;
+		case ')':
+		case ']':
+		case '}':
+			if (depth == 0 || stack[depth - 1] != c)
+				return SIZE_MAX;
+			depth--;
+			if (depth == 0)
+				return i;
+			i++;
+			break;
+		case '"':
+		case '\'':
+			i = args_skip_literal(s, limit, i, lang);
+			break;
+		case '`':
+			if (lang == LANG_JS) {
+				if (depth >= SOURCE_NEST_MAX)
+					return SIZE_MAX;
+				stack[depth++] = '`';
+				i++;
+			} else if (lang == LANG_GO) {
+				i = skip_quoted(s, limit, i, '`', true, false);
+			} else {
+				i++;
+			}
+			break;
+		case '/':
+			if (lang == LANG_JS && js_regex_allowed(s, i, open + 1) &&
+			    (j = skip_js_regex(s, limit, i)) != 0)
+				i = j;
+			else
+				i++;
+			break;
+		default:
+			i++;
+			break;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * The '(' whose arguments belong to the match [start, end): the one the match
+ * ends just after; else the next non-blank byte after the match if it is '(';
+ * else the last '(' inside the match that the match leaves open. SIZE_MAX if none.
+ */
+static size_t
+find_call_open(const char *s, size_t len, size_t start, size_t end)
+{
+	size_t i, open = SIZE_MAX;
+	long balance = 0;
+
+	if (end > start && s[end - 1] == '(')
+		return end - 1;
+	for (i = end; i < len && (s[i] == ' ' || s[i] == '\t' || is_line_break(s[i])); i++)
+		;
+	if (i < len && s[i] == '(')
+		return i;
+	/* the match ends inside the call: the innermost unclosed '(' of the match */
+	for (i = end; i > start; i--) {
+		char c = s[i - 1];
+
+		if (c == ')')
+			balance++;
+		else if (c == '(') {
+			if (balance == 0) {
+				open = i - 1;
+				break;
+			}
+			balance--;
+		}
+	}
+	return open;
+}
+
+static void
+match_add_args(struct source_match *m, const char *s, size_t len, enum source_lang lang,
+	       const struct line_index *li)
+{
+	size_t open = find_call_open(s, len, m->start, m->end);
+	size_t close;
+
+	if (open == SIZE_MAX)
+		return;
+	close = find_call_close(s, len, open, lang);
+	if (close == SIZE_MAX || close - open - 1 > SOURCE_ARGS_MAX)
+		return;
+	m->args = xstrndup(s + open + 1, close - open - 1);
+	line_index_pos(li, open + 1, &m->args_line, &m->args_col);
+}
+
+static struct source_match *
+matches_push(struct source_matches *out)
+{
+	if (out->len == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 8;
+		out->items = xreallocarray(out->items, out->cap, sizeof(*out->items));
+	}
+	memset(&out->items[out->len], 0, sizeof(out->items[0]));
+	return &out->items[out->len++];
+}
+
+/* Whether pattern p applies to lang and passes its literal prefilter on s. */
+static bool
+pattern_wanted(const struct source_pattern *p, enum source_lang lang, const char *s, size_t len)
+{
+	size_t n;
+
+	if ((p->langs & (unsigned)lang) == 0 || p->rx == NULL)
+		return false;
+	if (p->literal == NULL || p->literal[0] == '\0')
+		return true;
+	n = strlen(p->literal);
+	return n <= len && memmem(s, len, p->literal, n) != NULL;
+}
+
+/* Run one pattern over the blanked text, appending matches. */
+static int
+scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+	     const char *s, size_t len, const struct source_pattern *p, struct line_index *li,
+	     struct el_error *err)
+{
+	size_t pos = 0;
+	struct rx_match rm;
+	int g;
+
+	while (pos <= len) {
+		enum rx_result r = rx_match(ctx, p->rx, s, len, pos, &rm);
+		struct source_match *m;
+
+		if (r == RX_NOMATCH)
+			break;
+		if (r == RX_LIMIT) {
+			out->limit_hit = true;
+			out->limit_pattern = p->id;
+			break;
+		}
+		if (r == RX_ERROR)
+			return el_error_set(err, NULL, 0, 0, "pattern %s: regex matching failed",
+					    p->id ? p->id : rx_pattern(p->rx));
+		if (li->starts == NULL)
+			line_index_build(li, s, len);
+		m = matches_push(out);
+		m->pattern = p;
+		m->start = rm.start[0];
+		m->end = rm.end[0];
+		line_index_pos(li, m->start, &m->line, &m->col);
+		for (g = 0; g < RX_MAX_GROUPS; g++)
+			if (rm.start[g] != SIZE_MAX)
+				m->groups[g] = xstrndup(s + rm.start[g], rm.end[g] - rm.start[g]);
+		if (p->call_args)
+			match_add_args(m, s, len, lang, li);
+		if (rm.end[0] > rm.start[0]) {
+			pos = rm.end[0];
+		} else {
+			/* empty match: step over one whole UTF-8 character */
+			pos = rm.end[0] + 1;
+			while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+				pos++;
+		}
+	}
+	return 0;
+}
+
+int
+source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+	    const char *data, size_t len, const struct source_pattern *patterns, size_t npatterns,
+	    struct el_error *err)
+{
+	char *blanked = NULL;
+	struct line_index li = {NULL, 0};
+	size_t i;
+	int rc = 0;
+
+	/* Blanking only removes text, so a literal absent from the raw bytes is absent after. */
+	for (i = 0; i < npatterns; i++)
+		if (pattern_wanted(&patterns[i], lang, data, len))
+			break;
+	if (i == npatterns)
+		return 0;
+	blanked = xmalloc(len + 1);
+	memcpy(blanked, data, len);
+	blanked[len] = '\0';
+	blank_comments(blanked, len, lang);
+	for (; i < npatterns; i++) {
+		if (!pattern_wanted(&patterns[i], lang, blanked, len))
+			continue;
+		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, err) != 0) {
+			rc = -1;
+			goto cleanup;
+		}
+	}
+cleanup:
+	free(li.starts);
+	free(blanked);
+	return rc;
+}
+
+const char *
+source_group(const struct source_match *m, const char *name)
+{
+	int n;
+
+	if (m == NULL || m->pattern == NULL || m->pattern->rx == NULL || name == NULL)
+		return NULL;
+	n = rx_group_number(m->pattern->rx, name);
+	if (n < 0 || n >= RX_MAX_GROUPS)
+		return NULL;
+	return m->groups[n];
+}
+
+void
+source_matches_free(struct source_matches *ms)
+{
+	size_t i;
+	int g;
+
+	if (ms == NULL)
+		return;
+	for (i = 0; i < ms->len; i++) {
+		for (g = 0; g < RX_MAX_GROUPS; g++)
+			free(ms->items[i].groups[g]);
+		free(ms->items[i].args);
+	}
+	free(ms->items);
+	ms->items = NULL;
+	ms->len = ms->cap = 0;
+	ms->limit_hit = false;
+	ms->limit_pattern = NULL;
+}
