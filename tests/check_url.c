@@ -25,108 +25,109 @@ struct parse_case {
 };
 
 static const struct parse_case parse_cases[] = {
-	{"postgresql://postgres:secret@db.abc.supabase.co:5432/postgres", URL_FORM_URI,
-	 URL_KIND_POSTGRES, "postgresql", NULL, "postgres", "secret", "postgres", 1,
-	 "db.abc.supabase.co", 5432, false, NULL, 0, false},
-	{"postgres://u@localhost/app", URL_FORM_URI, URL_KIND_POSTGRES, "postgres", NULL, "u", NULL,
-	 "app", 1, "localhost", 5432, true, NULL, 0, false},
-	{"postgresql://postgres.ref:p%40ss@aws-1-eu-west-1.pooler.supabase.com:6543/postgres?pgbouncer=true",
-	 URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "postgres.ref", "p@ss", "postgres", 1,
-	 "aws-1-eu-west-1.pooler.supabase.com", 6543, false, NULL, 0, false},
-	{"postgresql+asyncpg://app:pw@db:5433/main", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
-	 "asyncpg", "app", "pw", "main", 1, "db", 5433, false, NULL, 0, false},
-	{"postgresql+psycopg2://app@db/main", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
-	 "psycopg2", "app", NULL, "main", 1, "db", 5432, true, NULL, 0, false},
-	{"POSTGRESQL+PG8000://app@db/main", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", "pg8000",
-	 "app", NULL, "main", 1, "db", 5432, true, NULL, 0, false},
-	{"postgresql://u:p@host1:5432,host2:5433/db?target_session_attrs=read-write", URL_FORM_URI,
-	 URL_KIND_POSTGRES, "postgresql", NULL, "u", "p", "db", 2, "host1", 5432, false, "host2",
-	 5433, false},
-	{"postgresql://host1,host2:5433/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL,
-	 NULL, NULL, "db", 2, "host1", 5432, true, "host2", 5433, false},
-	{"postgresql://u@[::1]:5432/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u",
-	 NULL, "db", 1, "::1", 5432, false, NULL, 0, false},
-	{"postgresql://[2001:db8::7]/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL,
-	 NULL, "db", 1, "2001:db8::7", 5432, true, NULL, 0, false},
-	{"postgresql://[fe80::1%25eth0]:6543,[::1]/db", URL_FORM_URI, URL_KIND_POSTGRES,
-	 "postgresql", NULL, NULL, NULL, "db", 2, "fe80::1%eth0", 6543, false, "::1", 5432, false},
-	{"postgresql:///mydb", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL,
-	 "mydb", 0, NULL, 0, false, NULL, 0, false},
-	{"postgresql:///mydb?host=%2Fvar%2Frun%2Fpostgresql&port=5433", URL_FORM_URI,
-	 URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "mydb", 1, "/var/run/postgresql", 5433,
-	 false, NULL, 0, false},
-	{"postgresql://other@localhost/otherdb?user=me&password=s3cret&dbname=real", URL_FORM_URI,
-	 URL_KIND_POSTGRES, "postgresql", NULL, "me", "s3cret", "real", 1, "localhost", 5432, true,
-	 NULL, 0, false},
-	{"postgresql://%2Fvar%2Flib%2Fpostgresql/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
-	 NULL, NULL, NULL, "db", 1, "/var/lib/postgresql", 5432, true, NULL, 0, false},
-	{"postgresql://u:@h/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u", "", "db",
-	 1, "h", 5432, true, NULL, 0, false},
-	{"postgresql://h:/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "db",
-	 1, "h", 5432, true, NULL, 0, false},
-	{"postgresql://", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, NULL, 0,
-	 NULL, 0, false, NULL, 0, false},
-	{"postgresql://h", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, NULL, 1,
-	 "h", 5432, true, NULL, 0, false},
-	/* a password with percent-encoded ':', '@' and '/' */
-	{"postgresql://u:a%3Ab%40c%2Fd@h/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL,
-	 "u", "a:b@c/d", "db", 1, "h", 5432, true, NULL, 0, false},
-	/* an unencoded '@' in the password: the last '@' ends the user info */
-	{"postgresql://u:p@ss@h:5432/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u",
-	 "p@ss", "db", 1, "h", 5432, false, NULL, 0, false},
-	{"jdbc:postgresql://db.example.com:5432/app?user=fred&password=se%26cret&ssl=true",
-	 URL_FORM_JDBC, URL_KIND_POSTGRES, "postgresql", NULL, "fred", "se&cret", "app", 1,
-	 "db.example.com", 5432, false, NULL, 0, false},
-	{"jdbc:postgresql://h1:5432,h2:5433/app", URL_FORM_JDBC, URL_KIND_POSTGRES, "postgresql",
-	 NULL, NULL, NULL, "app", 2, "h1", 5432, false, "h2", 5433, false},
-	{"jdbc:postgresql:app", URL_FORM_JDBC, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL,
-	 "app", 0, NULL, 0, false, NULL, 0, false},
-	{"jdbc:mysql://db:3306/shop?user=root&password=x", URL_FORM_JDBC, URL_KIND_MYSQL, "mysql",
-	 NULL, "root", "x", "shop", 1, "db", 3306, false, NULL, 0, false},
-	{"mysql://root:pw@db/shop", URL_FORM_URI, URL_KIND_MYSQL, "mysql", NULL, "root", "pw", "shop",
-	 1, "db", 0, false, NULL, 0, false},
-	{"mysql+pymysql://root:pw@db:3306/shop", URL_FORM_URI, URL_KIND_MYSQL, "mysql", "pymysql",
-	 "root", "pw", "shop", 1, "db", 3306, false, NULL, 0, false},
-	{"mongodb://u:p@m1:27017,m2:27018/app?replicaSet=rs0", URL_FORM_URI, URL_KIND_MONGODB,
-	 "mongodb", NULL, "u", "p", "app", 2, "m1", 27017, false, "m2", 27018, false},
-	{"mongodb+srv://u:p@cluster0.abc.mongodb.net/app", URL_FORM_URI, URL_KIND_MONGODB,
-	 "mongodb+srv", NULL, "u", "p", "app", 1, "cluster0.abc.mongodb.net", 0, false, NULL, 0,
-	 false},
-	{"redis://:hunter2@cache:6379/0", URL_FORM_URI, URL_KIND_REDIS, "redis", NULL, "", "hunter2",
-	 "0", 1, "cache", 6379, false, NULL, 0, false},
-	{"rediss://default:pw@db-redis.ondigitalocean.com:25061", URL_FORM_URI, URL_KIND_REDIS,
-	 "rediss", NULL, "default", "pw", NULL, 1, "db-redis.ondigitalocean.com", 25061, false, NULL,
-	 0, false},
-	{"https://user:tok@github.com/org/repo", URL_FORM_URI, URL_KIND_OTHER, "https", NULL, "user",
-	 "tok", "org/repo", 1, "github.com", 0, false, NULL, 0, false},
-	/* pieces left by expansion */
-	{"postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres", URL_FORM_URI,
-	 URL_KIND_POSTGRES, "postgresql", NULL, "${DB_USER}", "${DB_PASS}", "postgres", 1,
-	 "${DB_HOST}", 6543, false, NULL, 0, true},
-	{"postgresql://u:p@${DB_HOST:-localhost:5433}/db", URL_FORM_URI, URL_KIND_POSTGRES,
-	 "postgresql", NULL, "u", "p", "db", 1, "${DB_HOST:-localhost:5433}", 5432, true, NULL, 0,
-	 true},
-	{"postgresql://u:p@db:${DB_PORT}/${DB_NAME}", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
-	 NULL, "u", "p", "${DB_NAME}", 1, "db", 0, false, NULL, 0, true},
-	{"postgresql://$USER:$PASS@$HOST/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL,
-	 "$USER", "$PASS", "db", 1, "$HOST", 5432, true, NULL, 0, true},
-	{"postgresql://u:${A:-x/y@z}@h/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u",
-	 "${A:-x/y@z}", "db", 1, "h", 5432, true, NULL, 0, true},
-	/* libpq key=value */
-	{"host=localhost port=5433 dbname=app user=me password=secret sslmode=require",
-	 URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, "me", "secret", "app", 1, "localhost",
-	 5433, false, NULL, 0, false},
-	{"host = db  dbname = 'my app' password='it\\'s a \\\\ secret'", URL_FORM_KEYVALUE,
-	 URL_KIND_POSTGRES, NULL, NULL, NULL, "it's a \\ secret", "my app", 1, "db", 5432, true, NULL,
-	 0, false},
-	{"host=h1,h2 port=5432,5433 dbname=x", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL,
-	 NULL, "x", 2, "h1", 5432, false, "h2", 5433, false},
-	{"host=h1,h2 port=6543", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL, NULL, NULL, 2,
-	 "h1", 6543, false, "h2", 6543, false},
-	{"dbname=app password=''", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL, "", "app",
-	 0, NULL, 0, false, NULL, 0, false},
-	{"password=p\\ q host=${PGHOST}", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL, "p q",
-	 NULL, 1, "${PGHOST}", 5432, true, NULL, 0, true},
+    {"postgresql://postgres:secret@db.abc.supabase.co:5432/postgres", URL_FORM_URI,
+     URL_KIND_POSTGRES, "postgresql", NULL, "postgres", "secret", "postgres", 1,
+     "db.abc.supabase.co", 5432, false, NULL, 0, false},
+    {"postgres://u@localhost/app", URL_FORM_URI, URL_KIND_POSTGRES, "postgres", NULL, "u", NULL,
+     "app", 1, "localhost", 5432, true, NULL, 0, false},
+    {"postgresql://postgres.ref:p%40ss@aws-1-eu-west-1.pooler.supabase.com:6543/"
+     "postgres?pgbouncer=true",
+     URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "postgres.ref", "p@ss", "postgres", 1,
+     "aws-1-eu-west-1.pooler.supabase.com", 6543, false, NULL, 0, false},
+    {"postgresql+asyncpg://app:pw@db:5433/main", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
+     "asyncpg", "app", "pw", "main", 1, "db", 5433, false, NULL, 0, false},
+    {"postgresql+psycopg2://app@db/main", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", "psycopg2",
+     "app", NULL, "main", 1, "db", 5432, true, NULL, 0, false},
+    {"POSTGRESQL+PG8000://app@db/main", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", "pg8000",
+     "app", NULL, "main", 1, "db", 5432, true, NULL, 0, false},
+    {"postgresql://u:p@host1:5432,host2:5433/db?target_session_attrs=read-write", URL_FORM_URI,
+     URL_KIND_POSTGRES, "postgresql", NULL, "u", "p", "db", 2, "host1", 5432, false, "host2", 5433,
+     false},
+    {"postgresql://host1,host2:5433/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL,
+     NULL, "db", 2, "host1", 5432, true, "host2", 5433, false},
+    {"postgresql://u@[::1]:5432/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u", NULL,
+     "db", 1, "::1", 5432, false, NULL, 0, false},
+    {"postgresql://[2001:db8::7]/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL,
+     NULL, "db", 1, "2001:db8::7", 5432, true, NULL, 0, false},
+    {"postgresql://[fe80::1%25eth0]:6543,[::1]/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
+     NULL, NULL, NULL, "db", 2, "fe80::1%eth0", 6543, false, "::1", 5432, false},
+    {"postgresql:///mydb", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "mydb",
+     0, NULL, 0, false, NULL, 0, false},
+    {"postgresql:///mydb?host=%2Fvar%2Frun%2Fpostgresql&port=5433", URL_FORM_URI, URL_KIND_POSTGRES,
+     "postgresql", NULL, NULL, NULL, "mydb", 1, "/var/run/postgresql", 5433, false, NULL, 0, false},
+    {"postgresql://other@localhost/otherdb?user=me&password=s3cret&dbname=real", URL_FORM_URI,
+     URL_KIND_POSTGRES, "postgresql", NULL, "me", "s3cret", "real", 1, "localhost", 5432, true,
+     NULL, 0, false},
+    {"postgresql://%2Fvar%2Flib%2Fpostgresql/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
+     NULL, NULL, NULL, "db", 1, "/var/lib/postgresql", 5432, true, NULL, 0, false},
+    {"postgresql://u:@h/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u", "", "db", 1,
+     "h", 5432, true, NULL, 0, false},
+    {"postgresql://h:/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "db", 1,
+     "h", 5432, true, NULL, 0, false},
+    {"postgresql://", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, NULL, 0,
+     NULL, 0, false, NULL, 0, false},
+    {"postgresql://h", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, NULL, 1,
+     "h", 5432, true, NULL, 0, false},
+    /* a password with percent-encoded ':', '@' and '/' */
+    {"postgresql://u:a%3Ab%40c%2Fd@h/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u",
+     "a:b@c/d", "db", 1, "h", 5432, true, NULL, 0, false},
+    /* an unencoded '@' in the password: the last '@' ends the user info */
+    {"postgresql://u:p@ss@h:5432/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u",
+     "p@ss", "db", 1, "h", 5432, false, NULL, 0, false},
+    {"jdbc:postgresql://db.example.com:5432/app?user=fred&password=se%26cret&ssl=true",
+     URL_FORM_JDBC, URL_KIND_POSTGRES, "postgresql", NULL, "fred", "se&cret", "app", 1,
+     "db.example.com", 5432, false, NULL, 0, false},
+    {"jdbc:postgresql://h1:5432,h2:5433/app", URL_FORM_JDBC, URL_KIND_POSTGRES, "postgresql", NULL,
+     NULL, NULL, "app", 2, "h1", 5432, false, "h2", 5433, false},
+    {"jdbc:postgresql:app", URL_FORM_JDBC, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "app",
+     0, NULL, 0, false, NULL, 0, false},
+    {"jdbc:mysql://db:3306/shop?user=root&password=x", URL_FORM_JDBC, URL_KIND_MYSQL, "mysql", NULL,
+     "root", "x", "shop", 1, "db", 3306, false, NULL, 0, false},
+    {"mysql://root:pw@db/shop", URL_FORM_URI, URL_KIND_MYSQL, "mysql", NULL, "root", "pw", "shop",
+     1, "db", 0, false, NULL, 0, false},
+    {"mysql+pymysql://root:pw@db:3306/shop", URL_FORM_URI, URL_KIND_MYSQL, "mysql", "pymysql",
+     "root", "pw", "shop", 1, "db", 3306, false, NULL, 0, false},
+    {"mongodb://u:p@m1:27017,m2:27018/app?replicaSet=rs0", URL_FORM_URI, URL_KIND_MONGODB,
+     "mongodb", NULL, "u", "p", "app", 2, "m1", 27017, false, "m2", 27018, false},
+    {"mongodb+srv://u:p@cluster0.abc.mongodb.net/app", URL_FORM_URI, URL_KIND_MONGODB,
+     "mongodb+srv", NULL, "u", "p", "app", 1, "cluster0.abc.mongodb.net", 0, false, NULL, 0, false},
+    {"redis://:hunter2@cache:6379/0", URL_FORM_URI, URL_KIND_REDIS, "redis", NULL, "", "hunter2",
+     "0", 1, "cache", 6379, false, NULL, 0, false},
+    {"rediss://default:pw@db-redis.ondigitalocean.com:25061", URL_FORM_URI, URL_KIND_REDIS,
+     "rediss", NULL, "default", "pw", NULL, 1, "db-redis.ondigitalocean.com", 25061, false, NULL, 0,
+     false},
+    {"https://user:tok@github.com/org/repo", URL_FORM_URI, URL_KIND_OTHER, "https", NULL, "user",
+     "tok", "org/repo", 1, "github.com", 0, false, NULL, 0, false},
+    {"postgresql://h/db@x", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "db@x",
+     1, "h", 5432, true, NULL, 0, false},
+    /* pieces left by expansion */
+    {"postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres", URL_FORM_URI, URL_KIND_POSTGRES,
+     "postgresql", NULL, "${DB_USER}", "${DB_PASS}", "postgres", 1, "${DB_HOST}", 6543, false, NULL,
+     0, true},
+    {"postgresql://u:p@${DB_HOST:-localhost:5433}/db", URL_FORM_URI, URL_KIND_POSTGRES,
+     "postgresql", NULL, "u", "p", "db", 1, "${DB_HOST:-localhost:5433}", 5432, true, NULL, 0,
+     true},
+    {"postgresql://u:p@db:${DB_PORT}/${DB_NAME}", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql",
+     NULL, "u", "p", "${DB_NAME}", 1, "db", 0, false, NULL, 0, true},
+    {"postgresql://$USER:$PASS@$HOST/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL,
+     "$USER", "$PASS", "db", 1, "$HOST", 5432, true, NULL, 0, true},
+    {"postgresql://u:${A:-x/y@z}@h/db", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "u",
+     "${A:-x/y@z}", "db", 1, "h", 5432, true, NULL, 0, true},
+    /* libpq key=value */
+    {"host=localhost port=5433 dbname=app user=me password=secret sslmode=require",
+     URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, "me", "secret", "app", 1, "localhost", 5433,
+     false, NULL, 0, false},
+    {"host = db  dbname = 'my app' password='it\\'s a \\\\ secret'", URL_FORM_KEYVALUE,
+     URL_KIND_POSTGRES, NULL, NULL, NULL, "it's a \\ secret", "my app", 1, "db", 5432, true, NULL,
+     0, false},
+    {"host=h1,h2 port=5432,5433 dbname=x", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL,
+     NULL, "x", 2, "h1", 5432, false, "h2", 5433, false},
+    {"host=h1,h2 port=6543", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL, NULL, NULL, 2,
+     "h1", 6543, false, "h2", 6543, false},
+    {"dbname=app password=''", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL, "", "app", 0,
+     NULL, 0, false, NULL, 0, false},
+    {"password=p\\ q host=${PGHOST}", URL_FORM_KEYVALUE, URL_KIND_POSTGRES, NULL, NULL, NULL, "p q",
+     NULL, 1, "${PGHOST}", 5432, true, NULL, 0, true},
 };
 
 static void
@@ -135,8 +136,9 @@ assert_str(const char *what, const char *got, const char *want, const char *in)
 	if (want == NULL)
 		ck_assert_msg(got == NULL, "%s: %s: expected absent, got \"%s\"", in, what, got);
 	else
-		ck_assert_msg(got != NULL && strcmp(got, want) == 0, "%s: %s: expected \"%s\", got \"%s\"",
-			      in, what, want, got ? got : "(absent)");
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+		              "%s: %s: expected \"%s\", got \"%s\"", in, what, want,
+		              got ? got : "(absent)");
 }
 
 START_TEST(test_url_parse_forms)
@@ -156,16 +158,16 @@ START_TEST(test_url_parse_forms)
 	assert_str("database", u->database.present ? u->database.value : NULL, c->database, c->in);
 	ck_assert_msg(u->nhosts == c->nhosts, "%s: %zu hosts", c->in, u->nhosts);
 	if (c->nhosts > 0) {
-		assert_str("host0", u->hosts[0].name.present ? u->hosts[0].name.value : NULL, c->host0,
-			   c->in);
+		assert_str("host0", u->hosts[0].name.present ? u->hosts[0].name.value : NULL,
+		           c->host0, c->in);
 		ck_assert_msg(u->hosts[0].port_number == c->port0, "%s: port0 %d", c->in,
-			      u->hosts[0].port_number);
+		              u->hosts[0].port_number);
 		ck_assert_int_eq(u->hosts[0].port_defaulted, c->defaulted0);
 	}
 	if (c->nhosts > 1) {
 		assert_str("host1", u->hosts[1].name.value, c->host1, c->in);
 		ck_assert_msg(u->hosts[1].port_number == c->port1, "%s: port1 %d", c->in,
-			      u->hosts[1].port_number);
+		              u->hosts[1].port_number);
 	}
 	ck_assert_msg(u->unresolved == c->unresolved, "%s: unresolved %d", c->in, u->unresolved);
 	url_free(u);
@@ -180,40 +182,41 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"postgresql://u:p@h/db%zz", 22, "invalid percent-encoding \"%zz\""},
-	{"postgresql://u:p%4@h/db", 17, "invalid percent-encoding"},
-	{"postgresql://u:p@h/db%", 22, "invalid percent-encoding \"%\""},
-	{"postgresql://u:p%00@h/db", 17, "%00"},
-	{"postgresql://h:99999/db", 16, "port 99999 is out of range (1-65535)"},
-	{"postgresql://h:0/db", 16, "port 0 is out of range"},
-	{"postgresql://h:123456789012345678901234567890/db", 16, "out of range"},
-	{"postgresql://h:54x2/db", 16, "port \"54x2\" is not a number"},
-	{"postgresql://h1:5432,h2:abc/db", 25, "port \"abc\" is not a number"},
-	{"postgresql://[::1:5432/db", 14, "unterminated '['"},
-	{"postgresql://[::1]x/db", 19, "unexpected 'x' after ']'"},
-	{"postgresql://[zz]/db", 15, "invalid IPv6 address"},
-	{"postgresql://::1:5432/db", 14, "IPv6 address must be in brackets"},
-	{"postgresql://u:p@/db", 18, "empty host"},
-	{"postgresql://:5432/db", 14, "empty host"},
-	{"postgresql://h1,,h2/db", 17, "empty host"},
-	{"postgresql://h1,/db", 17, "empty host"},
-	{"postgresql://u:pa/ss@h/db", 18, "must be percent-encoded as %2F"},
-	{"postgresql://u:p@h/db ", 22, "unexpected whitespace"},
-	{"postgresql://u:p@h o/db", 19, "unexpected whitespace"},
-	{"postgresql:/h/db", 12, "expected \"//\""},
-	{"postgresql://h/db?=x", 19, "query parameter without a name"},
-	{"postgresql://h<x>/db", 15, "unexpected '<' in host"},
-	{"jdbc:", 6, "expected \"jdbc:<subprotocol>:\""},
-	{"host='abc port=5432", 6, "unterminated quoted value for \"host\""},
-	{"host=h port", 12, "missing '=' after \"port\""},
-	{"host=h =x", 8, "'=' without a key name"},
-	{"host=h1,h2,h3 port=1,2", 20, "2 port numbers for 3 hosts"},
-	{"port=70000", 6, "out of range"},
-	{"hello world", 1, "not a connection string"},
-	{"", 1, "empty connection string"},
-	{"   ", 1, "not a connection string"},
-	{"${DATABASE_URL}", 1, "not a connection string"},
-	{"localhost:5432", 11, "expected \"//\""},
+    {"postgresql://u:p@h/db%zz", 22, "invalid percent-encoding \"%zz\""},
+    {"postgresql://u:p%4@h/db", 17, "invalid percent-encoding"},
+    {"postgresql://u:p@h/db%", 22, "invalid percent-encoding \"%\""},
+    {"postgresql://u:p%00@h/db", 17, "%00"},
+    {"postgresql://h:99999/db", 16, "port 99999 is out of range (1-65535)"},
+    {"postgresql://h:0/db", 16, "port 0 is out of range"},
+    {"postgresql://h:123456789012345678901234567890/db", 16, "out of range"},
+    {"postgresql://h:54x2/db", 16, "port \"54x2\" is not a number"},
+    {"postgresql://h1:5432,h2:abc/db", 25, "port \"abc\" is not a number"},
+    {"postgresql://[::1:5432/db", 14, "unterminated '['"},
+    {"postgresql://[::1]x/db", 19, "unexpected 'x' after ']'"},
+    {"postgresql://[zz]/db", 15, "invalid IPv6 address"},
+    {"postgresql://::1:5432/db", 14, "IPv6 address must be in brackets"},
+    {"postgresql://u:p@/db", 18, "empty host"},
+    {"postgresql://:5432/db", 14, "empty host"},
+    {"postgresql://h1,,h2/db", 17, "empty host"},
+    {"postgresql://h1,/db", 17, "empty host"},
+    {"postgresql://u:pa/ss@h/db", 18, "must be percent-encoded as %2F"},
+    {"postgresql://u:pa/ss@h:5432/db", 18, "must be percent-encoded as %2F"},
+    {"postgresql://u:p@h/db ", 22, "unexpected whitespace"},
+    {"postgresql://u:p@h o/db", 19, "unexpected whitespace"},
+    {"postgresql:/h/db", 12, "expected \"//\""},
+    {"postgresql://h/db?=x", 19, "query parameter without a name"},
+    {"postgresql://h<x>/db", 15, "unexpected '<' in host"},
+    {"jdbc:", 6, "expected \"jdbc:<subprotocol>:\""},
+    {"host='abc port=5432", 6, "unterminated quoted value for \"host\""},
+    {"host=h port", 12, "missing '=' after \"port\""},
+    {"host=h =x", 8, "'=' without a key name"},
+    {"host=h1,h2,h3 port=1,2", 20, "2 port numbers for 3 hosts"},
+    {"port=70000", 6, "out of range"},
+    {"hello world", 1, "not a connection string"},
+    {"", 1, "empty connection string"},
+    {"   ", 1, "not a connection string"},
+    {"${DATABASE_URL}", 1, "not a connection string"},
+    {"localhost:5432", 11, "expected \"//\""},
 };
 
 START_TEST(test_url_parse_malformed)
@@ -226,9 +229,9 @@ START_TEST(test_url_parse_malformed)
 	ck_assert_ptr_null(u);
 	ck_assert_ptr_nonnull(err.msg);
 	ck_assert_msg(strstr(err.msg, c->msg) != NULL, "%s: message \"%s\" lacks \"%s\"", c->in,
-		      err.msg, c->msg);
+	              err.msg, c->msg);
 	ck_assert_msg(err.col == c->col, "%s: col %d, expected %d (%s)", c->in, err.col, c->col,
-		      err.msg);
+	              err.msg);
 	el_error_clear(&err);
 }
 END_TEST
@@ -259,31 +262,32 @@ END_TEST
 /* Spans point at exactly the written text, so findings can underline the port or one parameter. */
 struct span_case {
 	const char *in;
-	const char *what; /* "port0", "port1", "host1", "password", "user", "database", "param:<key>", "value:<key>" */
+	const char *what; /* "port0", "port1", "host1", "password", "user", "database",
+	                     "param:<key>", "value:<key>" */
 	const char *text;
 };
 
 static const struct span_case span_cases[] = {
-	{"postgresql://postgres.ref:pw@aws-0-eu-central-1.pooler.supabase.com:5432/postgres", "port0",
-	 "5432"},
-	{"postgresql://u:pw@h:6543/db?pgbouncer=true&connection_limit=1", "param:pgbouncer",
-	 "pgbouncer=true"},
-	{"postgresql://u:pw@h:6543/db?pgbouncer=true&connection_limit=1", "value:connection_limit",
-	 "1"},
-	{"postgresql://u:p%40ss@h/db", "password", "p%40ss"},
-	{"postgresql://a:1,b:6543/db", "port1", "6543"},
-	{"postgresql://a:1,[::1]:6543/db", "host1", "[::1]"},
-	{"postgresql+asyncpg://u@h/db?prepared_statement_cache_size=0&ssl=require",
-	 "param:prepared_statement_cache_size", "prepared_statement_cache_size=0"},
-	{"jdbc:postgresql://h/db?user=fred&password=secret", "password", "secret"},
-	{"jdbc:postgresql://h/db?user=fred&password=secret", "user", "fred"},
-	{"host=db port=6543 dbname=app sslmode=require", "port0", "6543"},
-	{"host=db port=6543 dbname=app sslmode=require", "param:sslmode", "sslmode=require"},
-	{"host=h1,h2 port=5432,6543", "port1", "6543"},
-	{"host=h1,h2 port=5432,6543", "host1", "h2"},
-	{"host=db password='a b'", "password", "'a b'"},
-	{"postgresql://${U}:${P}@${H}:6543/postgres", "port0", "6543"},
-	{"postgresql://u@h/${DB}", "database", "${DB}"},
+    {"postgresql://postgres.ref:pw@aws-0-eu-central-1.pooler.supabase.com:5432/postgres", "port0",
+     "5432"},
+    {"postgresql://u:pw@h:6543/db?pgbouncer=true&connection_limit=1", "param:pgbouncer",
+     "pgbouncer=true"},
+    {"postgresql://u:pw@h:6543/db?pgbouncer=true&connection_limit=1", "value:connection_limit",
+     "1"},
+    {"postgresql://u:p%40ss@h/db", "password", "p%40ss"},
+    {"postgresql://a:1,b:6543/db", "port1", "6543"},
+    {"postgresql://a:1,[::1]:6543/db", "host1", "[::1]"},
+    {"postgresql+asyncpg://u@h/db?prepared_statement_cache_size=0&ssl=require",
+     "param:prepared_statement_cache_size", "prepared_statement_cache_size=0"},
+    {"jdbc:postgresql://h/db?user=fred&password=secret", "password", "secret"},
+    {"jdbc:postgresql://h/db?user=fred&password=secret", "user", "fred"},
+    {"host=db port=6543 dbname=app sslmode=require", "port0", "6543"},
+    {"host=db port=6543 dbname=app sslmode=require", "param:sslmode", "sslmode=require"},
+    {"host=h1,h2 port=5432,6543", "port1", "6543"},
+    {"host=h1,h2 port=5432,6543", "host1", "h2"},
+    {"host=db password='a b'", "password", "'a b'"},
+    {"postgresql://${U}:${P}@${H}:6543/postgres", "port0", "6543"},
+    {"postgresql://u@h/${DB}", "database", "${DB}"},
 };
 
 START_TEST(test_url_spans)
@@ -318,8 +322,8 @@ START_TEST(test_url_spans)
 		sp = strncmp(c->what, "param:", 6) == 0 ? pr->span : pr->value.span;
 	}
 	ck_assert_msg(sp.len == strlen(c->text) && strncmp(c->in + sp.off, c->text, sp.len) == 0,
-		      "%s: %s span [%zu,+%zu) is \"%.*s\", expected \"%s\"", c->in, c->what, sp.off,
-		      sp.len, (int)sp.len, c->in + sp.off, c->text);
+	              "%s: %s span [%zu,+%zu) is \"%.*s\", expected \"%s\"", c->in, c->what, sp.off,
+	              sp.len, (int)sp.len, c->in + sp.off, c->text);
 	url_free(u);
 }
 END_TEST
@@ -351,7 +355,8 @@ END_TEST
 
 START_TEST(test_url_unresolved_parts)
 {
-	const char *s = "postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres?sslmode=${MODE}";
+	const char *s =
+	    "postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres?sslmode=${MODE}";
 	struct el_error err = EL_ERROR_INIT;
 	struct url *u = NULL;
 
@@ -405,29 +410,29 @@ struct dsn_case {
 };
 
 static const struct dsn_case dsn_cases[] = {
-	{"postgresql://u:p@h/db", true},
-	{"postgres://h", true},
-	{"postgresql+asyncpg://h/db", true},
-	{"POSTGRESQL+PSYCOPG://h/db", true},
-	{"jdbc:postgresql://h/db", true},
-	{"jdbc:postgresql:db", true},
-	{"mysql://h/db", true},
-	{"mysql+pymysql://h/db", true},
-	{"mongodb+srv://c.example.net/app", true},
-	{"redis://cache:6379", true},
-	{"rediss://cache:6379", true},
-	{"host=localhost", true},
-	{"host=localhost port=5432 dbname=app", true},
-	{"dbname=app", true},
-	{"user=me password='x y'", true},
-	{"https://example.com", false},
-	{"postgresql:db", false},
-	{"user=me", false},
-	{"hello", false},
-	{"", false},
-	{"${DATABASE_URL}", false},
-	{"foo=bar baz=qux", false},
-	{"true", false},
+    {"postgresql://u:p@h/db", true},
+    {"postgres://h", true},
+    {"postgresql+asyncpg://h/db", true},
+    {"POSTGRESQL+PSYCOPG://h/db", true},
+    {"jdbc:postgresql://h/db", true},
+    {"jdbc:postgresql:db", true},
+    {"mysql://h/db", true},
+    {"mysql+pymysql://h/db", true},
+    {"mongodb+srv://c.example.net/app", true},
+    {"redis://cache:6379", true},
+    {"rediss://cache:6379", true},
+    {"host=localhost", true},
+    {"host=localhost port=5432 dbname=app", true},
+    {"dbname=app", true},
+    {"user=me password='x y'", true},
+    {"https://example.com", false},
+    {"postgresql:db", false},
+    {"user=me", false},
+    {"hello", false},
+    {"", false},
+    {"${DATABASE_URL}", false},
+    {"foo=bar baz=qux", false},
+    {"true", false},
 };
 
 START_TEST(test_url_looks_like_dsn)
@@ -445,16 +450,17 @@ url_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_url_parse_forms, 0,
-			    (int)(sizeof(parse_cases) / sizeof(parse_cases[0])));
+	                    (int)(sizeof(parse_cases) / sizeof(parse_cases[0])));
 	tcase_add_loop_test(tc, test_url_parse_malformed, 0,
-			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	                    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_url_parse_bounded_by_len);
-	tcase_add_loop_test(tc, test_url_spans, 0, (int)(sizeof(span_cases) / sizeof(span_cases[0])));
+	tcase_add_loop_test(tc, test_url_spans, 0,
+	                    (int)(sizeof(span_cases) / sizeof(span_cases[0])));
 	tcase_add_test(tc, test_url_params_in_order_with_duplicates);
 	tcase_add_test(tc, test_url_unresolved_parts);
 	tcase_add_test(tc, test_url_parse_hostile_input_is_linear);
 	tcase_add_loop_test(tc, test_url_looks_like_dsn, 0,
-			    (int)(sizeof(dsn_cases) / sizeof(dsn_cases[0])));
+	                    (int)(sizeof(dsn_cases) / sizeof(dsn_cases[0])));
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

@@ -35,63 +35,28 @@ struct parser {
 	VEC(struct url_param) params;
 };
 
-/* libpq's connection keywords (PostgreSQL 17 fe-connect.c PQconninfoOptions). */
-static const char *const libpq_keywords[] = {
-	"host",
-	"hostaddr",
-	"port",
-	"dbname",
-	"user",
-	"password",
-	"passfile",
-	"require_auth",
-	"channel_binding",
-	"connect_timeout",
-	"client_encoding",
-	"options",
-	"application_name",
-	"fallback_application_name",
-	"keepalives",
-	"keepalives_idle",
-	"keepalives_interval",
-	"keepalives_count",
-	"tcp_user_timeout",
-	"replication",
-	"gssencmode",
-	"sslmode",
-	"sslnegotiation",
-	"sslcompression",
-	"sslcert",
-	"sslkey",
-	"sslpassword",
-	"sslcertmode",
-	"sslrootcert",
-	"sslcrl",
-	"sslcrldir",
-	"sslsni",
-	"requirepeer",
-	"ssl_min_protocol_version",
-	"ssl_max_protocol_version",
-	"krbsrvname",
-	"gsslib",
-	"gssdelegation",
-	"service",
-	"target_session_attrs",
-	"load_balance_hosts",
-};
+/* libpq's connection keywords (PostgreSQL 17 fe-connect.c PQconninfoOptions), blank-separated. */
+static const char libpq_keywords[] =
+    " "
+    "host hostaddr port dbname user password passfile require_auth channel_binding "
+    "connect_timeout client_encoding options application_name "
+    "fallback_application_name keepalives keepalives_idle keepalives_interval "
+    "keepalives_count tcp_user_timeout replication gssencmode sslmode sslnegotiation "
+    "sslcompression sslcert sslkey sslpassword sslcertmode sslrootcert sslcrl "
+    "sslcrldir sslsni requirepeer ssl_min_protocol_version ssl_max_protocol_version "
+    "krbsrvname gsslib gssdelegation service target_session_attrs load_balance_hosts ";
 
 static const struct {
 	const char *name;
 	enum url_kind kind;
 } scheme_kinds[] = {
-	{"postgres", URL_KIND_POSTGRES}, {"postgresql", URL_KIND_POSTGRES},
-	{"mysql", URL_KIND_MYSQL},       {"mariadb", URL_KIND_MYSQL},
-	{"mongodb", URL_KIND_MONGODB},   {"mongodb+srv", URL_KIND_MONGODB},
-	{"redis", URL_KIND_REDIS},       {"rediss", URL_KIND_REDIS},
+    {"postgres", URL_KIND_POSTGRES}, {"postgresql", URL_KIND_POSTGRES},
+    {"mysql", URL_KIND_MYSQL},       {"mariadb", URL_KIND_MYSQL},
+    {"mongodb", URL_KIND_MONGODB},   {"mongodb+srv", URL_KIND_MONGODB},
+    {"redis", URL_KIND_REDIS},       {"rediss", URL_KIND_REDIS},
 };
 
-static int
-fail(struct parser *p, size_t off, const char *fmt, ...) EL_PRINTF(3, 4);
+static int fail(struct parser *p, size_t off, const char *fmt, ...) EL_PRINTF(3, 4);
 
 static int
 fail(struct parser *p, size_t off, const char *fmt, ...)
@@ -103,7 +68,7 @@ fail(struct parser *p, size_t off, const char *fmt, ...)
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	el_error_set(p->err, NULL, 0, (int)(off < (size_t)0x7fffffff ? off + 1 : 0x7fffffff), "%s",
-		     buf_cstr(&b));
+	             buf_cstr(&b));
 	buf_free(&b);
 	return -1;
 }
@@ -231,14 +196,18 @@ decode_percent(struct parser *p, size_t off, size_t n, char **out)
 			buf_putc(&b, p->s[i]);
 			continue;
 		}
-		hi = i + 1 < end && p->mask[i + 1] == REF_NONE ? hexval((unsigned char)p->s[i + 1]) : -1;
-		lo = i + 2 < end && p->mask[i + 2] == REF_NONE ? hexval((unsigned char)p->s[i + 2]) : -1;
+		hi = i + 1 < end && p->mask[i + 1] == REF_NONE ? hexval((unsigned char)p->s[i + 1])
+		                                               : -1;
+		lo = i + 2 < end && p->mask[i + 2] == REF_NONE ? hexval((unsigned char)p->s[i + 2])
+		                                               : -1;
 		if (hi < 0 || lo < 0) {
 			size_t shown = end - i < 3 ? end - i : 3;
 
 			buf_free(&b);
-			return fail(p, i, "invalid percent-encoding \"%.*s\": '%%' must be followed by two hex digits",
-				    (int)shown, p->s + i);
+			return fail(p, i,
+			            "invalid percent-encoding \"%.*s\": '%%' must be followed by "
+			            "two hex digits",
+			            (int)shown, p->s + i);
 		}
 		if (hi == 0 && lo == 0) {
 			buf_free(&b);
@@ -349,13 +318,15 @@ parse_host_elem(struct parser *p, size_t b, size_t c)
 		char *addr = NULL;
 
 		if (rb == c)
-			return fail(p, b, "unterminated '[' in host (IPv6 addresses are written [::1]:5432)");
+			return fail(
+			    p, b,
+			    "unterminated '[' in host (IPv6 addresses are written [::1]:5432)");
 		if (decode_percent(p, b + 1, rb - b - 1, &addr) != 0)
 			return -1;
 		if (!has_ref(p, b + 1, rb - b - 1) && !valid_ipv6(addr, strlen(addr))) {
 			free(addr);
 			return fail(p, b + 1, "invalid IPv6 address \"%.*s\"", (int)(rb - b - 1),
-				    p->s + b + 1);
+			            p->s + b + 1);
 		}
 		h->ipv6 = true;
 		h->name.present = true;
@@ -368,7 +339,8 @@ parse_host_elem(struct parser *p, size_t b, size_t c)
 			p->u->unresolved = true;
 		if (rb + 1 < c) {
 			if (p->s[rb + 1] != ':')
-				return fail(p, rb + 1, "unexpected '%c' after ']' in host", p->s[rb + 1]);
+				return fail(p, rb + 1, "unexpected '%c' after ']' in host",
+				            p->s[rb + 1]);
 			have_port = true;
 			port_off = rb + 2;
 		}
@@ -380,7 +352,8 @@ parse_host_elem(struct parser *p, size_t b, size_t c)
 		for (i = b; i < c; i++) {
 			unsigned char ch = (unsigned char)p->s[i];
 
-			if (p->mask[i] == REF_NONE && ch != 0 && strchr("[]\"<>\\^`{|}", ch) != NULL)
+			if (p->mask[i] == REF_NONE && ch != 0 &&
+			    strchr("[]\"<>\\^`{|}", ch) != NULL)
 				return fail(p, i, "unexpected '%c' in host", ch);
 		}
 		name_end = colon;
@@ -439,6 +412,35 @@ last_param(const struct parser *p, const char *name)
 	return NULL;
 }
 
+/* Element [start, start + n) of a host= or port= list; its span is exact where no escape or
+ * percent-encoding shifted it, else the span of the whole list. */
+static void
+set_list_elem(struct parser *p, struct url_part *dst, const struct url_part *list, size_t start,
+              size_t n)
+{
+	size_t shift = list->raw[0] == '\'' ? 1 : 0, vlen = strlen(list->value);
+	bool exact = strlen(list->raw) == vlen + 2 * shift &&
+	             strncmp(list->raw + shift, list->value, vlen) == 0;
+
+	part_clear(dst);
+	dst->present = true;
+	dst->value = xstrndup(list->value + start, n);
+	dst->unresolved = list->unresolved && strchr(dst->value, '$') != NULL;
+	dst->span.off = exact ? list->span.off + shift + start : list->span.off;
+	dst->span.len = exact ? n : list->span.len;
+	dst->raw = exact ? xstrndup(p->s + dst->span.off, n) : xstrdup(dst->value);
+}
+
+static size_t
+count_elems(const char *v)
+{
+	size_t n = 1;
+
+	for (; *v; v++)
+		n += *v == ',';
+	return n;
+}
+
 /*
  * Host and port lists given as values (libpq key=value host=a,b port=1,2, or a
  * URI's ?host=&port=). libpq pairs them by position; one port serves all hosts.
@@ -446,73 +448,48 @@ last_param(const struct parser *p, const char *name)
 static int
 hosts_from_lists(struct parser *p, const struct url_part *host, const struct url_part *port)
 {
-	const char *hv = host && host->present ? host->value : NULL;
-	const char *pv = port && port->present ? port->value : NULL;
-	size_t nh = 0, np = 0, i, shift;
-	const char *q;
-	bool exact;
+	const struct url_part *hl = host && host->present && *host->value ? host : NULL;
+	const struct url_part *pl = port && port->present && *port->value ? port : NULL;
+	size_t nh, np, base = p->hosts.len, i, k, start;
 
-	if ((hv == NULL || *hv == '\0') && (pv == NULL || *pv == '\0'))
+	if (hl == NULL && pl == NULL)
 		return 0;
-	if (hv != NULL && *hv != '\0')
-		for (nh = 1, q = hv; *q; q++)
-			nh += *q == ',';
-	if (pv != NULL && *pv != '\0')
-		for (np = 1, q = pv; *q; q++)
-			np += *q == ',';
-	if (nh == 0)
-		nh = 1; /* a port with the default host */
+	nh = hl ? count_elems(hl->value) : 1; /* a port alone goes with the default host */
+	np = pl ? count_elems(pl->value) : 0;
 	if (np > 1 && np != nh)
-		return fail(p, port->span.off, "%zu port numbers for %zu hosts", np, nh);
-
+		return fail(p, pl->span.off, "%zu port numbers for %zu hosts", np, nh);
 	for (i = 0; i < nh; i++)
 		(void)VEC_PUSH_ZERO(&p->hosts);
-	/* Elements; spans are exact where the value was written without escapes. */
-	for (int which = 0; which < 2; which++) {
-		const struct url_part *part = which == 0 ? host : port;
-		const char *v = which == 0 ? hv : pv;
-		size_t idx = 0, start = 0, k, vlen;
+	for (i = 0, k = 0, start = 0; hl != NULL && i < nh; k++) {
+		struct url_host *h = &p->hosts.items[base + i];
+		char *v;
 
-		if (v == NULL || *v == '\0')
+		if (hl->value[k] != ',' && hl->value[k] != '\0')
 			continue;
-		vlen = strlen(v);
-		shift = part->raw[0] == '\'' ? 1 : 0;
-		exact = strlen(part->raw) == vlen + 2 * shift && strncmp(part->raw + shift, v, vlen) == 0;
-		for (k = 0; k <= vlen; k++) {
-			struct url_part *dst;
-			size_t n;
-
-			if (v[k] != ',' && v[k] != '\0')
-				continue;
-			n = k - start;
-			for (size_t h0 = 0; h0 < (which == 1 && np == 1 ? nh : 1); h0++) {
-				struct url_host *h = &p->hosts.items[p->hosts.len - nh + idx + h0];
-
-				dst = which == 0 ? &h->name : &h->port;
-				part_clear(dst);
-				dst->present = true;
-				dst->unresolved = part->unresolved && memchr(v + start, '$', n) != NULL;
-				dst->span.off = exact ? part->span.off + shift + start : part->span.off;
-				dst->span.len = exact ? n : part->span.len;
-				dst->raw = exact ? xstrndup(p->s + dst->span.off, n) : xstrndup(v + start, n);
-				dst->value = xstrndup(v + start, n);
-				if (which == 0 && n > 0 && dst->value[0] == '[' && dst->value[n - 1] == ']') {
-					memmove(dst->value, dst->value + 1, n - 2);
-					dst->value[n - 2] = '\0';
-					h->ipv6 = true;
-				} else if (which == 0 && strchr(dst->value, ':') != NULL) {
-					h->ipv6 = true;
-				}
-			}
-			idx++;
-			start = k + 1;
+		set_list_elem(p, &h->name, hl, start, k - start);
+		v = h->name.value;
+		h->ipv6 = strchr(v, ':') != NULL;
+		if (v[0] == '[' && k - start >= 2 && v[k - start - 1] == ']') {
+			memmove(v, v + 1, k - start - 2);
+			v[k - start - 2] = '\0';
 		}
+		start = k + 1;
+		i++;
 	}
-	for (i = p->hosts.len - nh; i < p->hosts.len; i++) {
+	for (i = 0, k = 0, start = 0; pl != NULL && i < np; k++) {
+		if (pl->value[k] != ',' && pl->value[k] != '\0')
+			continue;
+		set_list_elem(p, &p->hosts.items[base + i].port, pl, start, k - start);
+		start = k + 1;
+		i++;
+	}
+	for (i = 1; np == 1 && i < nh; i++)
+		copy_part(&p->hosts.items[base + i].port, &p->hosts.items[base].port);
+	for (i = base; i < p->hosts.len; i++) {
 		struct url_host *h = &p->hosts.items[i];
 
 		if (parse_port(p, h, h->port.present ? h->port.value : "", h->port.span.off,
-			       h->port.unresolved) != 0)
+		               h->port.unresolved) != 0)
 			return -1;
 	}
 	return 0;
@@ -573,17 +550,19 @@ parse_after_scheme(struct parser *p, size_t a, bool slashes)
 
 		if (p->mask[i] == REF_NONE && (is_space(c) || c < 0x20 || c == 0x7f))
 			return fail(p, i, "unexpected %s in a connection URI",
-				    is_space(c) ? "whitespace" : "control character");
+			            is_space(c) ? "whitespace" : "control character");
 	}
 	if (slashes) {
 		e = find_any(p, a, p->len, "/?");
 		at = find_last(p, a, e, '@');
-		if (at == e && e < p->len && p->s[e] == '/') {
+		/* "u:pa/ss@h": the authority ends at the '/', so the '@' lands in the path. */
+		if (at == e && e < p->len && p->s[e] == '/' && find_any(p, a, e, ":") < e) {
 			size_t qq = find_any(p, e, p->len, "?");
 
 			if (find_any(p, e, qq, "@") < qq)
 				return fail(p, e,
-					    "'@' after the host: a '/' in the user name or password must be percent-encoded as %%2F");
+				            "'@' after the host: a '/' in the user name or "
+				            "password must be percent-encoded as %%2F");
 		}
 		hs = a;
 		if (at < e) {
@@ -591,12 +570,14 @@ parse_after_scheme(struct parser *p, size_t a, bool slashes)
 
 			if (set_part(p, &u->user, a, colon - a, true) != 0)
 				return -1;
-			if (colon < at && set_part(p, &u->password, colon + 1, at - colon - 1, true) != 0)
+			if (colon < at &&
+			    set_part(p, &u->password, colon + 1, at - colon - 1, true) != 0)
 				return -1;
 			hs = at + 1;
 		}
 		if (hs == e) {
-			if (at < e) /* "user@/db": "postgresql:///db" (no authority) is the local socket */
+			if (at < e) /* "user@/db": "postgresql:///db" (no authority) is the local
+			               socket */
 				return fail(p, hs, "empty host");
 		} else {
 			size_t b = hs;
@@ -668,7 +649,7 @@ static int
 parse_keyvalue(struct parser *p)
 {
 	struct url *u = p->u;
-	const struct url_param *pr;
+	const struct url_param *host, *port;
 	size_t i = 0;
 
 	u->form = URL_FORM_KEYVALUE;
@@ -704,12 +685,13 @@ parse_keyvalue(struct parser *p)
 			}
 			if (i >= p->len) {
 				buf_free(&val);
-				return fail(p, vs, "unterminated quoted value for \"%.*s\"", (int)(ke - k),
-					    p->s + k);
+				return fail(p, vs, "unterminated quoted value for \"%.*s\"",
+				            (int)(ke - k), p->s + k);
 			}
 			i++;
 		} else {
-			for (; i < p->len && (p->mask[i] != REF_NONE || !is_space((unsigned char)p->s[i]));
+			for (; i < p->len &&
+			       (p->mask[i] != REF_NONE || !is_space((unsigned char)p->s[i]));
 			     i++) {
 				if (p->s[i] == '\\' && p->mask[i] == REF_NONE && i + 1 < p->len)
 					i++;
@@ -727,14 +709,11 @@ parse_keyvalue(struct parser *p)
 	if (p->params.len == 0)
 		return fail(p, 0, "empty connection string");
 	apply_param_overrides(p);
-	pr = last_param(p, "host");
-	if (pr == NULL)
-		pr = last_param(p, "hostaddr");
-	{
-		const struct url_param *pt = last_param(p, "port");
-
-		return hosts_from_lists(p, pr ? &pr->value : NULL, pt ? &pt->value : NULL);
-	}
+	host = last_param(p, "host");
+	if (host == NULL)
+		host = last_param(p, "hostaddr");
+	port = last_param(p, "port");
+	return hosts_from_lists(p, host ? &host->value : NULL, port ? &port->value : NULL);
 }
 
 static void
@@ -789,8 +768,11 @@ url_parse(struct url **out, const char *s, size_t len, struct el_error *err)
 			k++;
 		while (k < len && is_space((unsigned char)s[k]))
 			k++;
-		if (k == len || s[k] != '=' || name == len || !is_ident_start((unsigned char)s[name])) {
-			fail(&p, 0, "not a connection string (expected \"scheme://...\" or \"key=value ...\")");
+		if (k == len || s[k] != '=' || name == len ||
+		    !is_ident_start((unsigned char)s[name])) {
+			fail(&p, 0,
+			     "not a connection string (expected \"scheme://...\" or \"key=value "
+			     "...\")");
 			goto cleanup;
 		}
 		if (parse_keyvalue(&p) != 0)
@@ -820,9 +802,14 @@ cleanup:
 static bool
 is_libpq_keyword(const char *s, size_t n)
 {
-	for (size_t i = 0; i < sizeof(libpq_keywords) / sizeof(libpq_keywords[0]); i++)
-		if (strlen(libpq_keywords[i]) == n && strncmp(libpq_keywords[i], s, n) == 0)
+	const char *w = libpq_keywords;
+
+	while ((w = strchr(w, ' ')) != NULL && w[1] != '\0') {
+		const char *end = strchr(++w, ' ');
+
+		if ((size_t)(end - w) == n && strncmp(w, s, n) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -874,7 +861,7 @@ url_looks_like_dsn(const char *s)
 			return known >= 2 || (known == 1 && first_is_host);
 		if (known == 0)
 			first_is_host = (n == 4 && strncmp(s + k, "host", 4) == 0) ||
-					(n == 6 && strncmp(s + k, "dbname", 6) == 0);
+			                (n == 6 && strncmp(s + k, "dbname", 6) == 0);
 		known++;
 		for (i++; is_space((unsigned char)s[i]); i++)
 			;

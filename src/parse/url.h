@@ -22,7 +22,8 @@ enum url_form {
 
 /* Which database family the scheme names; only POSTGRES gets Postgres rules. */
 enum url_kind {
-	URL_KIND_POSTGRES, /* postgres, postgresql, postgresql+<driver>, jdbc:postgresql, key=value */
+	URL_KIND_POSTGRES, /* postgres, postgresql, postgresql+<driver>, jdbc:postgresql, key=value
+	                    */
 	URL_KIND_MYSQL,    /* mysql, mysql+<driver>, mariadb, jdbc:mysql */
 	URL_KIND_MONGODB,  /* mongodb, mongodb+srv */
 	URL_KIND_REDIS,    /* redis, rediss */
@@ -63,12 +64,17 @@ struct url {
 	enum url_form form;
 	enum url_kind kind;
 	struct url_part scheme; /* "postgresql+asyncpg", "jdbc:postgresql"; absent for key=value */
-	char *scheme_name;      /* lower-case base: "postgresql", "mongodb+srv"; NULL for key=value */
-	char *driver;           /* SQLAlchemy driver after '+' ("asyncpg"), NULL when none */
-	struct url_part user;     /* userinfo, or the user= parameter / key (last one wins) */
+	char *scheme_name;    /* lower-case base: "postgresql", "mongodb+srv"; NULL for key=value */
+	char *driver;         /* SQLAlchemy driver after '+' ("asyncpg"), NULL when none */
+	struct url_part user; /* userinfo, or the user= parameter / key (last one wins) */
 	struct url_part password; /* userinfo, or the password= parameter / key (last one wins) */
 	struct url_part database; /* path after the authority, or dbname= */
-	struct url_host *hosts;   /* in order; empty for "postgresql:///db" (local socket) */
+	/*
+	 * In order, from the authority; from the host= / port= keys for key=value
+	 * and for "postgresql:///db?host=..."; empty for "postgresql:///db" (the
+	 * local socket). host= in a query next to an authority host is only a param.
+	 */
+	struct url_host *hosts;
 	size_t nhosts;
 	struct url_param *params; /* query parameters, or every key=value pair, in order */
 	size_t nparams;
@@ -86,7 +92,7 @@ int url_parse(struct url **out, const char *s, size_t len, struct el_error *err)
 /* Cheap test whether a value is a database connection string worth parsing. */
 bool url_looks_like_dsn(const char *s);
 
-/* The first parameter named key (case-sensitive, decoded name), or NULL. */
+/* The last parameter named key (decoded, case-sensitive): the one libpq uses. NULL if none. */
 const struct url_param *url_find_param(const struct url *u, const char *key);
 
 /* Name of a kind: "postgres", "mysql", "mongodb", "redis", "other". */

@@ -39,7 +39,12 @@ contains_nocase(const char *s, size_t n, const char *needle)
 	return false;
 }
 
-/* Password keys are secret whatever the rule packs say: libpq password=, sslpassword=, JDBC password=. */
+/*
+ * Whether a key or parameter name is secret. The libpq/JDBC parameters
+ * password= and sslpassword= always are; otherwise the rule pack's predicate
+ * decides (it knows exceptions such as POSTGRES_PASSWORD_FILE), and without
+ * one any name holding "password" or "passwd" is taken as secret.
+ */
 static bool
 names_secret_n(const struct redactor *r, const char *key, size_t n)
 {
@@ -47,9 +52,12 @@ names_secret_n(const struct redactor *r, const char *key, size_t n)
 	char *k;
 	bool secret;
 
-	if (contains_nocase(key, n, "password") || contains_nocase(key, n, "passwd"))
+	if ((n == 8 && strncasecmp(key, "password", 8) == 0) ||
+	    (n == 11 && strncasecmp(key, "sslpassword", 11) == 0))
 		return true;
-	if (r->key_is_secret == NULL || n == 0)
+	if (r->key_is_secret == NULL)
+		return contains_nocase(key, n, "password") || contains_nocase(key, n, "passwd");
+	if (n == 0)
 		return false;
 	k = n < sizeof(small) ? small : xmalloc(n + 1);
 	memcpy(k, key, n);
@@ -122,8 +130,8 @@ is_ident_char(int c)
 static bool
 ends_url(int c)
 {
-	return c == '\0' || isspace(c) || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' ||
-	       c < 0x20 || c == 0x7f;
+	return c == '\0' || isspace(c) || c == '"' || c == '\'' || c == '`' || c == '<' ||
+	       c == '>' || c < 0x20 || c == 0x7f;
 }
 
 static size_t
@@ -153,7 +161,8 @@ struct scan {
 	const char *t;
 	size_t n;
 	size_t line_start, line_end;
-	size_t tok_from, tok_end, tok_last_at; /* a URL token [tok_from, tok_end) and its last '@' */
+	size_t tok_from, tok_end,
+	    tok_last_at; /* a URL token [tok_from, tok_end) and its last '@' */
 };
 
 /*
@@ -279,7 +288,8 @@ mask_key_value(struct scan *sc, struct buf *out, size_t i)
 	 */
 	if (t[j] == ':' && !(quote || looks_like_env_name(t + k, ke - k) || at_line_start(sc, i)))
 		return i;
-	if (t[j] == ':' && !(j + 1 < eol && (is_blank(t[j + 1]) || t[j + 1] == '"' || t[j + 1] == '\'')))
+	if (t[j] == ':' &&
+	    !(j + 1 < eol && (is_blank(t[j + 1]) || t[j + 1] == '"' || t[j + 1] == '\'')))
 		return i;
 	if (!names_secret_n(sc->r, t + k, ke - k))
 		return i;
@@ -348,7 +358,8 @@ redact_text_r(const struct redactor *r, const char *text)
 
 			while (j < sc.line_end && is_scheme_char((unsigned char)text[j]))
 				j++;
-			if (j + 2 < sc.n && text[j] == ':' && text[j + 1] == '/' && text[j + 2] == '/') {
+			if (j + 2 < sc.n && text[j] == ':' && text[j + 1] == '/' &&
+			    text[j + 2] == '/') {
 				i = mask_url_userinfo(&sc, &out, i, j);
 				continue;
 			}
@@ -406,14 +417,16 @@ mask_parsed(const struct redactor *r, const char *value, const struct url *u)
 	}
 	/* With ?password= the parser reports that one; the user info may hold another. */
 	if (u->form != URL_FORM_KEYVALUE && u->scheme.present && u->nhosts > 0) {
-		size_t a = u->scheme.span.off + u->scheme.span.len + 3, h = u->hosts[0].name.span.off;
+		size_t a = u->scheme.span.off + u->scheme.span.len + 3,
+		       h = u->hosts[0].name.span.off;
 
 		if (h > a && value[h - 1] == '@' && strncmp(value + a - 3, "://", 3) == 0) {
 			const char *colon = memchr(value + a, ':', h - 1 - a);
 
-			if (colon != NULL && !stays_visible(colon + 1, (size_t)(value + h - 1 - colon - 1))) {
+			if (colon != NULL &&
+			    !stays_visible(colon + 1, (size_t)(value + h - 1 - colon - 1))) {
 				struct span sp = {(size_t)(colon + 1 - value),
-						  (size_t)(value + h - 1 - colon - 1)};
+				                  (size_t)(value + h - 1 - colon - 1)};
 
 				VEC_PUSH(&spans, sp);
 			}
@@ -432,7 +445,8 @@ mask_parsed(const struct redactor *r, const char *value, const struct url *u)
 	buf_add(&out, "", 0);
 	for (i = 0; i < spans.len; i++) {
 		if (spans.items[i].off < pos)
-			continue; /* the same text reached twice (JDBC password= is also the password) */
+			continue; /* the same text reached twice (JDBC password= is also the
+			             password) */
 		buf_add(&out, value + pos, spans.items[i].off - pos);
 		buf_puts(&out, REDACT_MASK);
 		pos = spans.items[i].off + spans.items[i].len;
@@ -444,7 +458,7 @@ mask_parsed(const struct redactor *r, const char *value, const struct url *u)
 
 char *
 redact_value(const char *key, const char *value, bool (*key_is_secret)(const char *key, void *ctx),
-	     void *ctx)
+             void *ctx)
 {
 	struct redactor r = {key_is_secret, ctx};
 	struct el_error err = EL_ERROR_INIT;

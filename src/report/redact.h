@@ -22,8 +22,8 @@ typedef bool (*redact_key_fn)(const char *key, void *ctx);
  * inside it masked. Empty values and values that are only ${VAR} references
  * stay as they are. key and key_is_secret may be NULL; value NULL gives NULL.
  */
-char *redact_value(const char *key, const char *value, bool (*key_is_secret)(const char *key, void *ctx),
-		   void *ctx);
+char *redact_value(const char *key, const char *value,
+                   bool (*key_is_secret)(const char *key, void *ctx), void *ctx);
 
 /*
  * Free text (a message, a code-frame line) with every URL password masked,
