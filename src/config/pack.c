@@ -19,14 +19,27 @@
 #define PACK_MAX_BYTES (4u * 1024u * 1024u)
 #define PACK_VERSION 1
 
+/* The validated documents of one kind that a later stage turns into structs. */
+struct kept_docs {
+	VEC(struct yml_doc *) docs;
+	VEC(const struct yml_node *) roots;
+	VEC(const char *) paths;
+};
+
 struct packs {
 	VEC(struct rule_meta) rules; /* sorted by id between loads */
 	VEC(struct rx *) secret_keys;
 	VEC(struct rx *) secret_except;
 	VEC(char *) files;
+	struct kept_docs *kept; /* one per entry of pack_kinds[] */
 };
 
-/* One pack kind: the schema of its files and the function that merges a validated tree into p. */
+/*
+ * One pack kind: the schema of its files and the function that merges a
+ * validated tree into p. A kind without a load function keeps its validated
+ * documents for the stage that owns their meaning (packs_kind_docs), so that
+ * config/ never depends on model/.
+ */
 struct pack_kind {
 	const char *name;
 	const struct schema_type *schema;
@@ -237,11 +250,90 @@ load_secrets(struct packs *p, const struct yml_node *root, const char *path,
 	return 0;
 }
 
+/* ---- kind: loaders (env loader models; built into structs by model/loaders.c) ---- */
+
+static const char *const order_names[] = {"first-wins", "last-wins", NULL};
+static const char *const anchor_names[] = {"cwd", "service", "file", "walk-up-from-file", NULL};
+static const char *const kind_loaders_name[] = {"loaders", NULL};
+static const struct schema_type order_type = {.kind = SCHEMA_ENUM, .enum_values = order_names};
+static const struct schema_type anchor_type = {.kind = SCHEMA_ENUM,
+					       .enum_values = anchor_names};
+static const struct schema_type string_list_type = {.kind = SCHEMA_LIST,
+						    .item = &schema_string};
+static const struct schema_type any_type = {.kind = SCHEMA_ANY};
+static const struct schema_type major_type = {.kind = SCHEMA_INT, .min = 0, .max = 1000};
+
+static const struct schema_field loader_pattern_fields[] = {
+	{"id", &schema_nonempty_string, false},
+	{"lang", &any_type, false}, /* a name or a list of names */
+	{"literal", &schema_string, false},
+	{"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
+	{"requires", &schema_string, false},
+	{"call-args", &schema_bool, false},
+	{"value-after", &schema_bool, false},
+	{"group-by-line", &schema_bool, false},
+	{"find-dotenv", &schema_string, false},
+	{"order", &order_type, false},
+	{"default-files", &string_list_type, false},
+	{"path", &string_list_type, false},
+	{"dir", &string_list_type, false},
+	{"override", &string_list_type, false},
+	{"disable", &string_list_type, false},
+	{"expand", &string_list_type, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type loader_pattern_type = {.kind = SCHEMA_OBJECT,
+						       .fields = loader_pattern_fields};
+static const struct schema_type loader_pattern_list = {.kind = SCHEMA_LIST,
+						       .item = &loader_pattern_type};
+static const struct schema_field loader_fields[] = {
+	{"name", &schema_nonempty_string, true},
+	{"dialect", &schema_nonempty_string, false},
+	{"runtime", &schema_nonempty_string, false},
+	{"packages", &string_list_type, false},
+	{"max-major", &major_type, false},
+	{"order", &order_type, false},
+	{"override", &schema_bool, false},
+	{"files", &string_list_type, false},
+	{"skip-in-test", &string_list_type, false},
+	{"anchor", &anchor_type, false},
+	{"framework", &schema_bool, false},
+	{"lowest", &schema_bool, false},
+	{"requires-file", &schema_string, false},
+	{"exposes-prefix", &schema_string, false},
+	{"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
+	{"detect", &loader_pattern_list, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type loader_type = {.kind = SCHEMA_OBJECT, .fields = loader_fields};
+static const struct schema_type loader_list = {.kind = SCHEMA_LIST, .item = &loader_type};
+static const struct schema_field runtime_scripts_fields[] = {
+	{"development", &string_list_type, false},
+	{"production", &string_list_type, false},
+	{"test", &string_list_type, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type runtime_scripts_type = {.kind = SCHEMA_OBJECT,
+							.fields = runtime_scripts_fields};
+static const struct schema_type kind_loaders_type = {.kind = SCHEMA_ENUM,
+						     .enum_values = kind_loaders_name};
+static const struct schema_field loaders_pack_fields[] = {
+	{"kind", &kind_loaders_type, true},
+	{"version", &version_type, true},
+	{"runtime-scripts", &runtime_scripts_type, false},
+	{"non-runtime-paths", &string_list_type, false},
+	{"loaders", &loader_list, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type loaders_pack_type = {.kind = SCHEMA_OBJECT,
+						     .fields = loaders_pack_fields};
+
 /* ---- the registry: adding a pack kind is adding a row ---- */
 
 static const struct pack_kind pack_kinds[] = {
 	{"rules", &rules_pack_type, load_rules},
 	{"secrets", &secrets_pack_type, load_secrets},
+	{"loaders", &loaders_pack_type, NULL},
 };
 
 #define N_PACK_KINDS (sizeof(pack_kinds) / sizeof(pack_kinds[0]))
@@ -249,7 +341,10 @@ static const struct pack_kind pack_kinds[] = {
 struct packs *
 packs_new(void)
 {
-	return xcalloc(1, sizeof(struct packs));
+	struct packs *p = xcalloc(1, sizeof(*p));
+
+	p->kept = xcalloc(N_PACK_KINDS, sizeof(*p->kept));
+	return p;
 }
 
 void
@@ -271,6 +366,16 @@ packs_free(struct packs *p)
 	for (i = 0; i < p->files.len; i++)
 		free(p->files.items[i]);
 	VEC_FREE(&p->files);
+	for (i = 0; i < N_PACK_KINDS; i++) {
+		size_t j;
+
+		for (j = 0; j < p->kept[i].docs.len; j++)
+			yml_doc_free(p->kept[i].docs.items[j]);
+		VEC_FREE(&p->kept[i].docs);
+		VEC_FREE(&p->kept[i].roots);
+		VEC_FREE(&p->kept[i].paths);
+	}
+	free(p->kept);
 	free(p);
 }
 
@@ -349,8 +454,17 @@ packs_load_file(struct packs *p, const char *path, struct el_error *err)
 	sc = schema_ctx_new(path);
 	if (schema_check(sc, kind->schema, doc->root, err) < 0)
 		goto cleanup;
-	if (kind->load(p, doc->root, path, sc, err) < 0)
-		goto cleanup;
+	if (kind->load != NULL) {
+		if (kind->load(p, doc->root, path, sc, err) < 0)
+			goto cleanup;
+	} else {
+		struct kept_docs *k = &p->kept[kind - pack_kinds];
+
+		VEC_PUSH(&k->docs, doc);
+		VEC_PUSH(&k->roots, doc->root);
+		VEC_PUSH(&k->paths, doc->path);
+		doc = NULL;
+	}
 	VEC_PUSH(&p->files, xstrdup(path));
 	rc = 0;
 cleanup:
@@ -559,4 +673,21 @@ const char *
 packs_file_at(const struct packs *p, size_t i)
 {
 	return i < p->files.len ? p->files.items[i] : NULL;
+}
+
+int
+packs_kind_docs(const struct packs *p, const char *kind, const struct yml_node *const **roots,
+		const char *const **paths, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < N_PACK_KINDS; i++) {
+		if (strcmp(pack_kinds[i].name, kind) == 0 && pack_kinds[i].load == NULL) {
+			*roots = p->kept[i].roots.items;
+			*paths = p->kept[i].paths.items;
+			*n = p->kept[i].roots.len;
+			return 0;
+		}
+	}
+	return -1;
 }

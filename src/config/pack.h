@@ -60,6 +60,15 @@ const struct rule_meta *packs_rule_at(const struct packs *p, size_t i);
  */
 bool packs_key_is_secret(const struct packs *p, struct rx_ctx *ctx, const char *key);
 
+/*
+ * The validated documents of a kind whose structs a later stage builds (kind
+ * "loaders" -> model/loaders.c), in load order: *roots and *paths are arrays
+ * of *n entries owned by p (NULL when *n is 0). -1 if kind is not such a kind.
+ */
+struct yml_node;
+int packs_kind_docs(const struct packs *p, const char *kind, const struct yml_node *const **roots,
+		    const char *const **paths, size_t *n);
+
 /* Paths of the pack files loaded, in load order. */
 size_t packs_file_count(const struct packs *p);
 const char *packs_file_at(const struct packs *p, size_t i);

@@ -116,33 +116,37 @@ quote_into(struct buf *b, const struct yml_node *n)
 	buf_putc(b, '"');
 }
 
-/* Levenshtein distance of a and b, or a large number when either is long. */
+/* Edit distance of a and b counting a swap of two neighbours as one edit, or SIZE_MAX when long. */
 static size_t
 edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[65];
+	size_t rows[3][65], *prev2 = rows[0], *prev = rows[1], *cur = rows[2], *tmp;
 
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		prev[j] = j;
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
+		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
 
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
 		}
+		tmp = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = tmp;
 	}
-	return row[lb];
+	return prev[lb];
 }
 
 /* The candidate closest to word, if close enough to be a likely typo. */
@@ -155,6 +159,10 @@ closest(const char *word, const char *const *cands, size_t stride, size_t n)
 	for (i = 0; i < n; i++) {
 		const char *c = *(const char *const *)((const char *)cands + i * stride);
 		size_t d = edit_distance(word, c);
+
+		/* An abbreviation ("warn" for "warning") is as likely as a typo. */
+		if (strlen(word) >= 3 && strncmp(word, c, strlen(word)) == 0)
+			d = 1;
 
 		if (d < best_d) {
 			best_d = d;

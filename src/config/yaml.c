@@ -266,7 +266,8 @@ apply_merge(struct loader *ld, struct yml_node *map, struct el_error *err)
 				total += v->items[j]->count;
 			}
 		} else {
-			el_error_set(err, ld->path, v->line, v->col,
+			/* At the key: v may be an alias whose node is written elsewhere. */
+			el_error_set(err, ld->path, map->pairs[i].key->line, map->pairs[i].key->col,
 				     "a merge key (<<) takes a mapping or a list of mappings, not %s",
 				     yml_kind_name(v));
 			goto cleanup;
