@@ -3,7 +3,9 @@
  * environment this program instead prints the walker's view of <root> (used by
  * tests/scripts/test_walk_gitignore.sh): one record per entry, NUL-terminated,
  * "<flags> <path>" where flags are letters E T I L D O (or '-'), diagnostics on
- * stderr. ENVLINT_WALKDUMP_CLASSIFY=none keeps only env files (for timing).
+ * stderr. ENVLINT_WALKDUMP_CLASSIFY=none keeps only env files,
+ * ENVLINT_WALKDUMP_THREADS=n sets walk_options.threads, ENVLINT_WALKDUMP_TIME=1
+ * prints the time taken (for measuring).
  */
 #define _DEFAULT_SOURCE 1
 
@@ -72,6 +74,8 @@ walkdump(const char *root)
 
 	if (mode == NULL || strcmp(mode, "none") != 0)
 		o.classify = keep_all;
+	if (getenv("ENVLINT_WALKDUMP_THREADS") != NULL)
+		o.threads = atoi(getenv("ENVLINT_WALKDUMP_THREADS"));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (walk_repo(&r, root, &o, &err) != 0) {
 		el_error_print(stderr, &err);

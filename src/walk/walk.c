@@ -1,5 +1,8 @@
-/* d_type and the DT_* names are not POSIX; they spare a stat per file. */
-#define _DEFAULT_SOURCE 1
+/*
+ * d_type and the DT_* names are not POSIX, nor is getdents64; they spare a
+ * stat per file and the fstat/fcntl calls of fdopendir per folder.
+ */
+#define _GNU_SOURCE 1
 
 #include "walk/walk.h"
 
@@ -7,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,38 +23,88 @@
 #include "util/vec.h"
 #include "walk/ignore.h"
 
+#if defined(__linux__) && defined(__GLIBC__) &&                                                   \
+	(__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define WALK_GETDENTS 1
+#endif
+
 /* git refuses ignore files above 100 MB (dir.c PATTERN_MAX_FILE_SIZE); so do we. */
 #define IGNORE_FILE_MAX (100L * 1024 * 1024)
+/* Helper threads start only once the tree proves bigger than this many folders. */
+#define WALK_SPAWN_AFTER 48
+#define WALK_MAX_THREADS 8
 
-/* One .gitignore in effect: its rules apply to paths below its folder. */
+/*
+ * One .gitignore in effect, chained to the ones of the parent folders. Nodes
+ * are immutable once made, so a folder handed to another thread keeps its
+ * chain; they all live until the end of the walk.
+ */
 struct walk_layer {
 	struct ignore_list *list;
 	size_t baselen; /* length of "<folder>/" in the relative path, 0 at the root */
+	const struct walk_layer *parent;
 };
 
 struct walk_dirent {
 	size_t off;         /* of the name in walk_level.names */
 	unsigned char type; /* d_type */
+	bool handed_off;    /* given to another thread */
 };
 
-/* One directory's entries, read in full before any is looked at (its .gitignore comes first). */
+/* One folder's entries, read in full before any is looked at (its .gitignore comes first). */
 struct walk_level {
 	struct buf names; /* NUL-separated */
 	VEC(struct walk_dirent) ents;
+	size_t cur;                      /* the entry being looked at */
+	size_t scan;                     /* entries before this one hold no folder to hand off */
+	size_t pathlen;                  /* length of the folder's path in walk_ctx.path */
+	const struct walk_layer *layers; /* in effect inside the folder */
 };
 
-struct walk_ctx {
+/* A folder waiting for a thread: its path, its rules, its depth. */
+struct walk_task {
+	char *path;
+	const struct walk_layer *layers;
+	int depth;
+};
+
+/* What the threads of one walk share; everything mutable is under mu. */
+struct walk_shared {
 	const struct walk_options *opts;
 	struct ignore_list *excludes; /* walk_options.exclude: highest precedence */
 	struct ignore_list *info;     /* .git/info/exclude: lowest precedence */
-	VEC(struct walk_layer) layers;
-	VEC(struct walk_level *) levels; /* scratch per depth, reused across folders */
+	char *root_real;              /* realpath of the root, for WALK_OUTSIDE */
+	int rootfd;
+	int max_depth;
+	int max_threads;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	VEC(struct walk_task) queue;
+	int active;       /* threads walking something */
+	atomic_int idle;   /* threads waiting for work (read without the lock as a hint) */
+	atomic_int queued; /* queue.len, readable without the lock */
+	bool done;
+};
+
+/* One thread's walk: its results, scratch and position. */
+struct walk_ctx {
+	struct walk_shared *sh;
+	const struct walk_options *opts;
+	const struct walk_layer *layers;    /* in effect for c->path's folder */
+	VEC(struct walk_layer *) own_layers; /* made by this thread, freed at the end */
+	VEC(struct walk_level *) levels;     /* scratch per depth, reused across folders */
+	int base_depth, top_depth;           /* levels in use by the current task */
 	VEC(struct walk_entry) entries;
 	VEC(struct walk_diag) diags;
 	struct buf path; /* relative path of the folder or file being looked at */
-	char *root_real; /* realpath of the root, for WALK_OUTSIDE */
-	int max_depth;
-	size_t files_seen;
+	size_t files_seen, dirs_seen;
+	bool is_main;
+	int nspawned;
+	pthread_t threads[WALK_MAX_THREADS];
+	struct walk_ctx *helpers[WALK_MAX_THREADS];
+#ifdef WALK_GETDENTS
+	char *dents; /* getdents64 buffer */
+#endif
 };
 
 static const char *const backup_suffixes[] = {
@@ -155,23 +210,22 @@ static bool
 is_ignored(const struct walk_ctx *c, bool is_dir)
 {
 	const char *path = c->path.data;
-	size_t len = c->path.len, i;
+	size_t len = c->path.len;
+	const struct walk_layer *ly;
 	enum ignore_result r;
 
-	if (c->excludes != NULL) {
-		r = ignore_list_match(c->excludes, path, len, is_dir);
+	if (c->sh->excludes != NULL) {
+		r = ignore_list_match(c->sh->excludes, path, len, is_dir);
 		if (r != IGNORE_NONE)
 			return r == IGNORE_EXCLUDED;
 	}
-	for (i = c->layers.len; i-- > 0;) {
-		const struct walk_layer *ly = &c->layers.items[i];
-
+	for (ly = c->layers; ly != NULL; ly = ly->parent) {
 		r = ignore_list_match(ly->list, path + ly->baselen, len - ly->baselen, is_dir);
 		if (r != IGNORE_NONE)
 			return r == IGNORE_EXCLUDED;
 	}
-	if (c->info != NULL) {
-		r = ignore_list_match(c->info, path, len, is_dir);
+	if (c->sh->info != NULL) {
+		r = ignore_list_match(c->sh->info, path, len, is_dir);
 		if (r != IGNORE_NONE)
 			return r == IGNORE_EXCLUDED;
 	}
@@ -246,7 +300,7 @@ load_info_exclude(struct walk_ctx *c, int rootfd)
 	if (fstatat(rootfd, ".git", &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return;
 	if (S_ISDIR(st.st_mode)) {
-		c->info = load_ignore_file(c, rootfd, ".git/info/exclude", ".git/info/exclude");
+		c->sh->info = load_ignore_file(c, rootfd, ".git/info/exclude", ".git/info/exclude");
 		return;
 	}
 	if (!S_ISREG(st.st_mode))
@@ -280,7 +334,7 @@ load_info_exclude(struct walk_ctx *c, int rootfd)
 	}
 	buf_reset(&p);
 	buf_printf(&p, "%s/info/exclude", gitdir.data);
-	c->info = load_ignore_file(c, rootfd, p.data, ".git/info/exclude");
+	c->sh->info = load_ignore_file(c, rootfd, p.data, ".git/info/exclude");
 	buf_free(&gitdir);
 	buf_free(&p);
 }
@@ -293,7 +347,7 @@ link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, st
 	unsigned flags = 0;
 	struct buf full = BUF_INIT, norm = BUF_INIT;
 	char *real = NULL;
-	size_t rootlen = strlen(c->root_real);
+	size_t rootlen = strlen(c->sh->root_real);
 
 	*exists = fstatat(dfd, name, st, 0) == 0;
 	if (!*exists) {
@@ -302,13 +356,13 @@ link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, st
 			add_diag(c, c->path.data, "%s", "symbolic link loop; not followed");
 	}
 	if (*exists) {
-		buf_printf(&full, "%s/%s", c->root_real, c->path.data);
+		buf_printf(&full, "%s/%s", c->sh->root_real, c->path.data);
 		real = realpath(full.data, NULL);
 	}
 	if (real != NULL) {
-		if (!(strncmp(real, c->root_real, rootlen) == 0 &&
+		if (!(strncmp(real, c->sh->root_real, rootlen) == 0 &&
 		      (real[rootlen] == '/' || real[rootlen] == '\0' ||
-		       (rootlen == 1 && c->root_real[0] == '/'))))
+		       (rootlen == 1 && c->sh->root_real[0] == '/'))))
 			flags |= WALK_OUTSIDE;
 		free(real);
 	} else {
@@ -327,7 +381,7 @@ link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, st
 			buf_puts(&norm, target);
 		}
 		if (target[0] == '/') {
-			outside = !(strncmp(target, c->root_real, rootlen) == 0 &&
+			outside = !(strncmp(target, c->sh->root_real, rootlen) == 0 &&
 				    (target[rootlen] == '/' || target[rootlen] == '\0'));
 		} else {
 			for (s = norm.data; *s != '\0' && !outside;) {
@@ -445,6 +499,7 @@ mode_to_type(mode_t m)
 	return DT_UNKNOWN;
 }
 
+
 static struct walk_level *
 get_level(struct walk_ctx *c, int depth)
 {
@@ -456,9 +511,75 @@ get_level(struct walk_ctx *c, int depth)
 	return c->levels.items[depth];
 }
 
+static void
+post_task(struct walk_shared *sh, char *path, const struct walk_layer *layers, int depth)
+{
+	pthread_mutex_lock(&sh->mu);
+	VEC_PUSH(&sh->queue, ((struct walk_task){path, layers, depth}));
+	atomic_fetch_add(&sh->queued, 1);
+	pthread_cond_signal(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+/*
+ * A thread waits for work: give it the shallowest folder this thread has yet
+ * to walk, likely the biggest piece left, so hand-offs stay rare.
+ */
+static void
+hand_off(struct walk_ctx *c)
+{
+	int d;
+
+	for (d = c->base_depth; d <= c->top_depth; d++) {
+		struct walk_level *lv = c->levels.items[d];
+		size_t j = lv->scan > lv->cur + 1 ? lv->scan : lv->cur + 1;
+
+		for (; j < lv->ents.len; j++) {
+			struct walk_dirent *de = &lv->ents.items[j];
+			struct buf p = BUF_INIT;
+
+			if (de->type != DT_DIR || de->handed_off)
+				continue;
+			buf_add(&p, c->path.data, lv->pathlen);
+			if (lv->pathlen > 0)
+				buf_putc(&p, '/');
+			buf_puts(&p, lv->names.data + de->off);
+			de->handed_off = true;
+			lv->scan = j + 1;
+			post_task(c->sh, buf_detach(&p), lv->layers, d + 1);
+			return;
+		}
+		lv->scan = j;
+	}
+}
+
 static void walk_dir(struct walk_ctx *c, int dfd, int depth);
 
-/* Look at one entry of the folder open as dfd; c->path is that folder. */
+/* Enter the folder at c->path (openname relative to atfd) unless it is ignored or too deep. */
+static void
+enter_dir(struct walk_ctx *c, int atfd, const char *openname, int depth)
+{
+	int fd;
+
+	if (is_ignored(c, true))
+		return;
+	if (depth > c->sh->max_depth) {
+		char lim[32];
+
+		snprintf(lim, sizeof(lim), "%d", c->sh->max_depth);
+		add_diag(c, c->path.data, "folder depth limit (%s) reached; not entered", lim);
+		return;
+	}
+	fd = openat(atfd, openname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			add_diag(c, c->path.data, "folder not read: %s", strerror(errno));
+		return;
+	}
+	walk_dir(c, fd, depth);
+}
+
+/* Look at one entry of the folder open as dfd (at depth), c->path being that folder. */
 static void
 walk_entry(struct walk_ctx *c, int dfd, const char *name, unsigned char type, int depth)
 {
@@ -470,31 +591,14 @@ walk_entry(struct walk_ctx *c, int dfd, const char *name, unsigned char type, in
 		struct stat st;
 
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			return; /* gone since readdir */
+			return; /* gone since the folder was read */
 		type = mode_to_type(st.st_mode);
 	}
 	if (saved > 0)
 		buf_putc(&c->path, '/');
 	buf_puts(&c->path, name);
 	if (type == DT_DIR) {
-		int fd;
-
-		if (is_ignored(c, true))
-			goto done;
-		if (depth + 1 > c->max_depth) {
-			char lim[32];
-
-			snprintf(lim, sizeof(lim), "%d", c->max_depth);
-			add_diag(c, c->path.data, "folder depth limit (%s) reached; not entered", lim);
-			goto done;
-		}
-		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno != ENOENT)
-				add_diag(c, c->path.data, "folder not read: %s", strerror(errno));
-			goto done;
-		}
-		walk_dir(c, fd, depth + 1);
+		enter_dir(c, dfd, name, depth + 1);
 		goto done;
 	}
 	c->files_seen++;
@@ -517,68 +621,234 @@ done:
 	c->path.data[saved] = '\0';
 }
 
-/* Walk the folder open as dfd (c->path), consuming dfd. */
 static void
-walk_dir(struct walk_ctx *c, int dfd, int depth)
+level_add(struct walk_level *lv, const char *n, unsigned char type, bool *has_ignore)
 {
-	struct walk_level *lv;
-	struct dirent *de;
-	bool has_ignore = false, pushed = false;
-	size_t i;
-	DIR *d;
-
-	d = fdopendir(dfd);
-	if (d == NULL) {
-		add_diag(c, c->path.data, "folder not read: %s", strerror(errno));
-		close(dfd);
-		return;
+	if (n[0] == '.') {
+		if (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'))
+			return;
+		if (strcmp(n, ".git") == 0)
+			return; /* never enter a repository's own data, nor list a gitlink file */
+		if (strcmp(n, ".gitignore") == 0 && type != DT_DIR)
+			*has_ignore = true;
 	}
-	lv = get_level(c, depth);
-	buf_reset(&lv->names);
-	lv->ents.len = 0;
-	for (;;) {
-		const char *n;
+	VEC_PUSH(&lv->ents, ((struct walk_dirent){lv->names.len, type, false}));
+	buf_add(&lv->names, n, strlen(n) + 1);
+}
 
+#define WALK_DENTS_SIZE 65536
+
+/* Read every entry of the folder open as fd into lv. 0 or an errno value. */
+static int
+read_dir(struct walk_ctx *c, int fd, struct walk_level *lv, bool *has_ignore)
+{
+#ifdef WALK_GETDENTS
+	if (c->dents == NULL)
+		c->dents = xmalloc(WALK_DENTS_SIZE);
+	for (;;) {
+		ssize_t n = getdents64(fd, c->dents, WALK_DENTS_SIZE);
+		ssize_t off;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0)
+			return 0;
+		for (off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(c->dents + off);
+
+			level_add(lv, de->d_name, de->d_type, has_ignore);
+			off += de->d_reclen;
+		}
+	}
+#else
+	struct dirent *de;
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	int ret = 0;
+
+	if (d == NULL) {
+		ret = errno;
+		if (dfd >= 0)
+			close(dfd);
+		return ret;
+	}
+	for (;;) {
 		errno = 0;
 		de = readdir(d);
 		if (de == NULL) {
-			if (errno != 0)
-				add_diag(c, c->path.data, "folder not fully read: %s", strerror(errno));
+			ret = errno;
 			break;
 		}
-		n = de->d_name;
-		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
-			continue;
-		if (n[0] == '.' && strcmp(n, ".git") == 0)
-			continue; /* never enter a repository's own data, nor list a gitlink file */
-		if (n[0] == '.' && strcmp(n, ".gitignore") == 0 && de->d_type != DT_DIR)
-			has_ignore = true;
-		VEC_PUSH(&lv->ents, ((struct walk_dirent){lv->names.len, de->d_type}));
-		buf_add(&lv->names, n, strlen(n) + 1);
+		level_add(lv, de->d_name, de->d_type, has_ignore);
 	}
+	closedir(d);
+	return ret;
+#endif
+}
+
+static void spawn_helpers(struct walk_ctx *c);
+
+/* Walk the folder open as dfd (c->path, at depth), consuming dfd. */
+static void
+walk_dir(struct walk_ctx *c, int dfd, int depth)
+{
+	const struct walk_layer *saved_layers = c->layers;
+	int saved_top = c->top_depth;
+	struct walk_level *lv = get_level(c, depth);
+	bool has_ignore = false;
+	int e;
+
+	buf_reset(&lv->names);
+	lv->ents.len = 0;
+	e = read_dir(c, dfd, lv, &has_ignore);
+	if (e != 0)
+		add_diag(c, c->path.data, "folder not fully read: %s", strerror(e));
+	if (c->is_main && ++c->dirs_seen == WALK_SPAWN_AFTER)
+		spawn_helpers(c);
 	if (has_ignore) {
 		struct buf shown = BUF_INIT;
 		struct ignore_list *l;
 
 		buf_printf(&shown, "%s%s.gitignore", c->path.data, c->path.len ? "/" : "");
-		l = load_ignore_file(c, dirfd(d), ".gitignore", shown.data);
+		l = load_ignore_file(c, dfd, ".gitignore", shown.data);
 		buf_free(&shown);
 		if (l != NULL) {
-			VEC_PUSH(&c->layers,
-				 ((struct walk_layer){l, c->path.len ? c->path.len + 1 : 0}));
-			pushed = true;
+			struct walk_layer *ly = xmalloc(sizeof(*ly));
+
+			ly->list = l;
+			ly->baselen = c->path.len ? c->path.len + 1 : 0;
+			ly->parent = c->layers;
+			VEC_PUSH(&c->own_layers, ly);
+			c->layers = ly;
 		}
 	}
-	for (i = 0; i < lv->ents.len; i++) {
-		/* the level's buffers are stable here: deeper folders use deeper levels */
-		walk_entry(c, dirfd(d), lv->names.data + lv->ents.items[i].off,
-			   lv->ents.items[i].type, depth);
+	lv->pathlen = c->path.len;
+	lv->layers = c->layers;
+	lv->scan = 0;
+	c->top_depth = depth;
+	for (lv->cur = 0; lv->cur < lv->ents.len; lv->cur++) {
+		const struct walk_dirent *de = &lv->ents.items[lv->cur];
+
+		if (de->handed_off)
+			continue;
+		if (atomic_load_explicit(&c->sh->idle, memory_order_relaxed) >
+		    atomic_load_explicit(&c->sh->queued, memory_order_relaxed))
+			hand_off(c);
+		/* lv stays valid: deeper folders use deeper levels */
+		walk_entry(c, dfd, lv->names.data + de->off, de->type, depth);
 	}
-	if (pushed) {
-		ignore_list_free(c->layers.items[c->layers.len - 1].list);
-		c->layers.len--;
+	c->top_depth = saved_top;
+	c->layers = saved_layers;
+	close(dfd);
+}
+
+/* Take folders from the queue until there are none and no thread can make more. */
+static void
+run_tasks(struct walk_ctx *c)
+{
+	struct walk_shared *sh = c->sh;
+
+	pthread_mutex_lock(&sh->mu);
+	for (;;) {
+		if (sh->queue.len > 0) {
+			struct walk_task t = sh->queue.items[--sh->queue.len];
+
+			atomic_fetch_sub(&sh->queued, 1);
+			sh->active++;
+			pthread_mutex_unlock(&sh->mu);
+			buf_reset(&c->path);
+			buf_puts(&c->path, t.path);
+			c->layers = t.layers;
+			c->base_depth = t.depth;
+			c->top_depth = t.depth - 1;
+			enter_dir(c, sh->rootfd, t.path, t.depth);
+			free(t.path);
+			pthread_mutex_lock(&sh->mu);
+			sh->active--;
+			continue;
+		}
+		if (sh->active == 0 || sh->done) {
+			sh->done = true;
+			pthread_cond_broadcast(&sh->cv);
+			break;
+		}
+		atomic_fetch_add(&sh->idle, 1);
+		pthread_cond_wait(&sh->cv, &sh->mu);
+		atomic_fetch_sub(&sh->idle, 1);
 	}
-	closedir(d);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+static void *
+helper_main(void *arg)
+{
+	run_tasks(arg);
+	return NULL;
+}
+
+static struct walk_ctx *
+ctx_new(struct walk_shared *sh)
+{
+	struct walk_ctx *c = xcalloc(1, sizeof(*c));
+
+	c->sh = sh;
+	c->opts = sh->opts;
+	c->top_depth = -1;
+	buf_puts(&c->path, "");
+	return c;
+}
+
+/* The tree is not tiny: start the other threads. */
+static void
+spawn_helpers(struct walk_ctx *c)
+{
+	while (c->nspawned + 1 < c->sh->max_threads) {
+		struct walk_ctx *h = ctx_new(c->sh);
+
+		if (pthread_create(&c->threads[c->nspawned], NULL, helper_main, h) != 0) {
+			free(h->path.data);
+			free(h);
+			break;
+		}
+		c->helpers[c->nspawned++] = h;
+	}
+}
+
+/* Move another thread's results into c and free the rest of it. */
+static void
+ctx_merge_free(struct walk_ctx *c, struct walk_ctx *h)
+{
+	size_t i;
+
+	for (i = 0; h != c && i < h->entries.len; i++)
+		VEC_PUSH(&c->entries, h->entries.items[i]);
+	for (i = 0; h != c && i < h->diags.len; i++)
+		VEC_PUSH(&c->diags, h->diags.items[i]);
+	if (h != c) {
+		c->files_seen += h->files_seen;
+		VEC_FREE(&h->entries);
+		VEC_FREE(&h->diags);
+	}
+	for (i = 0; i < h->own_layers.len; i++) {
+		ignore_list_free(h->own_layers.items[i]->list);
+		free(h->own_layers.items[i]);
+	}
+	VEC_FREE(&h->own_layers);
+	for (i = 0; i < h->levels.len; i++) {
+		buf_free(&h->levels.items[i]->names);
+		VEC_FREE(&h->levels.items[i]->ents);
+		free(h->levels.items[i]);
+	}
+	VEC_FREE(&h->levels);
+	buf_free(&h->path);
+#ifdef WALK_GETDENTS
+	free(h->dents);
+#endif
+	if (h != c)
+		free(h);
 }
 
 static int
@@ -596,68 +866,101 @@ diag_cmp(const void *a, const void *b)
 	return r != 0 ? r : strcmp(x->message, y->message);
 }
 
+static int
+thread_count(const struct walk_options *opts)
+{
+	long n = opts->threads;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > WALK_MAX_THREADS ? WALK_MAX_THREADS : (int)n;
+}
+
 int
 walk_repo(struct walk_result **out, const char *root, const struct walk_options *opts,
 	  struct el_error *err)
 {
 	static const struct walk_options no_opts;
-	struct walk_ctx c = {0};
+	struct walk_shared sh = {0};
+	struct walk_ctx *c = NULL;
 	struct walk_result *r;
 	size_t i;
-	int fd, ret = -1;
+	int fd = -1, ret = -1;
 
 	if (opts == NULL)
 		opts = &no_opts;
-	c.opts = opts;
-	c.max_depth = opts->max_depth > 0 && opts->max_depth < WALK_MAX_DEPTH ? opts->max_depth
-									      : WALK_MAX_DEPTH;
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return el_error_set(err, root, 0, 0, "cannot open folder: %s", strerror(errno));
-	c.root_real = realpath(root, NULL);
-	if (c.root_real == NULL) {
-		el_error_set(err, root, 0, 0, "cannot resolve folder: %s", strerror(errno));
-		close(fd);
+	sh.opts = opts;
+	sh.rootfd = -1;
+	sh.max_depth = opts->max_depth > 0 && opts->max_depth < WALK_MAX_DEPTH ? opts->max_depth
+										: WALK_MAX_DEPTH;
+	sh.max_threads = thread_count(opts);
+	pthread_mutex_init(&sh.mu, NULL);
+	pthread_cond_init(&sh.cv, NULL);
+	sh.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sh.rootfd < 0) {
+		el_error_set(err, root, 0, 0, "cannot open folder: %s", strerror(errno));
+		goto cleanup;
+	}
+	sh.root_real = realpath(root, NULL);
+	fd = openat(sh.rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sh.root_real == NULL || fd < 0) {
+		el_error_set(err, root, 0, 0, "cannot open folder: %s", strerror(errno));
 		goto cleanup;
 	}
 	if (opts->nexclude > 0) {
-		c.excludes = ignore_list_new();
+		sh.excludes = ignore_list_new();
 		for (i = 0; i < opts->nexclude; i++)
 			if (opts->exclude[i] != NULL)
-				ignore_list_add_line(c.excludes, opts->exclude[i],
+				ignore_list_add_line(sh.excludes, opts->exclude[i],
 						     strlen(opts->exclude[i]));
-		ignore_list_compile(c.excludes);
+		ignore_list_compile(sh.excludes);
 	}
-	load_info_exclude(&c, fd);
-	buf_puts(&c.path, "");
-	walk_dir(&c, fd, 0);
-
-	if (c.entries.len > 1)
-		qsort(c.entries.items, c.entries.len, sizeof(*c.entries.items), entry_cmp);
-	if (c.diags.len > 1)
-		qsort(c.diags.items, c.diags.len, sizeof(*c.diags.items), diag_cmp);
+	c = ctx_new(&sh);
+	c->is_main = true;
+	load_info_exclude(c, sh.rootfd);
+	sh.active = 1;
+	c->base_depth = 0;
+	walk_dir(c, fd, 0);
+	fd = -1;
+	pthread_mutex_lock(&sh.mu);
+	sh.active--;
+	pthread_mutex_unlock(&sh.mu);
+	run_tasks(c);
+	for (i = 0; i < (size_t)c->nspawned; i++) {
+		pthread_join(c->threads[i], NULL);
+		ctx_merge_free(c, c->helpers[i]);
+	}
+	if (c->entries.len > 1)
+		qsort(c->entries.items, c->entries.len, sizeof(*c->entries.items), entry_cmp);
+	if (c->diags.len > 1)
+		qsort(c->diags.items, c->diags.len, sizeof(*c->diags.items), diag_cmp);
 	r = xcalloc(1, sizeof(*r));
-	r->entries = c.entries.items;
-	r->nentries = c.entries.len;
-	r->diags = c.diags.items;
-	r->ndiags = c.diags.len;
-	r->files_seen = c.files_seen;
-	c.entries.items = NULL;
-	c.diags.items = NULL;
+	r->entries = c->entries.items;
+	r->nentries = c->entries.len;
+	r->diags = c->diags.items;
+	r->ndiags = c->diags.len;
+	r->files_seen = c->files_seen;
+	c->entries.items = NULL;
+	c->diags.items = NULL;
 	*out = r;
 	ret = 0;
 cleanup:
-	for (i = 0; i < c.levels.len; i++) {
-		buf_free(&c.levels.items[i]->names);
-		VEC_FREE(&c.levels.items[i]->ents);
-		free(c.levels.items[i]);
+	if (c != NULL) {
+		ctx_merge_free(c, c);
+		free(c);
 	}
-	VEC_FREE(&c.levels);
-	VEC_FREE(&c.layers);
-	ignore_list_free(c.excludes);
-	ignore_list_free(c.info);
-	buf_free(&c.path);
-	free(c.root_real);
+	if (fd >= 0)
+		close(fd);
+	if (sh.rootfd >= 0)
+		close(sh.rootfd);
+	VEC_FREE(&sh.queue);
+	ignore_list_free(sh.excludes);
+	ignore_list_free(sh.info);
+	free(sh.root_real);
+	pthread_cond_destroy(&sh.cv);
+	pthread_mutex_destroy(&sh.mu);
 	return ret;
 }
 

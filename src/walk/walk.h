@@ -46,7 +46,14 @@ struct walk_options {
 	 */
 	int (*classify)(const char *name, const char *path, void *ctx);
 	void *classify_ctx;
-	int max_depth; /* 0 = WALK_MAX_DEPTH */
+	int max_depth; /* 0 = WALK_MAX_DEPTH; larger values are capped to it */
+	/*
+	 * Threads to walk with: 0 = one per online CPU (at most 8), 1 = only the
+	 * caller's. Helpers start only once the tree is more than a few dozen
+	 * folders. With more than one, classify may run on several threads at
+	 * once: it must not change shared state without its own locking.
+	 */
+	int threads;
 };
 
 struct walk_result {
