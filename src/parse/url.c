@@ -1,7 +1,8 @@
 /*
  * Connection-string parser. One pass marks the ${VAR} / $VAR pieces (so that
  * delimiters inside them, as in ${HOST:-a:b}, are not taken as syntax), then
- * the URI or key=value grammar is read with every part's span recorded.
+ * the URI grammar (here) or the key=value grammar (url_keyvalue.c) is read
+ * with every part's span recorded.
  * Everything is bounded by len and runs in time linear in it.
  */
 #include "parse/url.h"
@@ -12,39 +13,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "parse/url_int.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
-/* mask values: where expansion left a reference */
-#define REF_NONE 0
-#define REF_BRACED 1 /* ${...} */
-#define REF_NAME 2   /* $NAME */
-
+/* A matched ${ ... } pair: end is the index of the closing brace. */
 struct pair {
-	size_t start, end; /* end = index of the closing brace */
+	size_t start, end;
 };
-
-struct parser {
-	const char *s;
-	size_t len;
-	unsigned char *mask;
-	struct el_error *err;
-	struct url *u;
-	VEC(struct url_host) hosts;
-	VEC(struct url_param) params;
-};
-
-/* libpq's connection keywords (PostgreSQL 17 fe-connect.c PQconninfoOptions), blank-separated. */
-static const char libpq_keywords[] =
-    " "
-    "host hostaddr port dbname user password passfile require_auth channel_binding "
-    "connect_timeout client_encoding options application_name "
-    "fallback_application_name keepalives keepalives_idle keepalives_interval "
-    "keepalives_count tcp_user_timeout replication gssencmode sslmode sslnegotiation "
-    "sslcompression sslcert sslkey sslpassword sslcertmode sslrootcert sslcrl "
-    "sslcrldir sslsni requirepeer ssl_min_protocol_version ssl_max_protocol_version "
-    "krbsrvname gsslib gssdelegation service target_session_attrs load_balance_hosts ";
 
 static const struct {
 	const char *name;
@@ -56,10 +33,8 @@ static const struct {
     {"redis", URL_KIND_REDIS},       {"rediss", URL_KIND_REDIS},
 };
 
-static int fail(struct parser *p, size_t off, const char *fmt, ...) EL_PRINTF(3, 4);
-
-static int
-fail(struct parser *p, size_t off, const char *fmt, ...)
+int
+url_fail(struct url_parser *p, size_t off, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
@@ -74,27 +49,9 @@ fail(struct parser *p, size_t off, const char *fmt, ...)
 }
 
 static bool
-is_ident_start(int c)
-{
-	return isalpha(c) || c == '_';
-}
-
-static bool
-is_ident(int c)
-{
-	return isalnum(c) || c == '_';
-}
-
-static bool
 is_scheme_char(int c)
 {
 	return isalnum(c) || c == '+' || c == '.' || c == '-';
-}
-
-static bool
-is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /*
@@ -102,7 +59,7 @@ is_space(int c)
  * a stack so that an unterminated "${" costs nothing extra: linear overall.
  */
 static void
-mark_refs(struct parser *p)
+mark_refs(struct url_parser *p)
 {
 	VEC(size_t) stack = {0};
 	VEC(struct pair) pairs = {0};
@@ -123,15 +80,15 @@ mark_refs(struct parser *p)
 		if (outer_start != (size_t)-1 && pairs.items[k].start > outer_start)
 			continue;
 		outer_start = pairs.items[k].start;
-		memset(p->mask + pairs.items[k].start, REF_BRACED,
+		memset(p->mask + pairs.items[k].start, URL_REF_BRACED,
 		       pairs.items[k].end - pairs.items[k].start + 1);
 	}
 	for (i = 0; i + 1 < p->len; i++) {
-		if (p->mask[i] == REF_NONE && p->s[i] == '$' &&
-		    is_ident_start((unsigned char)p->s[i + 1])) {
-			p->mask[i++] = REF_NAME;
-			while (i < p->len && is_ident((unsigned char)p->s[i]))
-				p->mask[i++] = REF_NAME;
+		if (p->mask[i] == URL_REF_NONE && p->s[i] == '$' &&
+		    url_is_ident_start((unsigned char)p->s[i + 1])) {
+			p->mask[i++] = URL_REF_NAME;
+			while (i < p->len && url_is_ident((unsigned char)p->s[i]))
+				p->mask[i++] = URL_REF_NAME;
 			i--;
 		}
 	}
@@ -140,30 +97,30 @@ mark_refs(struct parser *p)
 }
 
 static bool
-has_ref(const struct parser *p, size_t off, size_t n)
+has_ref(const struct url_parser *p, size_t off, size_t n)
 {
 	for (size_t i = off; i < off + n; i++)
-		if (p->mask[i] != REF_NONE)
+		if (p->mask[i] != URL_REF_NONE)
 			return true;
 	return false;
 }
 
 /* First index in [from, to) holding one of chars outside a reference; to if none. */
 static size_t
-find_any(const struct parser *p, size_t from, size_t to, const char *chars)
+find_any(const struct url_parser *p, size_t from, size_t to, const char *chars)
 {
 	for (size_t i = from; i < to; i++)
-		if (p->mask[i] == REF_NONE && p->s[i] != '\0' && strchr(chars, p->s[i]) != NULL)
+		if (p->mask[i] == URL_REF_NONE && p->s[i] != '\0' && strchr(chars, p->s[i]) != NULL)
 			return i;
 	return to;
 }
 
 /* Last such index in [from, to); to if none. */
 static size_t
-find_last(const struct parser *p, size_t from, size_t to, char c)
+find_last(const struct url_parser *p, size_t from, size_t to, char c)
 {
 	for (size_t i = to; i > from; i--)
-		if (p->mask[i - 1] == REF_NONE && p->s[i - 1] == c)
+		if (p->mask[i - 1] == URL_REF_NONE && p->s[i - 1] == c)
 			return i - 1;
 	return to;
 }
@@ -182,7 +139,7 @@ hexval(int c)
 
 /* Percent-decode [off, off + n); references are copied as written. */
 static int
-decode_percent(struct parser *p, size_t off, size_t n, char **out)
+decode_percent(struct url_parser *p, size_t off, size_t n, char **out)
 {
 	struct buf b = BUF_INIT;
 	size_t i, end = off + n;
@@ -192,26 +149,29 @@ decode_percent(struct parser *p, size_t off, size_t n, char **out)
 	for (i = off; i < end; i++) {
 		int hi, lo;
 
-		if (p->s[i] != '%' || p->mask[i] != REF_NONE) {
+		if (p->s[i] != '%' || p->mask[i] != URL_REF_NONE) {
 			buf_putc(&b, p->s[i]);
 			continue;
 		}
-		hi = i + 1 < end && p->mask[i + 1] == REF_NONE ? hexval((unsigned char)p->s[i + 1])
-		                                               : -1;
-		lo = i + 2 < end && p->mask[i + 2] == REF_NONE ? hexval((unsigned char)p->s[i + 2])
-		                                               : -1;
+		hi = i + 1 < end && p->mask[i + 1] == URL_REF_NONE
+		         ? hexval((unsigned char)p->s[i + 1])
+		         : -1;
+		lo = i + 2 < end && p->mask[i + 2] == URL_REF_NONE
+		         ? hexval((unsigned char)p->s[i + 2])
+		         : -1;
 		if (hi < 0 || lo < 0) {
 			size_t shown = end - i < 3 ? end - i : 3;
 
 			buf_free(&b);
-			return fail(p, i,
-			            "invalid percent-encoding \"%.*s\": '%%' must be followed by "
-			            "two hex digits",
-			            (int)shown, p->s + i);
+			return url_fail(
+			    p, i,
+			    "invalid percent-encoding \"%.*s\": '%%' must be followed by "
+			    "two hex digits",
+			    (int)shown, p->s + i);
 		}
 		if (hi == 0 && lo == 0) {
 			buf_free(&b);
-			return fail(p, i, "percent-encoded NUL byte \"%%00\" is not allowed");
+			return url_fail(p, i, "percent-encoded NUL byte \"%%00\" is not allowed");
 		}
 		buf_putc(&b, (char)(hi * 16 + lo));
 		i += 2;
@@ -220,8 +180,8 @@ decode_percent(struct parser *p, size_t off, size_t n, char **out)
 	return 0;
 }
 
-static void
-part_clear(struct url_part *part)
+void
+url_part_clear(struct url_part *part)
 {
 	free(part->raw);
 	free(part->value);
@@ -229,14 +189,14 @@ part_clear(struct url_part *part)
 }
 
 /* Fill part from [off, off + n); value is decoded when decode, else a copy of raw. */
-static int
-set_part(struct parser *p, struct url_part *part, size_t off, size_t n, bool decode)
+int
+url_set_part(struct url_parser *p, struct url_part *part, size_t off, size_t n, bool decode)
 {
 	char *value = NULL;
 
 	if (decode && decode_percent(p, off, n, &value) != 0)
 		return -1;
-	part_clear(part);
+	url_part_clear(part);
 	part->present = true;
 	part->span.off = off;
 	part->span.len = n;
@@ -248,18 +208,19 @@ set_part(struct parser *p, struct url_part *part, size_t off, size_t n, bool dec
 	return 0;
 }
 
-static void
-copy_part(struct url_part *dst, const struct url_part *src)
+void
+url_copy_part(struct url_part *dst, const struct url_part *src)
 {
-	part_clear(dst);
+	url_part_clear(dst);
 	*dst = *src;
 	dst->raw = xstrdup(src->raw);
 	dst->value = xstrdup(src->value);
 }
 
 /* Check a port's text (already decoded) and fill h. off points at it in the input. */
-static int
-parse_port(struct parser *p, struct url_host *h, const char *text, size_t off, bool unresolved)
+int
+url_parse_port(struct url_parser *p, struct url_host *h, const char *text, size_t off,
+               bool unresolved)
 {
 	long v = 0;
 	size_t i, n = strlen(text);
@@ -277,11 +238,11 @@ parse_port(struct parser *p, struct url_host *h, const char *text, size_t off, b
 	}
 	for (i = 0; i < n; i++)
 		if (!isdigit((unsigned char)text[i]))
-			return fail(p, off, "port \"%s\" is not a number", text);
+			return url_fail(p, off, "port \"%s\" is not a number", text);
 	for (i = 0; i < n && v <= 65535; i++)
 		v = v * 10 + (text[i] - '0');
 	if (v < 1 || v > 65535)
-		return fail(p, off, "port %s is out of range (1-65535)", text);
+		return url_fail(p, off, "port %s is out of range (1-65535)", text);
 	h->port_number = (int)v;
 	return 0;
 }
@@ -304,29 +265,29 @@ valid_ipv6(const char *s, size_t n)
 
 /* One element of the URI host list: host, host:port, [v6], [v6]:port. */
 static int
-parse_host_elem(struct parser *p, size_t b, size_t c)
+parse_host_elem(struct url_parser *p, size_t b, size_t c)
 {
 	struct url_host *h;
 	size_t name_end, port_off;
 	bool have_port = false;
 
 	if (b == c)
-		return fail(p, b, "empty host");
+		return url_fail(p, b, "empty host");
 	h = VEC_PUSH_ZERO(&p->hosts);
-	if (p->s[b] == '[' && p->mask[b] == REF_NONE) {
+	if (p->s[b] == '[' && p->mask[b] == URL_REF_NONE) {
 		size_t rb = find_any(p, b + 1, c, "]");
 		char *addr = NULL;
 
 		if (rb == c)
-			return fail(
+			return url_fail(
 			    p, b,
 			    "unterminated '[' in host (IPv6 addresses are written [::1]:5432)");
 		if (decode_percent(p, b + 1, rb - b - 1, &addr) != 0)
 			return -1;
 		if (!has_ref(p, b + 1, rb - b - 1) && !valid_ipv6(addr, strlen(addr))) {
 			free(addr);
-			return fail(p, b + 1, "invalid IPv6 address \"%.*s\"", (int)(rb - b - 1),
-			            p->s + b + 1);
+			return url_fail(p, b + 1, "invalid IPv6 address \"%.*s\"",
+			                (int)(rb - b - 1), p->s + b + 1);
 		}
 		h->ipv6 = true;
 		h->name.present = true;
@@ -339,8 +300,8 @@ parse_host_elem(struct parser *p, size_t b, size_t c)
 			p->u->unresolved = true;
 		if (rb + 1 < c) {
 			if (p->s[rb + 1] != ':')
-				return fail(p, rb + 1, "unexpected '%c' after ']' in host",
-				            p->s[rb + 1]);
+				return url_fail(p, rb + 1, "unexpected '%c' after ']' in host",
+				                p->s[rb + 1]);
 			have_port = true;
 			port_off = rb + 2;
 		}
@@ -348,18 +309,18 @@ parse_host_elem(struct parser *p, size_t b, size_t c)
 		size_t colon = find_any(p, b, c, ":"), i;
 
 		if (colon < c && find_any(p, colon + 1, c, ":") < c)
-			return fail(p, b, "IPv6 address must be in brackets, as in [::1]:5432");
+			return url_fail(p, b, "IPv6 address must be in brackets, as in [::1]:5432");
 		for (i = b; i < c; i++) {
 			unsigned char ch = (unsigned char)p->s[i];
 
-			if (p->mask[i] == REF_NONE && ch != 0 &&
+			if (p->mask[i] == URL_REF_NONE && ch != 0 &&
 			    strchr("[]\"<>\\^`{|}", ch) != NULL)
-				return fail(p, i, "unexpected '%c' in host", ch);
+				return url_fail(p, i, "unexpected '%c' in host", ch);
 		}
 		name_end = colon;
 		if (name_end == b)
-			return fail(p, b, "empty host");
-		if (set_part(p, &h->name, b, name_end - b, true) != 0)
+			return url_fail(p, b, "empty host");
+		if (url_set_part(p, &h->name, b, name_end - b, true) != 0)
 			return -1;
 		if (colon < c) {
 			have_port = true;
@@ -367,15 +328,15 @@ parse_host_elem(struct parser *p, size_t b, size_t c)
 		}
 	}
 	if (have_port && port_off < c) {
-		if (set_part(p, &h->port, port_off, c - port_off, true) != 0)
+		if (url_set_part(p, &h->port, port_off, c - port_off, true) != 0)
 			return -1;
-		return parse_port(p, h, h->port.value, port_off, h->port.unresolved);
+		return url_parse_port(p, h, h->port.value, port_off, h->port.unresolved);
 	}
-	return parse_port(p, h, "", c, false);
+	return url_parse_port(p, h, "", c, false);
 }
 
 static int
-parse_query(struct parser *p, size_t from, size_t to)
+parse_query(struct url_parser *p, size_t from, size_t to)
 {
 	size_t b = from;
 
@@ -389,13 +350,13 @@ parse_query(struct parser *p, size_t from, size_t to)
 		}
 		eq = find_any(p, b, c, "=");
 		if (eq == b)
-			return fail(p, b, "query parameter without a name");
+			return url_fail(p, b, "query parameter without a name");
 		pr = VEC_PUSH_ZERO(&p->params);
 		pr->span.off = b;
 		pr->span.len = c - b;
-		if (set_part(p, &pr->key, b, eq - b, true) != 0)
+		if (url_set_part(p, &pr->key, b, eq - b, true) != 0)
 			return -1;
-		if (eq < c && set_part(p, &pr->value, eq + 1, c - eq - 1, true) != 0)
+		if (eq < c && url_set_part(p, &pr->value, eq + 1, c - eq - 1, true) != 0)
 			return -1;
 		b = c + 1;
 	}
@@ -403,96 +364,13 @@ parse_query(struct parser *p, size_t from, size_t to)
 }
 
 /* Last parameter or key named name, or NULL. */
-static const struct url_param *
-last_param(const struct parser *p, const char *name)
+const struct url_param *
+url_last_param(const struct url_parser *p, const char *name)
 {
 	for (size_t i = p->params.len; i-- > 0;)
 		if (p->params.items[i].key.value && strcmp(p->params.items[i].key.value, name) == 0)
 			return &p->params.items[i];
 	return NULL;
-}
-
-/* Element [start, start + n) of a host= or port= list; its span is exact where no escape or
- * percent-encoding shifted it, else the span of the whole list. */
-static void
-set_list_elem(struct parser *p, struct url_part *dst, const struct url_part *list, size_t start,
-              size_t n)
-{
-	size_t shift = list->raw[0] == '\'' ? 1 : 0, vlen = strlen(list->value);
-	bool exact = strlen(list->raw) == vlen + 2 * shift &&
-	             strncmp(list->raw + shift, list->value, vlen) == 0;
-
-	part_clear(dst);
-	dst->present = true;
-	dst->value = xstrndup(list->value + start, n);
-	dst->unresolved = list->unresolved && strchr(dst->value, '$') != NULL;
-	dst->span.off = exact ? list->span.off + shift + start : list->span.off;
-	dst->span.len = exact ? n : list->span.len;
-	dst->raw = exact ? xstrndup(p->s + dst->span.off, n) : xstrdup(dst->value);
-}
-
-static size_t
-count_elems(const char *v)
-{
-	size_t n = 1;
-
-	for (; *v; v++)
-		n += *v == ',';
-	return n;
-}
-
-/*
- * Host and port lists given as values (libpq key=value host=a,b port=1,2, or a
- * URI's ?host=&port=). libpq pairs them by position; one port serves all hosts.
- */
-static int
-hosts_from_lists(struct parser *p, const struct url_part *host, const struct url_part *port)
-{
-	const struct url_part *hl = host && host->present && *host->value ? host : NULL;
-	const struct url_part *pl = port && port->present && *port->value ? port : NULL;
-	size_t nh, np, base = p->hosts.len, i, k, start;
-
-	if (hl == NULL && pl == NULL)
-		return 0;
-	nh = hl ? count_elems(hl->value) : 1; /* a port alone goes with the default host */
-	np = pl ? count_elems(pl->value) : 0;
-	if (np > 1 && np != nh)
-		return fail(p, pl->span.off, "%zu port numbers for %zu hosts", np, nh);
-	for (i = 0; i < nh; i++)
-		(void)VEC_PUSH_ZERO(&p->hosts);
-	for (i = 0, k = 0, start = 0; hl != NULL && i < nh; k++) {
-		struct url_host *h = &p->hosts.items[base + i];
-		char *v;
-
-		if (hl->value[k] != ',' && hl->value[k] != '\0')
-			continue;
-		set_list_elem(p, &h->name, hl, start, k - start);
-		v = h->name.value;
-		h->ipv6 = strchr(v, ':') != NULL;
-		if (v[0] == '[' && k - start >= 2 && v[k - start - 1] == ']') {
-			memmove(v, v + 1, k - start - 2);
-			v[k - start - 2] = '\0';
-		}
-		start = k + 1;
-		i++;
-	}
-	for (i = 0, k = 0, start = 0; pl != NULL && i < np; k++) {
-		if (pl->value[k] != ',' && pl->value[k] != '\0')
-			continue;
-		set_list_elem(p, &p->hosts.items[base + i].port, pl, start, k - start);
-		start = k + 1;
-		i++;
-	}
-	for (i = 1; np == 1 && i < nh; i++)
-		copy_part(&p->hosts.items[base + i].port, &p->hosts.items[base].port);
-	for (i = base; i < p->hosts.len; i++) {
-		struct url_host *h = &p->hosts.items[i];
-
-		if (parse_port(p, h, h->port.present ? h->port.value : "", h->port.span.off,
-		               h->port.unresolved) != 0)
-			return -1;
-	}
-	return 0;
 }
 
 static enum url_kind
@@ -525,22 +403,22 @@ set_scheme_name(struct url *u, const char *s, size_t n)
 }
 
 /* user=, password=, dbname= in the parameters override the URI's own parts, as in libpq. */
-static void
-apply_param_overrides(struct parser *p)
+void
+url_apply_overrides(struct url_parser *p)
 {
 	const struct url_param *pr;
 
-	if ((pr = last_param(p, "user")) != NULL && pr->value.present)
-		copy_part(&p->u->user, &pr->value);
-	if ((pr = last_param(p, "password")) != NULL && pr->value.present)
-		copy_part(&p->u->password, &pr->value);
-	if ((pr = last_param(p, "dbname")) != NULL && pr->value.present)
-		copy_part(&p->u->database, &pr->value);
+	if ((pr = url_last_param(p, "user")) != NULL && pr->value.present)
+		url_copy_part(&p->u->user, &pr->value);
+	if ((pr = url_last_param(p, "password")) != NULL && pr->value.present)
+		url_copy_part(&p->u->password, &pr->value);
+	if ((pr = url_last_param(p, "dbname")) != NULL && pr->value.present)
+		url_copy_part(&p->u->database, &pr->value);
 }
 
 /* From s[a] (just after "//", or after "jdbc:sub:" when slashes is false). */
 static int
-parse_after_scheme(struct parser *p, size_t a, bool slashes)
+parse_after_scheme(struct url_parser *p, size_t a, bool slashes)
 {
 	size_t e, q, at, hs;
 	struct url *u = p->u;
@@ -548,9 +426,9 @@ parse_after_scheme(struct parser *p, size_t a, bool slashes)
 	for (size_t i = a; i < p->len; i++) {
 		unsigned char c = (unsigned char)p->s[i];
 
-		if (p->mask[i] == REF_NONE && (is_space(c) || c < 0x20 || c == 0x7f))
-			return fail(p, i, "unexpected %s in a connection URI",
-			            is_space(c) ? "whitespace" : "control character");
+		if (p->mask[i] == URL_REF_NONE && (url_is_space(c) || c < 0x20 || c == 0x7f))
+			return url_fail(p, i, "unexpected %s in a connection URI",
+			                url_is_space(c) ? "whitespace" : "control character");
 	}
 	if (slashes) {
 		e = find_any(p, a, p->len, "/?");
@@ -560,25 +438,25 @@ parse_after_scheme(struct parser *p, size_t a, bool slashes)
 			size_t qq = find_any(p, e, p->len, "?");
 
 			if (find_any(p, e, qq, "@") < qq)
-				return fail(p, e,
-				            "'@' after the host: a '/' in the user name or "
-				            "password must be percent-encoded as %%2F");
+				return url_fail(p, e,
+				                "'@' after the host: a '/' in the user name or "
+				                "password must be percent-encoded as %%2F");
 		}
 		hs = a;
 		if (at < e) {
 			size_t colon = find_any(p, a, at, ":");
 
-			if (set_part(p, &u->user, a, colon - a, true) != 0)
+			if (url_set_part(p, &u->user, a, colon - a, true) != 0)
 				return -1;
 			if (colon < at &&
-			    set_part(p, &u->password, colon + 1, at - colon - 1, true) != 0)
+			    url_set_part(p, &u->password, colon + 1, at - colon - 1, true) != 0)
 				return -1;
 			hs = at + 1;
 		}
 		if (hs == e) {
 			if (at < e) /* "user@/db": "postgresql:///db" (no authority) is the local
 			               socket */
-				return fail(p, hs, "empty host");
+				return url_fail(p, hs, "empty host");
 		} else {
 			size_t b = hs;
 
@@ -599,24 +477,25 @@ parse_after_scheme(struct parser *p, size_t a, bool slashes)
 	if (e < q) {
 		size_t d = p->s[e] == '/' ? e + 1 : e;
 
-		if (set_part(p, &u->database, d, q - d, true) != 0)
+		if (url_set_part(p, &u->database, d, q - d, true) != 0)
 			return -1;
 	}
 	if (q < p->len && parse_query(p, q + 1, p->len) != 0)
 		return -1;
 	if (u->kind == URL_KIND_POSTGRES || u->form == URL_FORM_JDBC)
-		apply_param_overrides(p);
+		url_apply_overrides(p);
 	if (u->kind == URL_KIND_POSTGRES && p->hosts.len == 0) {
-		const struct url_param *h = last_param(p, "host"), *pt = last_param(p, "port");
+		const struct url_param *h = url_last_param(p, "host"),
+		                       *pt = url_last_param(p, "port");
 
-		if (hosts_from_lists(p, h ? &h->value : NULL, pt ? &pt->value : NULL) != 0)
+		if (url_hosts_from_lists(p, h ? &h->value : NULL, pt ? &pt->value : NULL) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 static int
-parse_uri(struct parser *p, size_t colon)
+parse_uri(struct url_parser *p, size_t colon)
 {
 	struct url *u = p->u;
 	size_t a = colon + 1;
@@ -627,9 +506,9 @@ parse_uri(struct parser *p, size_t colon)
 		while (j < p->len && is_scheme_char((unsigned char)p->s[j]))
 			j++;
 		if (j == a || j >= p->len || p->s[j] != ':')
-			return fail(p, a, "expected \"jdbc:<subprotocol>:\"");
+			return url_fail(p, a, "expected \"jdbc:<subprotocol>:\"");
 		u->form = URL_FORM_JDBC;
-		set_part(p, &u->scheme, 0, j, false);
+		url_set_part(p, &u->scheme, 0, j, false);
 		set_scheme_name(u, p->s + a, j - a);
 		a = j + 1;
 		if (a + 1 < p->len && p->s[a] == '/' && p->s[a + 1] == '/')
@@ -637,103 +516,31 @@ parse_uri(struct parser *p, size_t colon)
 		return parse_after_scheme(p, a, false);
 	}
 	u->form = URL_FORM_URI;
-	set_part(p, &u->scheme, 0, colon, false);
+	url_set_part(p, &u->scheme, 0, colon, false);
 	set_scheme_name(u, p->s, colon);
 	if (a + 2 > p->len || p->s[a] != '/' || p->s[a + 1] != '/')
-		return fail(p, a, "expected \"//\" after \"%.*s:\"", (int)colon, p->s);
+		return url_fail(p, a, "expected \"//\" after \"%.*s:\"", (int)colon, p->s);
 	return parse_after_scheme(p, a + 2, true);
-}
-
-/* libpq key = value [...]; values may be 'single quoted' with \' and \\ escapes. */
-static int
-parse_keyvalue(struct parser *p)
-{
-	struct url *u = p->u;
-	const struct url_param *host, *port;
-	size_t i = 0;
-
-	u->form = URL_FORM_KEYVALUE;
-	u->kind = URL_KIND_POSTGRES;
-	for (;;) {
-		size_t k, ke, vs;
-		struct url_param *par;
-		struct buf val = BUF_INIT;
-
-		while (i < p->len && is_space((unsigned char)p->s[i]))
-			i++;
-		if (i >= p->len)
-			break;
-		k = i;
-		while (i < p->len && !is_space((unsigned char)p->s[i]) && p->s[i] != '=')
-			i++;
-		ke = i;
-		if (ke == k)
-			return fail(p, k, "'=' without a key name");
-		while (i < p->len && is_space((unsigned char)p->s[i]))
-			i++;
-		if (i >= p->len || p->s[i] != '=')
-			return fail(p, i, "missing '=' after \"%.*s\"", (int)(ke - k), p->s + k);
-		i++;
-		while (i < p->len && is_space((unsigned char)p->s[i]))
-			i++;
-		vs = i;
-		if (i < p->len && p->s[i] == '\'') {
-			for (i++; i < p->len && p->s[i] != '\''; i++) {
-				if (p->s[i] == '\\' && i + 1 < p->len)
-					i++;
-				buf_putc(&val, p->s[i]);
-			}
-			if (i >= p->len) {
-				buf_free(&val);
-				return fail(p, vs, "unterminated quoted value for \"%.*s\"",
-				            (int)(ke - k), p->s + k);
-			}
-			i++;
-		} else {
-			for (; i < p->len &&
-			       (p->mask[i] != REF_NONE || !is_space((unsigned char)p->s[i]));
-			     i++) {
-				if (p->s[i] == '\\' && p->mask[i] == REF_NONE && i + 1 < p->len)
-					i++;
-				buf_putc(&val, p->s[i]);
-			}
-		}
-		par = VEC_PUSH_ZERO(&p->params);
-		par->span.off = k;
-		par->span.len = i - k;
-		set_part(p, &par->key, k, ke - k, false);
-		set_part(p, &par->value, vs, i - vs, false);
-		free(par->value.value);
-		par->value.value = buf_detach(&val);
-	}
-	if (p->params.len == 0)
-		return fail(p, 0, "empty connection string");
-	apply_param_overrides(p);
-	host = last_param(p, "host");
-	if (host == NULL)
-		host = last_param(p, "hostaddr");
-	port = last_param(p, "port");
-	return hosts_from_lists(p, host ? &host->value : NULL, port ? &port->value : NULL);
 }
 
 static void
 host_clear(struct url_host *h)
 {
-	part_clear(&h->name);
-	part_clear(&h->port);
+	url_part_clear(&h->name);
+	url_part_clear(&h->port);
 }
 
 static void
 param_clear(struct url_param *pr)
 {
-	part_clear(&pr->key);
-	part_clear(&pr->value);
+	url_part_clear(&pr->key);
+	url_part_clear(&pr->value);
 }
 
 int
 url_parse(struct url **out, const char *s, size_t len, struct el_error *err)
 {
-	struct parser p = {0};
+	struct url_parser p = {0};
 	const char *nul;
 	size_t i;
 	int rc = -1;
@@ -744,11 +551,11 @@ url_parse(struct url **out, const char *s, size_t len, struct el_error *err)
 	p.u = xcalloc(1, sizeof(*p.u));
 	p.mask = xcalloc(len ? len : 1, 1);
 	if (s == NULL || len == 0) {
-		fail(&p, 0, "empty connection string");
+		url_fail(&p, 0, "empty connection string");
 		goto cleanup;
 	}
 	if ((nul = memchr(s, '\0', len)) != NULL) {
-		fail(&p, (size_t)(nul - s), "NUL byte in connection string");
+		url_fail(&p, (size_t)(nul - s), "NUL byte in connection string");
 		goto cleanup;
 	}
 	mark_refs(&p);
@@ -761,21 +568,22 @@ url_parse(struct url **out, const char *s, size_t len, struct el_error *err)
 	} else {
 		size_t k = 0, name;
 
-		while (k < len && is_space((unsigned char)s[k]))
+		while (k < len && url_is_space((unsigned char)s[k]))
 			k++;
 		name = k;
-		while (k < len && is_ident((unsigned char)s[k]))
+		while (k < len && url_is_ident((unsigned char)s[k]))
 			k++;
-		while (k < len && is_space((unsigned char)s[k]))
+		while (k < len && url_is_space((unsigned char)s[k]))
 			k++;
 		if (k == len || s[k] != '=' || name == len ||
-		    !is_ident_start((unsigned char)s[name])) {
-			fail(&p, 0,
-			     "not a connection string (expected \"scheme://...\" or \"key=value "
-			     "...\")");
+		    !url_is_ident_start((unsigned char)s[name])) {
+			url_fail(
+			    &p, 0,
+			    "not a connection string (expected \"scheme://...\" or \"key=value "
+			    "...\")");
 			goto cleanup;
 		}
-		if (parse_keyvalue(&p) != 0)
+		if (url_keyvalue_parse(&p) != 0)
 			goto cleanup;
 	}
 	p.u->hosts = p.hosts.items;
@@ -799,27 +607,11 @@ cleanup:
 	return rc;
 }
 
-static bool
-is_libpq_keyword(const char *s, size_t n)
-{
-	const char *w = libpq_keywords;
-
-	while ((w = strchr(w, ' ')) != NULL && w[1] != '\0') {
-		const char *end = strchr(++w, ' ');
-
-		if ((size_t)(end - w) == n && strncmp(w, s, n) == 0)
-			return true;
-	}
-	return false;
-}
-
 bool
 url_looks_like_dsn(const char *s)
 {
-	size_t i, n;
+	size_t i;
 	char name[32];
-	int known = 0;
-	bool first_is_host = false;
 
 	if (s == NULL)
 		return false;
@@ -845,38 +637,7 @@ url_looks_like_dsn(const char *s)
 			*plus = '\0';
 		return plus != NULL && kind_of(name) != URL_KIND_OTHER;
 	}
-	/* libpq key=value: a known keyword first, and a host or dbname, or two known keys. */
-	for (i = 0; s[i];) {
-		size_t k;
-
-		while (is_space((unsigned char)s[i]))
-			i++;
-		k = i;
-		while (is_ident((unsigned char)s[i]))
-			i++;
-		n = i - k;
-		while (is_space((unsigned char)s[i]))
-			i++;
-		if (s[i] != '=' || n == 0 || !is_libpq_keyword(s + k, n))
-			return known >= 2 || (known == 1 && first_is_host);
-		if (known == 0)
-			first_is_host = (n == 4 && strncmp(s + k, "host", 4) == 0) ||
-			                (n == 6 && strncmp(s + k, "dbname", 6) == 0);
-		known++;
-		for (i++; is_space((unsigned char)s[i]); i++)
-			;
-		if (s[i] == '\'') {
-			for (i++; s[i] && s[i] != '\''; i++)
-				if (s[i] == '\\' && s[i + 1])
-					i++;
-			if (s[i] == '\'')
-				i++;
-		} else {
-			while (s[i] && !is_space((unsigned char)s[i]))
-				i++;
-		}
-	}
-	return known >= 2 || (known == 1 && first_is_host);
+	return url_keyvalue_looks_like(s);
 }
 
 const struct url_param *
@@ -913,10 +674,10 @@ url_free(struct url *u)
 
 	if (u == NULL)
 		return;
-	part_clear(&u->scheme);
-	part_clear(&u->user);
-	part_clear(&u->password);
-	part_clear(&u->database);
+	url_part_clear(&u->scheme);
+	url_part_clear(&u->user);
+	url_part_clear(&u->password);
+	url_part_clear(&u->database);
 	for (i = 0; i < u->nhosts; i++)
 		host_clear(&u->hosts[i]);
 	for (i = 0; i < u->nparams; i++)
