@@ -158,6 +158,9 @@ static const struct text_case text_cases[] = {
     {"postgresql://postgres.ref@aws-0-eu-central-1.pooler.supabase.com:5432/postgres",
      "postgresql://postgres.ref@aws-0-eu-central-1.pooler.supabase.com:5432/postgres"},
     {"plain text, no secrets: 100%", "plain text, no secrets: 100%"},
+    {"const apiToken = process.env.API_TOKEN;", "const apiToken = process.env.API_TOKEN;"},
+    {"db = connect(password=os.getenv(\"PW\"))", "db = connect(password=os.getenv(\"PW\"))"},
+    {"const token = \"abc123\";", "const token = \"****\";"},
     {"", ""},
 };
 

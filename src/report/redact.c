@@ -209,6 +209,29 @@ mask_url_userinfo(struct scan *sc, struct buf *out, size_t s0, size_t k)
 	return at + 1;
 }
 
+/*
+ * Code that reads a secret is not the secret: `const token = process.env.TOKEN`
+ * or `password=os.getenv("PW")` in a code frame stays readable.
+ */
+static bool
+is_code_reference(const char *s, size_t n)
+{
+	static const char *const prefixes[] = {
+	    "process.env.",   "process.env[", "import.meta.env.", "os.environ",
+	    "os.getenv(",     "getenv(",      "System.getenv(",   "ENV[",
+	    "ENV.fetch(",     "env(",         "Deno.env.get(",    "env::var(",
+	    "std::env::var(", "config(",      "settings.",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t m = strlen(prefixes[i]);
+
+		if (n >= m && strncmp(s, prefixes[i], m) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* DB_PASSWORD, API_TOKEN: a name with '_' or in capitals, unlike a word of prose. */
 static bool
 looks_like_env_name(const char *s, size_t n)
@@ -311,6 +334,8 @@ mask_key_value(struct scan *sc, struct buf *out, size_t i)
 		return ve;
 	}
 	vs = ve = j;
+	if (is_code_reference(t + vs, eol - vs))
+		return vs; /* `token = process.env.TOKEN` in a code frame: shown as is */
 	if (at_line_start(sc, i)) {
 		/* An env or YAML line: the value runs to the end of the line (dotenv keeps inner
 		 * blanks), unless another key=value or a comment follows (libpq strings). */
