@@ -238,11 +238,11 @@ url_parse_port(struct url_parser *p, struct url_host *h, const char *text, size_
 	}
 	for (i = 0; i < n; i++)
 		if (!isdigit((unsigned char)text[i]))
-			return url_fail(p, off, "port \"%s\" is not a number", text);
+			return url_fail(p, off, "port \"%.32s\" is not a number", text);
 	for (i = 0; i < n && v <= 65535; i++)
 		v = v * 10 + (text[i] - '0');
 	if (v < 1 || v > 65535)
-		return url_fail(p, off, "port %s is out of range (1-65535)", text);
+		return url_fail(p, off, "port %.32s is out of range (1-65535)", text);
 	h->port_number = (int)v;
 	return 0;
 }
@@ -287,7 +287,7 @@ parse_host_elem(struct url_parser *p, size_t b, size_t c)
 		if (!has_ref(p, b + 1, rb - b - 1) && !valid_ipv6(addr, strlen(addr))) {
 			free(addr);
 			return url_fail(p, b + 1, "invalid IPv6 address \"%.*s\"",
-			                (int)(rb - b - 1), p->s + b + 1);
+			                (int)(rb - b - 1 < 64 ? rb - b - 1 : 64), p->s + b + 1);
 		}
 		h->ipv6 = true;
 		h->name.present = true;
@@ -453,9 +453,10 @@ parse_after_scheme(struct url_parser *p, size_t a, bool slashes)
 				return -1;
 			hs = at + 1;
 		}
+		/* "user@/db" lacks a host; "postgresql:///db" (no authority) is the local socket.
+		 */
 		if (hs == e) {
-			if (at < e) /* "user@/db": "postgresql:///db" (no authority) is the local
-			               socket */
+			if (at < e)
 				return url_fail(p, hs, "empty host");
 		} else {
 			size_t b = hs;
@@ -519,7 +520,8 @@ parse_uri(struct url_parser *p, size_t colon)
 	url_set_part(p, &u->scheme, 0, colon, false);
 	set_scheme_name(u, p->s, colon);
 	if (a + 2 > p->len || p->s[a] != '/' || p->s[a + 1] != '/')
-		return url_fail(p, a, "expected \"//\" after \"%.*s:\"", (int)colon, p->s);
+		return url_fail(p, a, "expected \"//\" after \"%.*s:\"",
+		                (int)(colon < 32 ? colon : 32), p->s);
 	return parse_after_scheme(p, a + 2, true);
 }
 

@@ -130,8 +130,8 @@ url_keyvalue_parse(struct url_parser *p)
 		while (i < p->len && url_is_space((unsigned char)p->s[i]))
 			i++;
 		if (i >= p->len || p->s[i] != '=')
-			return url_fail(p, i, "missing '=' after \"%.*s\"", (int)(ke - k),
-			                p->s + k);
+			return url_fail(p, i, "missing '=' after \"%.*s\"",
+			                (int)(ke - k < 64 ? ke - k : 64), p->s + k);
 		i++;
 		while (i < p->len && url_is_space((unsigned char)p->s[i]))
 			i++;
@@ -145,7 +145,7 @@ url_keyvalue_parse(struct url_parser *p)
 			if (i >= p->len) {
 				buf_free(&val);
 				return url_fail(p, vs, "unterminated quoted value for \"%.*s\"",
-				                (int)(ke - k), p->s + k);
+				                (int)(ke - k < 64 ? ke - k : 64), p->s + k);
 			}
 			i++;
 		} else {
