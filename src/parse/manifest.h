@@ -57,6 +57,13 @@ struct manifest_command {
 	int line, col;
 };
 
+/* A requirements file's `-r other.txt` / `-c constraints.txt` line: noted, not followed. */
+struct manifest_include {
+	char *path;	 /* as written, relative to the requirements file's folder */
+	bool constraint; /* -c / --constraint rather than -r / --requirement */
+	int line, col;
+};
+
 /* A Dockerfile ENV instruction (value as written, unexpanded). */
 struct manifest_env {
 	char *key;
@@ -78,6 +85,8 @@ struct manifest {
 	size_t nworkspaces;
 	char *workdir;     /* Dockerfile WORKDIR (last), NULL when none */
 	char *prisma_schema; /* package.json "prisma": {"schema": ...} */
+	struct manifest_include *includes; /* requirements*.txt -r/-c lines */
+	size_t nincludes;
 };
 
 /* The kind of manifest a base name is, or MANIFEST_NONE. */
