@@ -256,6 +256,10 @@ START_TEST(test_url_parse_bounded_by_len)
 	ck_assert_int_eq(url_parse(&u, "host=a\0b", 8, &err), -1);
 	ck_assert_int_eq(err.col, 7);
 	el_error_clear(&err);
+	/* callers that only want a yes/no pass no error record; *out is untouched on failure */
+	u = NULL;
+	ck_assert_int_eq(url_parse(&u, "postgresql://h:x/db", 19, NULL), -1);
+	ck_assert_ptr_null(u);
 }
 END_TEST
 
