@@ -17,10 +17,12 @@ typedef bool (*redact_key_fn)(const char *key, void *ctx);
 
 /*
  * The value of env key `key` as it may be shown: "****" when key_is_secret(key)
- * holds (or the key names a password), a connection string with its password
- * and secret parameters masked, otherwise the value with any URL passwords
- * inside it masked. Empty values and values that are only ${VAR} references
- * stay as they are. key and key_is_secret may be NULL; value NULL gives NULL.
+ * holds, a connection string with its password and secret parameters masked
+ * (password= and sslpassword= always count as secret), otherwise the value
+ * with any URL password or secret KEY=VALUE inside it masked. Empty values
+ * and values that are only ${VAR} references stay as they are. key may be
+ * NULL; without key_is_secret, names holding "password"/"passwd" are secret.
+ * value NULL gives NULL.
  */
 char *redact_value(const char *key, const char *value,
                    bool (*key_is_secret)(const char *key, void *ctx), void *ctx);
