@@ -100,6 +100,12 @@ static const struct parse_case parse_cases[] = {
      "tok", "org/repo", 1, "github.com", 0, false, NULL, 0, false},
     {"postgresql://h/db@x", URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, NULL, NULL, "db@x",
      1, "h", 5432, true, NULL, 0, false},
+    /* Supabase's copy-paste placeholder keeps its brackets in the password */
+    {"postgresql://postgres:[YOUR-PASSWORD]@db.abcdefghijklmnopqrst.supabase.co:5432/postgres",
+     URL_FORM_URI, URL_KIND_POSTGRES, "postgresql", NULL, "postgres", "[YOUR-PASSWORD]", "postgres",
+     1, "db.abcdefghijklmnopqrst.supabase.co", 5432, false, NULL, 0, false},
+    {"postgresql+psycopg://u@h/db?prepare_threshold=", URL_FORM_URI, URL_KIND_POSTGRES,
+     "postgresql", "psycopg", "u", NULL, "db", 1, "h", 5432, true, NULL, 0, false},
     /* pieces left by expansion */
     {"postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres", URL_FORM_URI, URL_KIND_POSTGRES,
      "postgresql", NULL, "${DB_USER}", "${DB_PASS}", "postgres", 1, "${DB_HOST}", 6543, false, NULL,
@@ -284,6 +290,10 @@ static const struct span_case span_cases[] = {
     {"postgresql+asyncpg://u@h/db?prepared_statement_cache_size=0&ssl=require",
      "param:prepared_statement_cache_size", "prepared_statement_cache_size=0"},
     {"jdbc:postgresql://h/db?user=fred&password=secret", "password", "secret"},
+    {"postgresql://u@h:6543/db?connection_limit=1&pool_timeout=20&statement_cache_size=0",
+     "param:pool_timeout", "pool_timeout=20"},
+    {"postgresql://u@h:6543/db?connection_limit=1&pool_timeout=20&statement_cache_size=0",
+     "value:statement_cache_size", "0"},
     {"jdbc:postgresql://h/db?user=fred&password=secret", "user", "fred"},
     {"host=db port=6543 dbname=app sslmode=require", "port0", "6543"},
     {"host=db port=6543 dbname=app sslmode=require", "param:sslmode", "sslmode=require"},
