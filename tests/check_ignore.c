@@ -211,6 +211,24 @@ START_TEST(test_ignore_count)
 }
 END_TEST
 
+/* git keeps patterns as C strings: a NUL byte ends the pattern (checked with git 2.39). */
+START_TEST(test_ignore_nul_ends_pattern)
+{
+	static const char text[] = "foo\0bar\n*.x  \0 \nzz\\\0q\n\0all\n";
+	struct ignore_list *l = ignore_list_new();
+
+	ignore_list_add_text(l, text, sizeof(text) - 1);
+	ck_assert_uint_eq(ignore_list_count(l), 3);
+	ck_assert_int_eq(ignore_list_match(l, "foo", 3, false), IGNORE_EXCLUDED);
+	ck_assert_int_eq(ignore_list_match(l, "foobar", 6, false), IGNORE_NONE);
+	ck_assert_int_eq(ignore_list_match(l, "a.x", 3, false), IGNORE_EXCLUDED);
+	ck_assert_int_eq(ignore_list_match(l, "zz", 2, false), IGNORE_NONE);
+	ck_assert_int_eq(ignore_list_match(l, "zz\\", 3, false), IGNORE_NONE);
+	ck_assert_int_eq(ignore_list_match(l, "all", 3, false), IGNORE_NONE);
+	ignore_list_free(l);
+}
+END_TEST
+
 /* A hostile pattern costs bounded work and simply does not match. */
 START_TEST(test_ignore_wildmatch_bounded)
 {
@@ -238,6 +256,7 @@ ignore_suite(void)
 			    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_ignore_count);
 	tcase_add_test(tc, test_ignore_wildmatch_bounded);
+	tcase_add_test(tc, test_ignore_nul_ends_pattern);
 	suite_add_tcase(s, tc);
 	return s;
 }

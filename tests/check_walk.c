@@ -92,7 +92,8 @@ walkdump(const char *root)
 	if (getenv("ENVLINT_WALKDUMP_TIME") != NULL)
 		fprintf(stderr, "walk: %zu files seen, %zu entries, %.2f ms\n", r->files_seen,
 			r->nentries,
-			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+				(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	walk_result_free(r);
 	return 0;
 }
@@ -634,6 +635,77 @@ START_TEST(test_walk_big_folder)
 }
 END_TEST
 
+/* Helper threads change nothing in what is seen, even past PATH_MAX. */
+START_TEST(test_walk_threads_same_view)
+{
+	struct walk_options o = {.classify = keep_ts, .threads = 1};
+	struct walk_result *r1, *r4;
+	struct buf deep = BUF_INIT;
+	char rel[256], *v1, *v4, *d1, *d4;
+	int i, j;
+
+	make_tmp();
+	put(".gitignore", ".env\n*.gen.ts\n");
+	put("s3/.gitignore", "!.env\n");
+	for (i = 0; i < 60; i++) {
+		for (j = 0; j < 5; j++) {
+			snprintf(rel, sizeof(rel), "s%d/d%d/.env", i, j);
+			put(rel, "");
+			snprintf(rel, sizeof(rel), "s%d/d%d/x.ts", i, j);
+			put(rel, "");
+			snprintf(rel, sizeof(rel), "s%d/d%d/x.gen.ts", i, j);
+			put(rel, "");
+		}
+	}
+	{
+		/* longer than PATH_MAX: made one folder at a time */
+		int fd = open(tmproot, O_RDONLY | O_DIRECTORY), next;
+
+		ck_assert_int_ge(fd, 0);
+		for (i = 0; i < 30; i++) {
+			char name[201];
+
+			memset(name, 'a' + i % 26, 200);
+			name[200] = '\0';
+			buf_printf(&deep, "%s/", name);
+			ck_assert_int_eq(mkdirat(fd, name, 0755), 0);
+			next = openat(fd, name, O_RDONLY | O_DIRECTORY);
+			ck_assert_int_ge(next, 0);
+			close(fd);
+			fd = next;
+		}
+		buf_puts(&deep, ".env.local");
+		next = openat(fd, ".env.local", O_WRONLY | O_CREAT, 0644);
+		ck_assert_int_ge(next, 0);
+		close(next);
+		close(fd);
+	}
+	r1 = walk_tmp(&o);
+	o.threads = 4;
+	r4 = walk_tmp(&o);
+	v1 = view(r1);
+	v4 = view(r4);
+	d1 = diags(r1);
+	d4 = diags(r4);
+	ck_assert_str_eq(v1, v4);
+	ck_assert_str_eq(d1, "");
+	ck_assert_str_eq(d4, "");
+	ck_assert_uint_eq(r1->nentries, 1 + 300 + 300);
+	ck_assert_uint_eq(r4->files_seen, r1->files_seen);
+	ck_assert_ptr_nonnull(find(r4, deep.data));
+	ck_assert_ptr_nonnull(strstr(v4, "E s3/d0/.env\n"));
+	ck_assert_ptr_nonnull(strstr(v4, "EI s4/d0/.env\n"));
+	free(v1);
+	free(v4);
+	free(d1);
+	free(d4);
+	walk_result_free(r1);
+	walk_result_free(r4);
+	buf_free(&deep);
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(test_walk_root_missing)
 {
 	struct el_error err = EL_ERROR_INIT;
@@ -665,6 +737,7 @@ walk_suite(void)
 	tcase_add_test(tc, test_walk_depth_limit);
 	tcase_add_test(tc, test_walk_odd_names_sorted);
 	tcase_add_test(tc, test_walk_big_folder);
+	tcase_add_test(tc, test_walk_threads_same_view);
 	tcase_add_test(tc, test_walk_root_missing);
 	suite_add_tcase(s, tc);
 	return s;

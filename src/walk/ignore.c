@@ -190,7 +190,7 @@ wm_match(struct wm_state *w, const unsigned char *p, const unsigned char *text)
 		}
 		if (pc != '*') {
 			if (pc == '\\')
-				pc = *++p; /* '\0' here cannot equal tc, so p never runs past the end */
+				pc = *++p; /* a '\0' here differs from tc: p stays in bounds */
 			if (tc != pc)
 				return WM_NOMATCH;
 			continue;
@@ -277,7 +277,7 @@ ignore_list_count(const struct ignore_list *l)
 	return l->pats.len;
 }
 
-/* Length of the trimmed line: trailing spaces go unless escaped with '\' (git's trim_trailing_spaces). */
+/* Length of the line without trailing spaces, unless escaped (git's trim_trailing_spaces). */
 static size_t
 trim_trailing_spaces(const char *s, size_t len)
 {
@@ -324,6 +324,13 @@ ignore_list_add_line(struct ignore_list *l, const char *line, size_t len)
 		return;
 	if (line[len - 1] == '\r')
 		len--;
+	{
+		/* git keeps patterns as C strings: a NUL byte ends the pattern */
+		const char *nul = memchr(line, '\0', len);
+
+		if (nul != NULL)
+			len = (size_t)(nul - line);
+	}
 	len = trim_trailing_spaces(line, len);
 	if (len > 0 && line[0] == '!') {
 		pat.flags |= PAT_NEGATE;
@@ -336,8 +343,6 @@ ignore_list_add_line(struct ignore_list *l, const char *line, size_t len)
 	}
 	if (len == 0)
 		return; /* "", "!" and "/" match nothing in git either */
-	if (memchr(line, '\0', len) != NULL)
-		return; /* git stops at the NUL and so never sees the rest; such lines cannot match a name */
 	if (memchr(line, '/', len) == NULL)
 		pat.flags |= PAT_BASENAME;
 	for (i = 0; i < len && !is_glob_special((unsigned char)line[i]); i++)

@@ -20,7 +20,7 @@ enum ignore_result {
 
 /* A new, empty list. */
 struct ignore_list *ignore_list_new(void);
-/* Add the patterns of a whole file (lines split on '\n', a UTF-8 BOM skipped); compiles the list. */
+/* Add the lines of a whole file (split on '\n', a UTF-8 BOM skipped) and compile the list. */
 void ignore_list_add_text(struct ignore_list *l, const char *text, size_t len);
 /* Add one line (without its '\n'): comments, blank lines and trailing spaces as git does. */
 void ignore_list_add_line(struct ignore_list *l, const char *line, size_t len);

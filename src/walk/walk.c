@@ -30,9 +30,11 @@
 
 /* git refuses ignore files above 100 MB (dir.c PATTERN_MAX_FILE_SIZE); so do we. */
 #define IGNORE_FILE_MAX (100L * 1024 * 1024)
-/* Helper threads start only once the tree proves bigger than this many folders. */
-#define WALK_SPAWN_AFTER 48
+/* Helper threads start only once the tree has this many folders (a thread costs ~0.1 ms). */
+#define WALK_SPAWN_AFTER 256
 #define WALK_MAX_THREADS 8
+/* Longer folder paths are walked by the thread that found them, opened one component at a time. */
+#define WALK_TASK_PATH_MAX 1024
 
 /*
  * One .gitignore in effect, chained to the ones of the parent folders. Nodes
@@ -257,7 +259,7 @@ load_ignore_file(struct walk_ctx *c, int dfd, const char *name, const char *show
 		goto cleanup;
 	}
 	if (st.st_size > IGNORE_FILE_MAX) {
-		add_diag(c, shown, "%s", "ignore file larger than 100 MB; not read (as git)");
+		add_diag(c, shown, "%s", "ignore file over 100 MB; not read (as git)");
 		goto cleanup;
 	}
 	for (;;) {
@@ -275,7 +277,7 @@ load_ignore_file(struct walk_ctx *c, int dfd, const char *name, const char *show
 			break;
 		text.len += (size_t)n;
 		if (text.len > IGNORE_FILE_MAX) {
-			add_diag(c, shown, "%s", "ignore file larger than 100 MB; not read (as git)");
+			add_diag(c, shown, "%s", "ignore file over 100 MB; not read (as git)");
 			goto cleanup;
 		}
 	}
@@ -461,7 +463,8 @@ add_file(struct walk_ctx *c, int dfd, const char *name, unsigned char type, unsi
 		e.link_target = read_link(dfd, name);
 		e.flags |= link_flags(c, dfd, name, e.link_target, &st, &exists);
 		if (exists && !S_ISREG(st.st_mode)) {
-			add_diag(c, c->path.data, "symbolic link to %s; not read", type_name(st.st_mode));
+			add_diag(c, c->path.data, "symbolic link to %s; not read",
+				 type_name(st.st_mode));
 			free(e.link_target);
 			return;
 		}
@@ -539,6 +542,9 @@ hand_off(struct walk_ctx *c)
 			struct buf p = BUF_INIT;
 
 			if (de->type != DT_DIR || de->handed_off)
+				continue;
+			/* a task is opened by its path from the root, which must stay short */
+			if (lv->pathlen + strlen(lv->names.data + de->off) + 2 > WALK_TASK_PATH_MAX)
 				continue;
 			buf_add(&p, c->path.data, lv->pathlen);
 			if (lv->pathlen > 0)
