@@ -19,6 +19,7 @@
 struct compose_env_file {
 	char *path; /* as written, relative to the compose file's folder */
 	bool required; /* false only for the long form with required: false */
+	char *format;  /* long form `format:` as written (e.g. "raw"); NULL when none */
 	int line, col;
 };
 
@@ -73,5 +74,14 @@ struct compose_lookup {
  */
 char *compose_interpolate(const char *value, const struct compose_lookup *lookup, char ***missing,
 			  size_t *nmissing, struct el_error *err);
+/*
+ * compose_interpolate for the value at field (e.g. "services.api.environment.DB"),
+ * which names the value in a syntax error the way compose does; field may be NULL.
+ */
+char *compose_interpolate_field(const char *value, const char *field,
+				const struct compose_lookup *lookup, char ***missing,
+				size_t *nmissing, struct el_error *err);
+/* Free an array of names that compose_interpolate returned in *missing. */
+void compose_missing_free(char **missing, size_t nmissing);
 
 #endif
