@@ -54,9 +54,15 @@ struct expr {
 	size_t nitems;
 	struct expr_prop *props; /* OBJECT / keyword arguments */
 	size_t nprops;
+	bool is_file; /* UNKNOWN: the value is the source file itself (__file__, __filename,
+			 import.meta.url, Path(__file__).resolve()); its folder is ANCHOR_FILE_DIR */
 };
 
-/* Resolves a bare identifier bound earlier in the file (BASE_DIR = ...); NULL if unknown. */
+/*
+ * Resolves a bare identifier bound earlier in the file (BASE_DIR = ...); NULL
+ * if unknown. Dotted names (settings.BASE_DIR) are asked for whole. The
+ * returned expr stays owned by the resolver: the evaluator copies it.
+ */
 struct expr_scope {
 	struct expr *(*lookup)(void *ctx, const char *name);
 	void *ctx;
@@ -75,8 +81,14 @@ struct expr *expr_parse(enum source_lang lang, const char *text, int line, int c
 			const struct expr_scope *scope);
 /* The property key of an OBJECT (or keyword argument), or NULL. */
 const struct expr *expr_prop(const struct expr *obj, const char *key);
-/* Whether e is a known true/false; *value set when it is. */
+/*
+ * Whether e has a statically known truthiness (booleans, numbers, null/None,
+ * strings: how both JS and Python test an option like override); *value set
+ * when it does.
+ */
 bool expr_bool(const struct expr *e, bool *value);
+/* A deep copy of e (NULL for NULL); the caller owns it. */
+struct expr *expr_copy(const struct expr *e);
 void expr_free(struct expr *e);
 
 #endif
