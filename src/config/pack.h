@@ -33,7 +33,10 @@ struct packs;
 struct packs *packs_new(void);
 void packs_free(struct packs *p);
 
-/* Load one pack file into p (merging over what p holds). */
+/*
+ * Load one pack file into p (merging over what p holds). On error p may hold
+ * part of that file's overrides: report the error and free p.
+ */
 int packs_load_file(struct packs *p, const char *path, struct el_error *err);
 /* Load every *.yml in dir, in sorted order. A missing or unreadable dir is an error. */
 int packs_load_dir(struct packs *p, const char *dir, struct el_error *err);
