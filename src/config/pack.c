@@ -307,6 +307,18 @@ static const struct schema_field loader_fields[] = {
 };
 static const struct schema_type loader_type = {.kind = SCHEMA_OBJECT, .fields = loader_fields};
 static const struct schema_type loader_list = {.kind = SCHEMA_LIST, .item = &loader_type};
+static const struct schema_field read_pattern_fields[] = {
+	{"id", &schema_nonempty_string, true},
+	{"lang", &any_type, false},
+	{"literal", &schema_string, false},
+	{"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
+	{"case-insensitive", &schema_bool, false},
+	{NULL, NULL, false},
+};
+static const struct schema_type read_pattern_type = {.kind = SCHEMA_OBJECT,
+						     .fields = read_pattern_fields};
+static const struct schema_type read_pattern_list = {.kind = SCHEMA_LIST,
+						     .item = &read_pattern_type};
 static const struct schema_field runtime_scripts_fields[] = {
 	{"development", &string_list_type, false},
 	{"production", &string_list_type, false},
@@ -323,6 +335,7 @@ static const struct schema_field loaders_pack_fields[] = {
 	{"runtime-scripts", &runtime_scripts_type, false},
 	{"non-runtime-paths", &string_list_type, false},
 	{"loaders", &loader_list, false},
+	{"reads", &read_pattern_list, false},
 	{NULL, NULL, false},
 };
 static const struct schema_type loaders_pack_type = {.kind = SCHEMA_OBJECT,
