@@ -443,6 +443,89 @@ START_TEST(test_source_hostile_bytes)
 }
 END_TEST
 
+/* Seconds since t0. */
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Repeat unit n times into a fresh string. */
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t u = strlen(unit);
+	char *s = malloc(u * n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * u, unit, u);
+	s[u * n] = '\0';
+	return s;
+}
+
+START_TEST(test_source_linear_on_hostile_lines)
+{
+	struct timespec t0;
+	struct source_matches ms;
+	char *text;
+
+	/* every '/' could open a regex literal that never closes on this 2 MB line */
+	text = repeat("(/", 1000000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ms = scan_one(LANG_JS, text, "x", NULL, false);
+	ck_assert_msg(since(&t0) < 2.0, "regex-literal heuristic is not linear");
+	ck_assert_uint_eq(ms.len, 0);
+	source_matches_free(&ms);
+	free(text);
+
+	/* 200,000 nested unclosed calls: argument capture runs out of budget, reported */
+	text = repeat("config(", 200000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	{
+		struct rx_ctx *ctx = rx_ctx_new();
+		struct el_error err = EL_ERROR_INIT;
+		struct source_pattern p = {"nested", LANG_JS, "config", compile("config", NULL), true};
+
+		memset(&ms, 0, sizeof(ms));
+		ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err), 0);
+		ck_assert_msg(since(&t0) < 2.0, "nested calls are not bounded");
+		ck_assert_uint_eq(ms.len, 200000);
+		ck_assert(ms.limit_hit);
+		ck_assert_str_eq(ms.limit_pattern, "nested");
+		ck_assert_ptr_null(ms.items[0].args);
+		source_matches_free(&ms);
+		rx_free((struct rx *)p.rx);
+		rx_ctx_free(ctx);
+	}
+	free(text);
+
+	/* many ordinary calls: every one captured, no limit */
+	text = repeat("dotenv.config({ path: '.env' });\n", 50000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	{
+		struct rx_ctx *ctx = rx_ctx_new();
+		struct el_error err = EL_ERROR_INIT;
+		struct source_pattern p = {"many", LANG_JS, "config", compile("dotenv\\.config", NULL),
+					   true};
+
+		memset(&ms, 0, sizeof(ms));
+		ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err), 0);
+		ck_assert_msg(since(&t0) < 2.0, "ordinary calls too slow");
+		ck_assert_uint_eq(ms.len, 50000);
+		ck_assert(!ms.limit_hit);
+		ck_assert_str_eq(ms.items[49999].args, "{ path: '.env' }");
+		ck_assert_int_eq(ms.items[49999].line, 50000);
+		source_matches_free(&ms);
+		rx_free((struct rx *)p.rx);
+		rx_ctx_free(ctx);
+	}
+	free(text);
+}
+END_TEST
+
 static Suite *
 source_suite(void)
 {
@@ -464,6 +547,7 @@ source_suite(void)
 			    (int)(sizeof(pos_cases) / sizeof(pos_cases[0])));
 	tcase_add_test(tc, test_source_limit_hit);
 	tcase_add_test(tc, test_source_hostile_bytes);
+	tcase_add_test(tc, test_source_linear_on_hostile_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,6 +19,14 @@
  * or hostile file) yields args = NULL instead of running to the end of file.
  */
 #define SOURCE_ARGS_MAX (64u * 1024u)
+/*
+ * Bytes looked at while capturing call arguments, per file: a fixed allowance
+ * plus a multiple of the file size. Ordinary code spends far less; a file of
+ * thousands of nested unclosed calls would otherwise cost matches x 64 KiB.
+ * Running out is reported like a regex limit.
+ */
+#define SOURCE_ARGS_BUDGET_MIN (1024u * 1024u)
+#define SOURCE_ARGS_BUDGET_FACTOR 8u
 /* Template literals nest (`${`${x}`}`); deeper nesting than this is treated as unbalanced. */
 #define SOURCE_NEST_MAX 256
 
@@ -166,12 +174,19 @@ js_regex_allowed(const char *s, size_t pos, size_t from)
 	return false;
 }
 
-/* End of the regex literal opening at pos, or 0 when it does not close on its line. */
+/*
+ * End of the regex literal opening at pos, or 0 when it does not close on its
+ * line. *no_regex remembers where a failed attempt stopped: a later '/' before
+ * it is taken as division, so a line of "(/(/(/..." stays linear.
+ */
 static size_t
-skip_js_regex(const char *s, size_t len, size_t pos)
+skip_js_regex(const char *s, size_t len, size_t pos, size_t *no_regex)
 {
 	size_t i = pos + 1;
 	bool in_class = false;
+
+	if (pos < *no_regex)
+		return 0;
 
 	while (i < len && !is_line_break(s[i])) {
 		char c = s[i];
@@ -192,6 +207,7 @@ skip_js_regex(const char *s, size_t len, size_t pos)
 		}
 		i++;
 	}
+	*no_regex = i;
 	return 0;
 }
 
@@ -234,10 +250,11 @@ skip_rust_char(const char *s, size_t len, size_t pos)
  * C-like code, so comments inside them are blanked too.
  */
 static size_t blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth,
-			   bool stop_at_brace);
+			   bool stop_at_brace, size_t *no_regex);
 
 static size_t
-skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth)
+skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth,
+	      size_t *no_regex)
 {
 	size_t i = pos + 1;
 
@@ -251,7 +268,7 @@ skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth)
 		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
 			if (depth >= SOURCE_NEST_MAX)
 				return len;
-			i = blank_c_like(s, len, i + 2, lang, depth + 1, true);
+			i = blank_c_like(s, len, i + 2, lang, depth + 1, true, no_regex);
 			continue;
 		}
 		i++;
@@ -264,7 +281,8 @@ skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth)
  * that closes a template hole.
  */
 static size_t
-blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth, bool stop_at_brace)
+blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth, bool stop_at_brace,
+	     size_t *no_regex)
 {
 	size_t i = pos, j;
 	long braces = 0;
@@ -305,11 +323,11 @@ blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth, 
 		} else if (c == '\'' && lang == LANG_RUST) {
 			i = skip_rust_char(s, len, i);
 		} else if (c == '`' && lang == LANG_JS) {
-			i = skip_template(s, len, i, lang, depth);
+			i = skip_template(s, len, i, lang, depth, no_regex);
 		} else if (c == '`' && lang == LANG_GO) {
 			i = skip_quoted(s, len, i, '`', true, false);
 		} else if (c == '/' && lang == LANG_JS && js_regex_allowed(s, i, 0) &&
-			   (j = skip_js_regex(s, len, i)) != 0) {
+			   (j = skip_js_regex(s, len, i, no_regex)) != 0) {
 			i = j;
 		} else if (stop_at_brace && c == '{') {
 			braces++;
@@ -462,10 +480,12 @@ looks_like_properties(const char *s, size_t len)
 static void
 blank_comments(char *s, size_t len, enum source_lang lang)
 {
+	size_t no_regex = 0;
+
 	if (lang == LANG_JAVA && looks_like_properties(s, len))
 		blank_properties_like(s, len);
 	else if (lang_c_like(lang))
-		(void)blank_c_like(s, len, 0, lang, 0, false);
+		(void)blank_c_like(s, len, 0, lang, 0, false, &no_regex);
 	else if (lang == LANG_PYTHON)
 		blank_python(s, len);
 	else if (lang == LANG_SHELL || lang == LANG_YAML || lang == LANG_RUBY)
@@ -540,22 +560,23 @@ args_skip_literal(const char *s, size_t len, size_t pos, enum source_lang lang)
  * The position of the ')' matching the '(' at open, or SIZE_MAX when the call
  * is unbalanced or longer than SOURCE_ARGS_MAX. Brackets of all kinds must
  * nest properly; strings, template literals (with ${...} holes, which are
- * themselves bracketed code) and JS regex literals are skipped.
+ * themselves bracketed code) and JS regex literals are skipped. The bytes
+ * looked at are taken from *budget; when it runs out the call counts as
+ * unbalanced and *budget is 0.
  */
 static size_t
-find_call_close(const char *s, size_t len, size_t open, enum source_lang lang)
+find_call_close(const char *s, size_t len, size_t open, enum source_lang lang, size_t *budget)
 {
-	char stack[SOURCE_NEST_MAX];
+	char stack[SOURCE_NEST_MAX]; /* the closer expected; '`' = inside a template body */
 	int depth = 0;
-	size_t limit = len - open > SOURCE_ARGS_MAX + 2 ? open + SOURCE_ARGS_MAX + 2 : len;
-	size_t i = open, j;
+	size_t cap = *budget < SOURCE_ARGS_MAX + 2 ? *budget : SOURCE_ARGS_MAX + 2;
+	size_t limit = len - open > cap ? open + cap : len;
+	size_t i = open, j, no_regex = 0, result = SIZE_MAX;
 
-	/* stack holds the closer expected; '`' marks "back in a template after this }" */
 	while (i < limit) {
 		char c = s[i];
 
 		if (depth > 0 && stack[depth - 1] == '`') {
-			/* inside a template literal body */
 			if (c == '\\') {
 				i += 2;
 			} else if (c == '`') {
@@ -563,7 +584,7 @@ find_call_close(const char *s, size_t len, size_t open, enum source_lang lang)
 				i++;
 			} else if (c == '$' && i + 1 < limit && s[i + 1] == '{') {
 				if (depth >= SOURCE_NEST_MAX)
-					return SIZE_MAX;
+					break;
 				stack[depth++] = '}';
 				i += 2;
 			} else {
@@ -571,54 +592,42 @@ find_call_close(const char *s, size_t len, size_t open, enum source_lang lang)
 			}
 			continue;
 		}
-		switch (c) {
-		case '(':
-		case '[':
-		case '{':
+		if (c == '(' || c == '[' || c == '{') {
 			if (depth >= SOURCE_NEST_MAX)
-				return SIZE_MAX;
+				break;
 			stack[depth++] = c == '(' ? ')' : c == '[' ? ']' : '}';
 			i++;
-			break;
-		case ')':
-		case ']':
-		case '}':
+		} else if (c == ')' || c == ']' || c == '}') {
 			if (depth == 0 || stack[depth - 1] != c)
-				return SIZE_MAX;
-			depth--;
-			if (depth == 0)
-				return i;
-			i++;
-			break;
-		case '"':
-		case '\'':
-			i = args_skip_literal(s, limit, i, lang);
-			break;
-		case '`':
-			if (lang == LANG_JS) {
-				if (depth >= SOURCE_NEST_MAX)
-					return SIZE_MAX;
-				stack[depth++] = '`';
-				i++;
-			} else if (lang == LANG_GO) {
-				i = skip_quoted(s, limit, i, '`', true, false);
-			} else {
-				i++;
+				break;
+			if (--depth == 0) {
+				result = i;
+				break;
 			}
-			break;
-		case '/':
-			if (lang == LANG_JS && js_regex_allowed(s, i, open + 1) &&
-			    (j = skip_js_regex(s, limit, i)) != 0)
-				i = j;
-			else
-				i++;
-			break;
-		default:
 			i++;
-			break;
+		} else if (c == '"' || c == '\'') {
+			i = args_skip_literal(s, limit, i, lang);
+		} else if (c == '`' && lang == LANG_JS) {
+			if (depth >= SOURCE_NEST_MAX)
+				break;
+			stack[depth++] = '`';
+			i++;
+		} else if (c == '`' && lang == LANG_GO) {
+			i = skip_quoted(s, limit, i, '`', true, false);
+		} else if (c == '/' && lang == LANG_JS && js_regex_allowed(s, i, open + 1) &&
+			   (j = skip_js_regex(s, limit, i, &no_regex)) != 0) {
+			i = j;
+		} else {
+			i++;
 		}
 	}
-	return SIZE_MAX;
+	if (i > limit)
+		i = limit;
+	if (result == SIZE_MAX && i >= limit && limit - open == *budget)
+		*budget = 0; /* stopped by the budget, not by the text */
+	else
+		*budget -= (i < limit ? i + 1 : limit) - open;
+	return result;
 }
 
 /*
@@ -655,20 +664,30 @@ find_call_open(const char *s, size_t len, size_t start, size_t end)
 	return open;
 }
 
-static void
+/*
+ * The argument text of the call m opens. Returns false when the scan's budget
+ * for argument text ran out (a hostile file of nested unclosed calls), which
+ * the caller reports like a regex limit.
+ */
+static bool
 match_add_args(struct source_match *m, const char *s, size_t len, enum source_lang lang,
-	       const struct line_index *li)
+	       const struct line_index *li, size_t *budget)
 {
 	size_t open = find_call_open(s, len, m->start, m->end);
 	size_t close;
 
 	if (open == SIZE_MAX)
-		return;
-	close = find_call_close(s, len, open, lang);
+		return true;
+	if (*budget == 0)
+		return false;
+	close = find_call_close(s, len, open, lang, budget);
+	if (close == SIZE_MAX && *budget == 0)
+		return false;
 	if (close == SIZE_MAX || close - open - 1 > SOURCE_ARGS_MAX)
-		return;
+		return true;
 	m->args = xstrndup(s + open + 1, close - open - 1);
 	line_index_pos(li, open + 1, &m->args_line, &m->args_col);
+	return true;
 }
 
 static struct source_match *
@@ -700,7 +719,7 @@ pattern_wanted(const struct source_pattern *p, enum source_lang lang, const char
 static int
 scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
 	     const char *s, size_t len, const struct source_pattern *p, struct line_index *li,
-	     struct el_error *err)
+	     size_t *args_budget, struct el_error *err)
 {
 	size_t pos = 0;
 	struct rx_match rm;
@@ -730,8 +749,10 @@ scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang la
 		for (g = 0; g < RX_MAX_GROUPS; g++)
 			if (rm.start[g] != SIZE_MAX)
 				m->groups[g] = xstrndup(s + rm.start[g], rm.end[g] - rm.start[g]);
-		if (p->call_args)
-			match_add_args(m, s, len, lang, li);
+		if (p->call_args && !match_add_args(m, s, len, lang, li, args_budget)) {
+			out->limit_hit = true;
+			out->limit_pattern = p->id;
+		}
 		if (rm.end[0] > rm.start[0]) {
 			pos = rm.end[0];
 		} else {
@@ -751,7 +772,7 @@ source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lan
 {
 	char *blanked = NULL;
 	struct line_index li = {NULL, 0};
-	size_t i;
+	size_t i, args_budget;
 	int rc = 0;
 
 	/* Blanking only removes text, so a literal absent from the raw bytes is absent after. */
@@ -764,10 +785,14 @@ source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lan
 	memcpy(blanked, data, len);
 	blanked[len] = '\0';
 	blank_comments(blanked, len, lang);
+	args_budget = len > (SIZE_MAX - SOURCE_ARGS_BUDGET_MIN) / SOURCE_ARGS_BUDGET_FACTOR
+			      ? SIZE_MAX
+			      : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
 	for (; i < npatterns; i++) {
 		if (!pattern_wanted(&patterns[i], lang, blanked, len))
 			continue;
-		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, err) != 0) {
+		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, &args_budget,
+				 err) != 0) {
 			rc = -1;
 			goto cleanup;
 		}
