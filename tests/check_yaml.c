@@ -366,6 +366,21 @@ START_TEST(test_yaml_merge_keys)
 }
 END_TEST
 
+START_TEST(test_yaml_merge_keeps_written_duplicates)
+{
+	struct yml_doc *doc = load_ok("b: &b {k: 0, m: 1}\na:\n  k: 1\n  <<: *b\n  k: 2\n",
+				      &compose_opts);
+	const struct yml_node *a = yml_map_get(doc->root, "a");
+
+	ck_assert_int_eq(a->count, 3);
+	ck_assert_str_eq(a->pairs[0].value->text, "1");
+	ck_assert_str_eq(a->pairs[1].value->text, "2");
+	ck_assert_int_eq(a->pairs[1].key->line, 5);
+	ck_assert_str_eq(a->pairs[2].key->text, "m");
+	yml_doc_free(doc);
+}
+END_TEST
+
 START_TEST(test_yaml_merge_key_is_plain_key_in_packs)
 {
 	struct yml_doc *doc = load_ok("a:\n  <<: x\n  '<<': y\n", NULL);
@@ -435,6 +450,7 @@ yaml_suite(void)
 	tcase_add_test(tc, test_yaml_alias_bomb_is_bounded);
 	tcase_add_test(tc, test_yaml_aliases_expand_in_compose_mode);
 	tcase_add_test(tc, test_yaml_merge_keys);
+	tcase_add_test(tc, test_yaml_merge_keeps_written_duplicates);
 	tcase_add_test(tc, test_yaml_merge_key_is_plain_key_in_packs);
 	tcase_add_test(tc, test_yaml_duplicate_keys_are_kept_for_the_validator);
 	tcase_add_test(tc, test_yaml_load_file);

@@ -276,9 +276,13 @@ apply_merge(struct loader *ld, struct yml_node *map, struct el_error *err)
 	for (seen.cap = 16; seen.cap < total * 2; seen.cap *= 2)
 		;
 	seen.slots = xcalloc(seen.cap, sizeof(*seen.slots));
-	for (i = 0; i < map->count; i++)
-		if (!is_merge_key(map->pairs[i].key))
-			push_pair_unique(&out, &seen, map->pairs[i].key, map->pairs[i].value);
+	/* Written keys all stay, duplicates included, for the caller to report. */
+	for (i = 0; i < map->count; i++) {
+		if (!is_merge_key(map->pairs[i].key)) {
+			(void)keyset_add(&seen, map->pairs[i].key);
+			VEC_PUSH(&out.v, map->pairs[i]);
+		}
+	}
 	for (i = 0; i < map->count; i++) {
 		struct yml_node *v = map->pairs[i].value;
 
