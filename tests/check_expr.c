@@ -1,4 +1,5 @@
-/* Unit tests for src/parse/expr.c: argument lists as loaders see them, path folding, unknowns, hostile input. */
+/* Unit tests for src/parse/expr.c: argument lists as loaders see them, path folding, unknowns,
+ * hostile input. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,11 +41,21 @@ render(struct buf *b, const struct expr *e)
 		else
 			buf_printf(b, "?:%s", e->text ? e->text : "(null)");
 		break;
-	case EXPR_STRING: buf_printf(b, "s:%s", e->text); break;
-	case EXPR_PATH: buf_printf(b, "p:%s:%s", anchors[e->anchor], e->text); break;
-	case EXPR_NUMBER: buf_printf(b, "n:%g", e->number); break;
-	case EXPR_BOOL: buf_puts(b, e->boolean ? "b:true" : "b:false"); break;
-	case EXPR_NULL: buf_puts(b, "null"); break;
+	case EXPR_STRING:
+		buf_printf(b, "s:%s", e->text);
+		break;
+	case EXPR_PATH:
+		buf_printf(b, "p:%s:%s", anchors[e->anchor], e->text);
+		break;
+	case EXPR_NUMBER:
+		buf_printf(b, "n:%g", e->number);
+		break;
+	case EXPR_BOOL:
+		buf_puts(b, e->boolean ? "b:true" : "b:false");
+		break;
+	case EXPR_NULL:
+		buf_puts(b, "null");
+		break;
 	case EXPR_ARRAY:
 		buf_putc(b, '[');
 		for (size_t i = 0; i < e->nitems; i++) {
@@ -56,7 +67,9 @@ render(struct buf *b, const struct expr *e)
 		if (e->nprops > 0)
 			render_props(b, e);
 		break;
-	case EXPR_OBJECT: render_props(b, e); break;
+	case EXPR_OBJECT:
+		render_props(b, e);
+		break;
 	}
 }
 
@@ -102,8 +115,8 @@ static struct expr_scope scope = {test_lookup, &ts};
 static void
 scope_setup(void)
 {
-	ts.base_dir = expr_parse(LANG_PYTHON, "Path(__file__).resolve().parent.parent", 3, 12,
-				 NULL);
+	ts.base_dir =
+	    expr_parse(LANG_PYTHON, "Path(__file__).resolve().parent.parent", 3, 12, NULL);
 	ts.env_path = expr_parse(LANG_PYTHON, "\".env.test\"", 4, 12, NULL);
 	ts.root = expr_parse(LANG_JS, "path.resolve(__dirname, '..')", 2, 14, NULL);
 	ts.path = expr_parse(LANG_JS, "'./config/.env'", 3, 14, NULL);
@@ -131,128 +144,128 @@ struct args_case {
 #define PY LANG_PYTHON
 
 static const struct args_case args_cases[] = {
-	/* ---- JS: dotenv.config(...) in its many spellings ---- */
-	{JS, "", "[]"},
-	{JS, "{ path: '.env.local' }", "[{path=s:.env.local}]{path=s:.env.local}"},
-	{JS, "{path:\".env\"}", "[{path=s:.env}]{path=s:.env}"},
-	{JS, "{ path: `.env.production` }", "[{path=s:.env.production}]{path=s:.env.production}"},
-	{JS, "{ path: path.resolve(__dirname, '../../.env') }",
-	 "[{path=p:file:../../.env}]{path=p:file:../../.env}"},
-	{JS, "{\n  path: path.resolve(process.cwd(), '.env.local'),\n  override: true,\n}",
-	 "[{path=p:cwd:.env.local, override=b:true}]{path=p:cwd:.env.local, override=b:true}"},
-	{JS, "{path: [\".env.local\", \".env\"], override: true}",
-	 "[{path=[s:.env.local, s:.env], override=b:true}]{path=[s:.env.local, s:.env], "
-	 "override=b:true}"},
-	{JS, "{ envFilePath: ['.env.development.local', '.env'] }",
-	 "[{envFilePath=[s:.env.development.local, s:.env]}]{envFilePath=[s:.env.development.local, "
-	 "s:.env]}"},
-	{JS, "{ isGlobal: true, envFilePath: '.env', ignoreEnvFile: false, }",
-	 "[{isGlobal=b:true, envFilePath=s:.env, ignoreEnvFile=b:false}]{isGlobal=b:true, "
-	 "envFilePath=s:.env, ignoreEnvFile=b:false}"},
-	{JS, "{ path: path.join(__dirname, '..', '.env') }",
-	 "[{path=p:file:../.env}]{path=p:file:../.env}"},
-	{JS, "{ path: join(__dirname, \"../.env\") /* monorepo root */ }",
-	 "[{path=p:file:../.env}]{path=p:file:../.env}"},
-	{JS, "{\n  // the service's own file\n  path: resolve(__dirname, './.env'),\n}",
-	 "[{path=p:file:.env}]{path=p:file:.env}"},
-	{JS, "{ path: new URL('../.env', import.meta.url) }",
-	 "[{path=p:file:../.env}]{path=p:file:../.env}"},
-	{JS, "{ path: fileURLToPath(new URL(\"../../.env\", import.meta.url)) }",
-	 "[{path=p:file:../../.env}]{path=p:file:../../.env}"},
-	{JS, "{ path: path.join(path.dirname(fileURLToPath(import.meta.url)), '.env') }",
-	 "[{path=p:file:.env}]{path=p:file:.env}"},
-	{JS, "{ path: path.resolve(import.meta.dirname, '../.env') }",
-	 "[{path=p:file:../.env}]{path=p:file:../.env}"},
-	{JS, "{ path: '/etc/app/.env' }", "[{path=s:/etc/app/.env}]{path=s:/etc/app/.env}"},
-	{JS, "{ path: path.resolve('/srv/app', 'config', '../.env') }",
-	 "[{path=p:abs:/srv/app/.env}]{path=p:abs:/srv/app/.env}"},
-	{JS, "{ path: path.resolve(__dirname, '/etc/.env') }",
-	 "[{path=p:abs:/etc/.env}]{path=p:abs:/etc/.env}"},
-	{JS, "{ path: path.resolve('.env') }", "[{path=p:cwd:.env}]{path=p:cwd:.env}"},
-	{JS, "{ path: path.join('config', './env/../.env') }",
-	 "[{path=s:config/.env}]{path=s:config/.env}"},
-	{JS, "{ path: __dirname + '/../.env' }", "[{path=p:file:../.env}]{path=p:file:../.env}"},
-	{JS, "{ path }", "[{path=s:./config/.env}]{path=s:./config/.env}"},
-	{JS, "{ path: path.resolve(ROOT, '.env') }", "[{path=p:file:../.env}]{path=p:file:../.env}"},
-	{JS, "{ ...defaults, path: '.env', quiet: true }",
-	 "[{path=s:.env, quiet=b:true}]{path=s:.env, quiet=b:true}"},
-	{JS, "{ path: '.env' } as const", "[{path=s:.env}]{path=s:.env}"},
-	{JS, "{ 'path': \"a\\u002e\\x65nv\", \"debug\": 0 }",
-	 "[{path=s:a.env, debug=n:0}]{path=s:a.env, debug=n:0}"},
-	{JS, "{ path: `.env.${process.env.NODE_ENV}` }",
-	 "[{path=?:`.env.${process.env.NODE_ENV}`}]{path=?:`.env.${process.env.NODE_ENV}`}"},
-	{JS, "{ path: process.env.DOTENV_PATH ?? '.env' }",
-	 "[{path=?:process.env.DOTENV_PATH ?? '.env'}]{path=?:process.env.DOTENV_PATH ?? '.env'}"},
-	{JS, "{ path: getEnvPath(), override: !!process.env.CI }",
-	 "[{path=?:getEnvPath(), override=?:!!process.env.CI}]{path=?:getEnvPath(), "
-	 "override=?:!!process.env.CI}"},
-	{JS, "{ path: isProd ? '.env.prod' : '.env' }",
-	 "[{path=?:isProd ? '.env.prod' : '.env'}]{path=?:isProd ? '.env.prod' : '.env'}"},
-	{JS, "{ path: '.env.' + process.env.NODE_ENV }",
-	 "[{path=?:'.env.' + process.env.NODE_ENV}]{path=?:'.env.' + process.env.NODE_ENV}"},
-	{JS, "'.env.local', { override: true }",
-	 "[s:.env.local, {override=b:true}]{override=b:true}"},
-	{JS, "[path.join(__dirname, '.env.local'), path.join(__dirname, '.env')]",
-	 "[[p:file:.env.local, p:file:.env]]"},
-	{JS, "process.cwd(), '../../'", "[p:cwd:., s:../../]"},
-	{JS, "{ path: require('path').resolve(__dirname, '.env') }",
-	 "[{path=?:require('path').resolve(__dirname, '.env')}]{path=?:require('path').resolve(__"
-	 "dirname, '.env')}"},
-	{JS, "{ path: config.envPath!, encoding: 'utf8', debug: -1 }",
-	 "[{path=?:config.envPath!, encoding=s:utf8, debug=n:-1}]{path=?:config.envPath!, "
-	 "encoding=s:utf8, debug=n:-1}"},
-	{JS, "{ [key]: '.env', get path() { return '.env' }, path2: '.env' }",
-	 "[{path2=s:.env}]{path2=s:.env}"},
-	/* ---- Python: load_dotenv / Settings / environ ---- */
-	{PY, "", "[]"},
-	{PY, "override=True", "[]{override=b:true}"},
-	{PY, "\".env.local\", override=True", "[s:.env.local]{override=b:true}"},
-	{PY, "dotenv_path=Path(__file__).resolve().parent.parent / \".env\", override=True",
-	 "[]{dotenv_path=p:file:../.env, override=b:true}"},
-	{PY, "os.path.join(BASE_DIR, \".env\")", "[p:file:../.env]"},
-	{PY, "os.path.join(os.path.dirname(__file__), '.env')", "[p:file:.env]"},
-	{PY,
-	 "dotenv_path=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "
-	 "'.env')",
-	 "[]{dotenv_path=p:file:../.env}"},
-	{PY, "BASE_DIR / '.env'", "[p:file:../.env]"},
-	{PY, "BASE_DIR.parent / 'shared' / '.env'", "[p:file:../../shared/.env]"},
-	{PY, "Path(__file__).parents[2] / \".env\"", "[p:file:../../.env]"},
-	{PY, "Path(__file__).parent.joinpath('config', '.env')", "[p:file:config/.env]"},
-	{PY, "str(Path(__file__).with_name('.env'))", "[?:str(Path(__file__).with_name('.env'))]"},
-	{PY, "Path.cwd() / '.env', verbose=True", "[p:cwd:.env]{verbose=b:true}"},
-	{PY, "os.path.join(os.getcwd(), \".env\")", "[p:cwd:.env]"},
-	{PY, "Path('.env').resolve()", "[p:cwd:.env]"},
-	{PY, "Path(\"/etc/app\") / \".env\"", "[p:abs:/etc/app/.env]"},
-	{PY, "os.path.join(BASE_DIR, \"/etc/.env\")", "[p:abs:/etc/.env]"},
-	{PY, "env_file=(\".env\", \".env.prod\")", "[]{env_file=[s:.env, s:.env.prod]}"},
-	{PY, "env_file=('.env',)", "[]{env_file=[s:.env]}"},
-	{PY, "env_file=('.env')", "[]{env_file=s:.env}"},
-	{PY, "_env_file=ENV_PATH", "[]{_env_file=s:.env.test}"},
-	{PY, "_env_file=settings.ENV_FILE", "[]{_env_file=p:file:../deploy/.env}"},
-	{PY, "\n    dotenv_path=find_dotenv(),  # walks up from the caller\n    override=False,\n",
-	 "[]{dotenv_path=?:find_dotenv(), override=b:false}"},
-	{PY, "r'C:\\app\\.env', encoding='utf-8'", "[s:C:\\app\\.env]{encoding=s:utf-8}"},
-	{PY, "'''.env''', interpolate=False", "[s:.env]{interpolate=b:false}"},
-	{PY, "f\".env.{ENVIRONMENT}\"", "[?:f\".env.{ENVIRONMENT}\"]"},
-	{PY, "f\".env.{{literal}}\"", "[s:.env.{literal}]"},
-	{PY, "\".env\" \".local\"", "[s:.env.local]"},
-	{PY, "os.environ.get('ENV_FILE', '.env')", "[?:os.environ.get('ENV_FILE', '.env')]"},
-	{PY, "BASE_DIR / ENV_NAME", "[?:BASE_DIR / ENV_NAME]"},
-	{PY, "'.env' if DEBUG else '.env.prod'", "[?:'.env' if DEBUG else '.env.prod']"},
-	{PY, "*paths, override=None", "[?:*paths]{override=null}"},
-	{PY, "**kwargs, override=1", "[]{override=n:1}"},
-	{PY, "stream=StringIO(\"A=1\"), verbose=True", "[]{stream=?:StringIO(\"A=1\"), verbose=b:true}"},
-	{PY, "dotenv_path=\"\\x2eenv\", x=0x1F, y=1_000, z=2.5e3",
-	 "[]{dotenv_path=s:.env, x=n:31, y=n:1000, z=n:2500}"},
-	/* ---- unbalanced and malformed ---- */
-	{JS, "{ path: '.env'", "[?:{ path: '.env']"},
-	{JS, "{ path: '.env' ]", "[?:{ path: '.env']"},
-	/* the call is cut short by the object's brace: the call is unknown, the object survives */
-	{JS, "{ path: path.resolve(__dirname, '.env' }",
-	 "[{path=?:path.resolve(__dirname, '.env'}]{path=?:path.resolve(__dirname, '.env'}"},
-	{PY, "dotenv_path='.env", "[]{dotenv_path=?:'.env}"},
-	{JS, "'a', , 'b'", "[s:a, ?:, s:b]"},
+    /* ---- JS: dotenv.config(...) in its many spellings ---- */
+    {JS, "", "[]"},
+    {JS, "{ path: '.env.local' }", "[{path=s:.env.local}]{path=s:.env.local}"},
+    {JS, "{path:\".env\"}", "[{path=s:.env}]{path=s:.env}"},
+    {JS, "{ path: `.env.production` }", "[{path=s:.env.production}]{path=s:.env.production}"},
+    {JS, "{ path: path.resolve(__dirname, '../../.env') }",
+     "[{path=p:file:../../.env}]{path=p:file:../../.env}"},
+    {JS, "{\n  path: path.resolve(process.cwd(), '.env.local'),\n  override: true,\n}",
+     "[{path=p:cwd:.env.local, override=b:true}]{path=p:cwd:.env.local, override=b:true}"},
+    {JS, "{path: [\".env.local\", \".env\"], override: true}",
+     "[{path=[s:.env.local, s:.env], override=b:true}]{path=[s:.env.local, s:.env], "
+     "override=b:true}"},
+    {JS, "{ envFilePath: ['.env.development.local', '.env'] }",
+     "[{envFilePath=[s:.env.development.local, s:.env]}]{envFilePath=[s:.env.development.local, "
+     "s:.env]}"},
+    {JS, "{ isGlobal: true, envFilePath: '.env', ignoreEnvFile: false, }",
+     "[{isGlobal=b:true, envFilePath=s:.env, ignoreEnvFile=b:false}]{isGlobal=b:true, "
+     "envFilePath=s:.env, ignoreEnvFile=b:false}"},
+    {JS, "{ path: path.join(__dirname, '..', '.env') }",
+     "[{path=p:file:../.env}]{path=p:file:../.env}"},
+    {JS, "{ path: join(__dirname, \"../.env\") /* monorepo root */ }",
+     "[{path=p:file:../.env}]{path=p:file:../.env}"},
+    {JS, "{\n  // the service's own file\n  path: resolve(__dirname, './.env'),\n}",
+     "[{path=p:file:.env}]{path=p:file:.env}"},
+    {JS, "{ path: new URL('../.env', import.meta.url) }",
+     "[{path=p:file:../.env}]{path=p:file:../.env}"},
+    {JS, "{ path: fileURLToPath(new URL(\"../../.env\", import.meta.url)) }",
+     "[{path=p:file:../../.env}]{path=p:file:../../.env}"},
+    {JS, "{ path: path.join(path.dirname(fileURLToPath(import.meta.url)), '.env') }",
+     "[{path=p:file:.env}]{path=p:file:.env}"},
+    {JS, "{ path: path.resolve(import.meta.dirname, '../.env') }",
+     "[{path=p:file:../.env}]{path=p:file:../.env}"},
+    {JS, "{ path: '/etc/app/.env' }", "[{path=s:/etc/app/.env}]{path=s:/etc/app/.env}"},
+    {JS, "{ path: path.resolve('/srv/app', 'config', '../.env') }",
+     "[{path=p:abs:/srv/app/.env}]{path=p:abs:/srv/app/.env}"},
+    {JS, "{ path: path.resolve(__dirname, '/etc/.env') }",
+     "[{path=p:abs:/etc/.env}]{path=p:abs:/etc/.env}"},
+    {JS, "{ path: path.resolve('.env') }", "[{path=p:cwd:.env}]{path=p:cwd:.env}"},
+    {JS, "{ path: path.join('config', './env/../.env') }",
+     "[{path=s:config/.env}]{path=s:config/.env}"},
+    {JS, "{ path: __dirname + '/../.env' }", "[{path=p:file:../.env}]{path=p:file:../.env}"},
+    {JS, "{ path }", "[{path=s:./config/.env}]{path=s:./config/.env}"},
+    {JS, "{ path: path.resolve(ROOT, '.env') }", "[{path=p:file:../.env}]{path=p:file:../.env}"},
+    {JS, "{ ...defaults, path: '.env', quiet: true }",
+     "[{path=s:.env, quiet=b:true}]{path=s:.env, quiet=b:true}"},
+    {JS, "{ path: '.env' } as const", "[{path=s:.env}]{path=s:.env}"},
+    {JS, "{ 'path': \"a\\u002e\\x65nv\", \"debug\": 0 }",
+     "[{path=s:a.env, debug=n:0}]{path=s:a.env, debug=n:0}"},
+    {JS, "{ path: `.env.${process.env.NODE_ENV}` }",
+     "[{path=?:`.env.${process.env.NODE_ENV}`}]{path=?:`.env.${process.env.NODE_ENV}`}"},
+    {JS, "{ path: process.env.DOTENV_PATH ?? '.env' }",
+     "[{path=?:process.env.DOTENV_PATH ?? '.env'}]{path=?:process.env.DOTENV_PATH ?? '.env'}"},
+    {JS, "{ path: getEnvPath(), override: !!process.env.CI }",
+     "[{path=?:getEnvPath(), override=?:!!process.env.CI}]{path=?:getEnvPath(), "
+     "override=?:!!process.env.CI}"},
+    {JS, "{ path: isProd ? '.env.prod' : '.env' }",
+     "[{path=?:isProd ? '.env.prod' : '.env'}]{path=?:isProd ? '.env.prod' : '.env'}"},
+    {JS, "{ path: '.env.' + process.env.NODE_ENV }",
+     "[{path=?:'.env.' + process.env.NODE_ENV}]{path=?:'.env.' + process.env.NODE_ENV}"},
+    {JS, "'.env.local', { override: true }", "[s:.env.local, {override=b:true}]{override=b:true}"},
+    {JS, "[path.join(__dirname, '.env.local'), path.join(__dirname, '.env')]",
+     "[[p:file:.env.local, p:file:.env]]"},
+    {JS, "process.cwd(), '../../'", "[p:cwd:., s:../../]"},
+    {JS, "{ path: require('path').resolve(__dirname, '.env') }",
+     "[{path=?:require('path').resolve(__dirname, '.env')}]{path=?:require('path').resolve(__"
+     "dirname, '.env')}"},
+    {JS, "{ path: config.envPath!, encoding: 'utf8', debug: -1 }",
+     "[{path=?:config.envPath!, encoding=s:utf8, debug=n:-1}]{path=?:config.envPath!, "
+     "encoding=s:utf8, debug=n:-1}"},
+    {JS, "{ [key]: '.env', get path() { return '.env' }, path2: '.env' }",
+     "[{path2=s:.env}]{path2=s:.env}"},
+    /* ---- Python: load_dotenv / Settings / environ ---- */
+    {PY, "", "[]"},
+    {PY, "override=True", "[]{override=b:true}"},
+    {PY, "\".env.local\", override=True", "[s:.env.local]{override=b:true}"},
+    {PY, "dotenv_path=Path(__file__).resolve().parent.parent / \".env\", override=True",
+     "[]{dotenv_path=p:file:../.env, override=b:true}"},
+    {PY, "os.path.join(BASE_DIR, \".env\")", "[p:file:../.env]"},
+    {PY, "os.path.join(os.path.dirname(__file__), '.env')", "[p:file:.env]"},
+    {PY,
+     "dotenv_path=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "
+     "'.env')",
+     "[]{dotenv_path=p:file:../.env}"},
+    {PY, "BASE_DIR / '.env'", "[p:file:../.env]"},
+    {PY, "BASE_DIR.parent / 'shared' / '.env'", "[p:file:../../shared/.env]"},
+    {PY, "Path(__file__).parents[2] / \".env\"", "[p:file:../../.env]"},
+    {PY, "Path(__file__).parent.joinpath('config', '.env')", "[p:file:config/.env]"},
+    {PY, "str(Path(__file__).with_name('.env'))", "[?:str(Path(__file__).with_name('.env'))]"},
+    {PY, "Path.cwd() / '.env', verbose=True", "[p:cwd:.env]{verbose=b:true}"},
+    {PY, "os.path.join(os.getcwd(), \".env\")", "[p:cwd:.env]"},
+    {PY, "Path('.env').resolve()", "[p:cwd:.env]"},
+    {PY, "Path(\"/etc/app\") / \".env\"", "[p:abs:/etc/app/.env]"},
+    {PY, "os.path.join(BASE_DIR, \"/etc/.env\")", "[p:abs:/etc/.env]"},
+    {PY, "env_file=(\".env\", \".env.prod\")", "[]{env_file=[s:.env, s:.env.prod]}"},
+    {PY, "env_file=('.env',)", "[]{env_file=[s:.env]}"},
+    {PY, "env_file=('.env')", "[]{env_file=s:.env}"},
+    {PY, "_env_file=ENV_PATH", "[]{_env_file=s:.env.test}"},
+    {PY, "_env_file=settings.ENV_FILE", "[]{_env_file=p:file:../deploy/.env}"},
+    {PY, "\n    dotenv_path=find_dotenv(),  # walks up from the caller\n    override=False,\n",
+     "[]{dotenv_path=?:find_dotenv(), override=b:false}"},
+    {PY, "r'C:\\app\\.env', encoding='utf-8'", "[s:C:\\app\\.env]{encoding=s:utf-8}"},
+    {PY, "'''.env''', interpolate=False", "[s:.env]{interpolate=b:false}"},
+    {PY, "f\".env.{ENVIRONMENT}\"", "[?:f\".env.{ENVIRONMENT}\"]"},
+    {PY, "f\".env.{{literal}}\"", "[s:.env.{literal}]"},
+    {PY, "\".env\" \".local\"", "[s:.env.local]"},
+    {PY, "os.environ.get('ENV_FILE', '.env')", "[?:os.environ.get('ENV_FILE', '.env')]"},
+    {PY, "BASE_DIR / ENV_NAME", "[?:BASE_DIR / ENV_NAME]"},
+    {PY, "'.env' if DEBUG else '.env.prod'", "[?:'.env' if DEBUG else '.env.prod']"},
+    {PY, "*paths, override=None", "[?:*paths]{override=null}"},
+    {PY, "**kwargs, override=1", "[]{override=n:1}"},
+    {PY, "stream=StringIO(\"A=1\"), verbose=True",
+     "[]{stream=?:StringIO(\"A=1\"), verbose=b:true}"},
+    {PY, "dotenv_path=\"\\x2eenv\", x=0x1F, y=1_000, z=2.5e3",
+     "[]{dotenv_path=s:.env, x=n:31, y=n:1000, z=n:2500}"},
+    /* ---- unbalanced and malformed ---- */
+    {JS, "{ path: '.env'", "[?:{ path: '.env']"},
+    {JS, "{ path: '.env' ]", "[?:{ path: '.env']"},
+    /* the call is cut short by the object's brace: the call is unknown, the object survives */
+    {JS, "{ path: path.resolve(__dirname, '.env' }",
+     "[{path=?:path.resolve(__dirname, '.env'}]{path=?:path.resolve(__dirname, '.env'}"},
+    {PY, "dotenv_path='.env", "[]{dotenv_path=?:'.env}"},
+    {JS, "'a', , 'b'", "[s:a, ?:, s:b]"},
 };
 
 START_TEST(test_expr_args_table)
@@ -265,7 +278,7 @@ START_TEST(test_expr_args_table)
 	e = expr_parse_args(c->lang, c->args, 10, 5, &scope);
 	got = render_str(e);
 	ck_assert_msg(strcmp(got, c->want) == 0, "case %d (%s):\n  got  %s\n  want %s", _i, c->args,
-		      got, c->want);
+	              got, c->want);
 	free(got);
 	expr_free(e);
 	scope_teardown();
@@ -279,57 +292,57 @@ struct one_case {
 };
 
 static const struct one_case one_cases[] = {
-	{JS, "__dirname", "p:file:."},
-	{JS, "__filename", "?file"},
-	{JS, "path.dirname(__filename)", "p:file:."},
-	{JS, "path.resolve(__filename, '..', '..')", "p:file:.."},
-	{JS, "path.normalize('./a/b/../../../.env')", "s:../.env"},
-	{JS, "path.join('/srv', '..', '..', 'x')", "p:abs:/x"},
-	{JS, "path.join(__dirname, '/config/.env')", "p:file:config/.env"},
-	{JS, "new URL('./', import.meta.url).pathname", "p:file:."},
-	{JS, "new URL('https://example.com/.env')", "?:new URL('https://example.com/.env')"},
-	{JS, "new URL('file:///etc/.env')", "p:abs:/etc/.env"},
-	{JS, "new Foo('.env')", "?:new Foo('.env')"},
-	{JS, "`plain`", "s:plain"},
-	{JS, "'it\\'s'", "s:it's"},
-	{JS, "\"\\u{1F600}\"", "s:\xF0\x9F\x98\x80"},
-	{JS, "\"\\uD83D\\uDE00\"", "s:\xF0\x9F\x98\x80"},
-	{JS, "0x10", "n:16"},
-	{JS, "null", "null"},
-	{JS, "undefined", "null"},
-	{JS, "false", "b:false"},
-	{JS, "typeof x", "?:typeof x"},
-	{JS, "'a' + 'b' + 'c'", "s:abc"},
-	{JS, "/\\.env$/", "?:/\\.env$/"},
-	{JS, "a, b", "?:a, b"},
-	{JS, "x)", "?:x)"},
-	{JS, "", "?:"},
-	{PY, "__file__", "?file"},
-	{PY, "Path(__file__)", "?file"},
-	{PY, "Path(__file__).resolve()", "?file"},
-	{PY, "os.path.abspath(__file__)", "?file"},
-	{PY, "os.path.dirname(os.path.abspath(__file__))", "p:file:."},
-	{PY, "Path(__file__).parent.parent.parent", "p:file:../.."},
-	{PY, "Path(__file__).resolve().parents[0]", "p:file:."},
-	{PY, "Path(__file__).parents[x]", "?:Path(__file__).parents[x]"},
-	{PY, "Path(__file__) / 'x'", "?:Path(__file__) / 'x'"},
-	{PY, "Path()", "s:."},
-	{PY, "os.path.normpath('a/./b/../../..')", "s:.."},
-	{PY, "Path('/').parent", "p:abs:/"},
-	{PY, "os.getcwd()", "p:cwd:."},
-	{PY, "os.path.abspath('.env')", "p:cwd:.env"},
-	{PY, "BASE_DIR", "p:file:.."},
-	{PY, "UNBOUND / '.env'", "?:UNBOUND / '.env'"},
-	{PY, "True", "b:true"},
-	{PY, "None", "null"},
-	{PY, "'\\N{BULLET}'", "?:'\\N{BULLET}'"},
-	{PY, "'a\\d'", "s:a\\d"},
-	{PY, "b'.env'", "s:.env"},
-	{PY, "{'path': '.env', \"override\": True}", "{path=s:.env, override=b:true}"},
-	{PY, "lambda: '.env'", "?:lambda: '.env'"},
-	{PY, "not x", "?:not x"},
-	{PY, "[]", "[]"},
-	{PY, "()", "[]"},
+    {JS, "__dirname", "p:file:."},
+    {JS, "__filename", "?file"},
+    {JS, "path.dirname(__filename)", "p:file:."},
+    {JS, "path.resolve(__filename, '..', '..')", "p:file:.."},
+    {JS, "path.normalize('./a/b/../../../.env')", "s:../.env"},
+    {JS, "path.join('/srv', '..', '..', 'x')", "p:abs:/x"},
+    {JS, "path.join(__dirname, '/config/.env')", "p:file:config/.env"},
+    {JS, "new URL('./', import.meta.url).pathname", "p:file:."},
+    {JS, "new URL('https://example.com/.env')", "?:new URL('https://example.com/.env')"},
+    {JS, "new URL('file:///etc/.env')", "p:abs:/etc/.env"},
+    {JS, "new Foo('.env')", "?:new Foo('.env')"},
+    {JS, "`plain`", "s:plain"},
+    {JS, "'it\\'s'", "s:it's"},
+    {JS, "\"\\u{1F600}\"", "s:\xF0\x9F\x98\x80"},
+    {JS, "\"\\uD83D\\uDE00\"", "s:\xF0\x9F\x98\x80"},
+    {JS, "0x10", "n:16"},
+    {JS, "null", "null"},
+    {JS, "undefined", "null"},
+    {JS, "false", "b:false"},
+    {JS, "typeof x", "?:typeof x"},
+    {JS, "'a' + 'b' + 'c'", "s:abc"},
+    {JS, "/\\.env$/", "?:/\\.env$/"},
+    {JS, "a, b", "?:a, b"},
+    {JS, "x)", "?:x)"},
+    {JS, "", "?:"},
+    {PY, "__file__", "?file"},
+    {PY, "Path(__file__)", "?file"},
+    {PY, "Path(__file__).resolve()", "?file"},
+    {PY, "os.path.abspath(__file__)", "?file"},
+    {PY, "os.path.dirname(os.path.abspath(__file__))", "p:file:."},
+    {PY, "Path(__file__).parent.parent.parent", "p:file:../.."},
+    {PY, "Path(__file__).resolve().parents[0]", "p:file:."},
+    {PY, "Path(__file__).parents[x]", "?:Path(__file__).parents[x]"},
+    {PY, "Path(__file__) / 'x'", "?:Path(__file__) / 'x'"},
+    {PY, "Path()", "s:."},
+    {PY, "os.path.normpath('a/./b/../../..')", "s:.."},
+    {PY, "Path('/').parent", "p:abs:/"},
+    {PY, "os.getcwd()", "p:cwd:."},
+    {PY, "os.path.abspath('.env')", "p:cwd:.env"},
+    {PY, "BASE_DIR", "p:file:.."},
+    {PY, "UNBOUND / '.env'", "?:UNBOUND / '.env'"},
+    {PY, "True", "b:true"},
+    {PY, "None", "null"},
+    {PY, "'\\N{BULLET}'", "?:'\\N{BULLET}'"},
+    {PY, "'a\\d'", "s:a\\d"},
+    {PY, "b'.env'", "s:.env"},
+    {PY, "{'path': '.env', \"override\": True}", "{path=s:.env, override=b:true}"},
+    {PY, "lambda: '.env'", "?:lambda: '.env'"},
+    {PY, "not x", "?:not x"},
+    {PY, "[]", "[]"},
+    {PY, "()", "[]"},
 };
 
 START_TEST(test_expr_parse_one)
@@ -341,8 +354,8 @@ START_TEST(test_expr_parse_one)
 	scope_setup();
 	e = expr_parse(c->lang, c->text, 1, 1, &scope);
 	got = render_str(e);
-	ck_assert_msg(strcmp(got, c->want) == 0, "case %d (%s):\n  got  %s\n  want %s", _i,
-		      c->text, got, c->want);
+	ck_assert_msg(strcmp(got, c->want) == 0, "case %d (%s):\n  got  %s\n  want %s", _i, c->text,
+	              got, c->want);
 	free(got);
 	expr_free(e);
 	scope_teardown();
@@ -352,8 +365,8 @@ END_TEST
 START_TEST(test_expr_positions)
 {
 	/* args start at line 7, col 20 of the file; positions count from there */
-	struct expr *e = expr_parse_args(LANG_JS, "{\r\n  path: '.env',\n\toverride: x }", 7, 20,
-					 NULL);
+	struct expr *e =
+	    expr_parse_args(LANG_JS, "{\r\n  path: '.env',\n\toverride: x }", 7, 20, NULL);
 	const struct expr *obj, *path, *ov;
 
 	ck_assert_int_eq(e->nitems, 1);
@@ -371,7 +384,8 @@ START_TEST(test_expr_positions)
 	ck_assert_int_eq(ov->col, 12);
 	expr_free(e);
 	/* Python keyword value after a triple-quoted string spanning lines */
-	e = expr_parse_args(LANG_PYTHON, "'''a\nb''', dotenv_path=Path(__file__).parent", 3, 13, NULL);
+	e = expr_parse_args(LANG_PYTHON, "'''a\nb''', dotenv_path=Path(__file__).parent", 3, 13,
+	                    NULL);
 	path = expr_prop(e, "dotenv_path");
 	ck_assert_int_eq(path->type, EXPR_PATH);
 	ck_assert_int_eq(path->line, 4);
@@ -387,11 +401,19 @@ struct bool_case {
 };
 
 static const struct bool_case bool_cases[] = {
-	{JS, "true", true, true},	  {JS, "false", true, false}, {JS, "0", true, false},
-	{JS, "1", true, true},		  {JS, "null", true, false},  {JS, "''", true, false},
-	{JS, "'false'", true, true},	  {JS, "x", false, false},    {JS, "!x", false, false},
-	{PY, "True", true, true},	  {PY, "False", true, false}, {PY, "None", true, false},
-	{PY, "os.getenv('X')", false, false},
+    {JS, "true", true, true},
+    {JS, "false", true, false},
+    {JS, "0", true, false},
+    {JS, "1", true, true},
+    {JS, "null", true, false},
+    {JS, "''", true, false},
+    {JS, "'false'", true, true},
+    {JS, "x", false, false},
+    {JS, "!x", false, false},
+    {PY, "True", true, true},
+    {PY, "False", true, false},
+    {PY, "None", true, false},
+    {PY, "os.getenv('X')", false, false},
 };
 
 START_TEST(test_expr_bool)
@@ -409,8 +431,8 @@ END_TEST
 
 START_TEST(test_expr_prop_and_copy)
 {
-	struct expr *e = expr_parse_args(LANG_JS, "{ path: 'a', path: 'b', x: [1, {y: 2}] }", 1, 1,
-					 NULL);
+	struct expr *e =
+	    expr_parse_args(LANG_JS, "{ path: 'a', path: 'b', x: [1, {y: 2}] }", 1, 1, NULL);
 	struct expr *c = expr_copy(e);
 	char *a = render_str(e), *b = render_str(c);
 
@@ -453,24 +475,24 @@ struct hostile_case {
 };
 
 static const struct hostile_case hostile_cases[] = {
-	/* deep nesting → UNKNOWN, no stack overflow */
-	{JS, "[", "", 100000, "[?:"},
-	{JS, "{a:", "", 100000, "[?:"},
-	{PY, "(", "", 100000, "[?:"},
-	{JS, "f(", "", 100000, "[?:"},
-	{JS, "`${", "", 50000, "[?:"},
-	{JS, "new ", "x", 50000, "[?:"},
-	{JS, "- ", "1", 50000, "[?:"},
-	{PY, "not ", "x", 50000, "[?:"},
-	/* long chains stay linear */
-	{PY, ".parent", "", 60000, "[?:Path(__file__)"},
-	{PY, ".resolve()", "", 30000, "[?file"},
-	{PY, " / 'a'", "", 30000, "[?:Path(__file__)"},
-	{JS, " + 'a'", "", 30000, "[?:'x' + 'a' + "},
-	{JS, "'a', ", "", 50000, "[s:a, s:a"},
-	{PY, "x.", "y", 50000, "[?:x.x."},
-	{JS, "/* ", "", 50000, "[]"},
-	{PY, "\"\"\"", "", 1, "[?:\"\"\"]"},
+    /* deep nesting → UNKNOWN, no stack overflow */
+    {JS, "[", "", 100000, "[?:"},
+    {JS, "{a:", "", 100000, "[?:"},
+    {PY, "(", "", 100000, "[?:"},
+    {JS, "f(", "", 100000, "[?:"},
+    {JS, "`${", "", 50000, "[?:"},
+    {JS, "new ", "x", 50000, "[?:"},
+    {JS, "- ", "1", 50000, "[?:"},
+    {PY, "not ", "x", 50000, "[?:"},
+    /* long chains stay linear */
+    {PY, ".parent", "", 60000, "[?:Path(__file__)"},
+    {PY, ".resolve()", "", 30000, "[?file"},
+    {PY, " / 'a'", "", 30000, "[?:Path(__file__)"},
+    {JS, " + 'a'", "", 30000, "[?:'x' + 'a' + "},
+    {JS, "'a', ", "", 50000, "[s:a, s:a"},
+    {PY, "x.", "y", 50000, "[?:x.x."},
+    {JS, "/* ", "", 50000, "[]"},
+    {PY, "\"\"\"", "", 1, "[?:\"\"\"]"},
 };
 
 START_TEST(test_expr_hostile_input)
@@ -490,7 +512,7 @@ START_TEST(test_expr_hostile_input)
 	buf_puts(&b, c->tail);
 	secs = time_parse(c->lang, buf_cstr(&b), &got);
 	ck_assert_msg(strncmp(got, c->want_prefix, strlen(c->want_prefix)) == 0,
-		      "case %d: got %.60s", _i, got);
+	              "case %d: got %.60s", _i, got);
 	ck_assert_msg(secs < 2.0, "case %d took %.2fs", _i, secs);
 	free(got);
 	buf_free(&b);
@@ -500,16 +522,28 @@ END_TEST
 START_TEST(test_expr_invalid_bytes)
 {
 	static const char *const texts[] = {
-		"\xff\xfe{ path: '\xc3' }", "'\\", "`\\", "\"\\u{110000}\"", "'\\x'", "{ path: `${'",
-		"f'{'", "1e", "0x", "\\", "@#!", "{,,,}", "[,,]", "(((",
+	    "\xff\xfe{ path: '\xc3' }",
+	    "'\\",
+	    "`\\",
+	    "\"\\u{110000}\"",
+	    "'\\x'",
+	    "{ path: `${'",
+	    "f'{'",
+	    "1e",
+	    "0x",
+	    "\\",
+	    "@#!",
+	    "{,,,}",
+	    "[,,]",
+	    "(((",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		for (int lang = 0; lang < 2; lang++) {
-			struct expr *e = expr_parse_args(lang ? LANG_PYTHON : LANG_JS, texts[i], 1,
-							 1, NULL);
-			struct expr *one = expr_parse(lang ? LANG_PYTHON : LANG_JS, texts[i], 1, 1,
-						      NULL);
+			struct expr *e =
+			    expr_parse_args(lang ? LANG_PYTHON : LANG_JS, texts[i], 1, 1, NULL);
+			struct expr *one =
+			    expr_parse(lang ? LANG_PYTHON : LANG_JS, texts[i], 1, 1, NULL);
 
 			ck_assert_ptr_nonnull(e);
 			ck_assert_int_eq(e->type, EXPR_ARRAY);
@@ -536,14 +570,15 @@ expr_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_expr_args_table, 0,
-			    (int)(sizeof(args_cases) / sizeof(args_cases[0])));
+	                    (int)(sizeof(args_cases) / sizeof(args_cases[0])));
 	tcase_add_loop_test(tc, test_expr_parse_one, 0,
-			    (int)(sizeof(one_cases) / sizeof(one_cases[0])));
+	                    (int)(sizeof(one_cases) / sizeof(one_cases[0])));
 	tcase_add_test(tc, test_expr_positions);
-	tcase_add_loop_test(tc, test_expr_bool, 0, (int)(sizeof(bool_cases) / sizeof(bool_cases[0])));
+	tcase_add_loop_test(tc, test_expr_bool, 0,
+	                    (int)(sizeof(bool_cases) / sizeof(bool_cases[0])));
 	tcase_add_test(tc, test_expr_prop_and_copy);
 	tcase_add_loop_test(tc, test_expr_hostile_input, 0,
-			    (int)(sizeof(hostile_cases) / sizeof(hostile_cases[0])));
+	                    (int)(sizeof(hostile_cases) / sizeof(hostile_cases[0])));
 	tcase_add_test(tc, test_expr_invalid_bytes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,4 +1,5 @@
-/* Unit tests for src/parse/source.c: languages, comment blanking, prefilter, groups, call args, positions, limits. */
+/* Unit tests for src/parse/source.c: languages, comment blanking, prefilter, groups, call args,
+ * positions, limits. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ compile(const char *re, const char *flags)
 /* Scan text with one pattern; returns the matches (caller frees). */
 static struct source_matches
 scan_one(enum source_lang lang, const char *text, const char *re, const char *literal,
-	 bool call_args)
+         bool call_args)
 {
 	struct source_matches ms = {0};
 	struct rx_ctx *ctx = rx_ctx_new();
@@ -52,39 +53,39 @@ struct lang_case {
 };
 
 static const struct lang_case lang_cases[] = {
-	{"src/index.js", LANG_JS},
-	{"a/b/server.mjs", LANG_JS},
-	{"config.cjs", LANG_JS},
-	{"App.jsx", LANG_JS},
-	{"main.ts", LANG_JS},
-	{"x.mts", LANG_JS},
-	{"x.cts", LANG_JS},
-	{"Page.tsx", LANG_JS},
-	{"settings.py", LANG_PYTHON},
-	{"cmd/main.go", LANG_GO},
-	{"config/application.rb", LANG_RUBY},
-	{"Gemfile", LANG_RUBY},
-	{"config/database.yml.erb", LANG_RUBY},
-	{"scripts/entrypoint.sh", LANG_SHELL},
-	{"run.bash", LANG_SHELL},
-	{"Procfile", LANG_SHELL},
-	{"Dockerfile", LANG_SHELL},
-	{"services/api/Dockerfile.prod", LANG_SHELL},
-	{"prisma/schema.prisma", LANG_PRISMA},
-	{"docker-compose.yml", LANG_YAML},
-	{"k8s/deploy.yaml", LANG_YAML},
-	{"App.java", LANG_JAVA},
-	{"build.gradle.kts", LANG_JAVA},
-	{"Main.kt", LANG_JAVA},
-	{"application.properties", LANG_JAVA},
-	{"src/main.rs", LANG_RUST},
-	{"index.php", LANG_PHP},
-	{"README.md", LANG_NONE},
-	{".env", LANG_NONE},
-	{"Makefile", LANG_NONE},
-	{"js", LANG_NONE},
-	{"dir.js/file", LANG_NONE},
-	{"", LANG_NONE},
+    {"src/index.js", LANG_JS},
+    {"a/b/server.mjs", LANG_JS},
+    {"config.cjs", LANG_JS},
+    {"App.jsx", LANG_JS},
+    {"main.ts", LANG_JS},
+    {"x.mts", LANG_JS},
+    {"x.cts", LANG_JS},
+    {"Page.tsx", LANG_JS},
+    {"settings.py", LANG_PYTHON},
+    {"cmd/main.go", LANG_GO},
+    {"config/application.rb", LANG_RUBY},
+    {"Gemfile", LANG_RUBY},
+    {"config/database.yml.erb", LANG_RUBY},
+    {"scripts/entrypoint.sh", LANG_SHELL},
+    {"run.bash", LANG_SHELL},
+    {"Procfile", LANG_SHELL},
+    {"Dockerfile", LANG_SHELL},
+    {"services/api/Dockerfile.prod", LANG_SHELL},
+    {"prisma/schema.prisma", LANG_PRISMA},
+    {"docker-compose.yml", LANG_YAML},
+    {"k8s/deploy.yaml", LANG_YAML},
+    {"App.java", LANG_JAVA},
+    {"build.gradle.kts", LANG_JAVA},
+    {"Main.kt", LANG_JAVA},
+    {"application.properties", LANG_JAVA},
+    {"src/main.rs", LANG_RUST},
+    {"index.php", LANG_PHP},
+    {"README.md", LANG_NONE},
+    {".env", LANG_NONE},
+    {"Makefile", LANG_NONE},
+    {"js", LANG_NONE},
+    {"dir.js/file", LANG_NONE},
+    {"", LANG_NONE},
 };
 
 START_TEST(test_source_lang_of)
@@ -92,7 +93,7 @@ START_TEST(test_source_lang_of)
 	const struct lang_case *c = &lang_cases[_i];
 
 	ck_assert_msg(source_lang_of(c->name) == c->lang, "%s: got %d, want %d", c->name,
-		      source_lang_of(c->name), c->lang);
+	              source_lang_of(c->name), c->lang);
 }
 END_TEST
 
@@ -107,58 +108,57 @@ struct blank_case {
 };
 
 static const struct blank_case blank_cases[] = {
-	/* JS line and block comments */
-	{LANG_JS, "// require('dotenv').config()\n", "dotenv", 0, NULL},
-	{LANG_JS, "/* require('dotenv').config() */ x();\n", "dotenv", 0, NULL},
-	{LANG_JS, "/*\n * dotenv.config()\n */\nrequire('dotenv')", "dotenv", 1, NULL},
-	{LANG_JS, "x(); // a\nrequire('dotenv') // dotenv\n", "dotenv", 1, NULL},
-	/* // inside strings, template literals, URLs and regex literals is not a comment */
-	{LANG_JS, "const u = 'https://example.com/dotenv';", "(https://\\S+dotenv)", 1,
-	 "https://example.com/dotenv"},
-	{LANG_JS, "const u = \"postgres://db/x\"; dotenv.config()", "dotenv\\.config", 1, NULL},
-	{LANG_JS, "const u = `http://${host}/a`; dotenv.config()", "dotenv\\.config", 1, NULL},
-	{LANG_JS, "const u = `a ${ f(/* c */ 1) } // b`; dotenv.config()", "(dotenv\\.config)", 1,
-	 "dotenv.config"},
-	{LANG_JS, "const re = /\\/\\/x/; dotenv.config()", "dotenv\\.config", 1, NULL},
-	{LANG_JS, "const re = /[/]/g; dotenv.config()", "dotenv\\.config", 1, NULL},
-	{LANG_JS, "a = b / c; // dotenv.config()\n", "dotenv", 0, NULL},
-	{LANG_JS, "const s = '/* not a comment */ dotenv';", "dotenv", 1, NULL},
-	{LANG_JS, "const s = 'it\\'s // dotenv';", "dotenv", 1, NULL},
-	/* Python */
-	{LANG_PYTHON, "# load_dotenv()\nx = 1\n", "load_dotenv", 0, NULL},
-	{LANG_PYTHON, "x = 1  # load_dotenv()\n", "load_dotenv", 0, NULL},
-	{LANG_PYTHON, "u = 'a#b'; load_dotenv('#x')\n", "load_dotenv\\('(#x)'", 1, "#x"},
-	{LANG_PYTHON, "s = \"\"\"\n# load_dotenv()\n\"\"\"\n", "load_dotenv", 1, NULL},
-	{LANG_PYTHON, "s = r'\\'#' ; load_dotenv()\n", "load_dotenv", 1, NULL},
-	{LANG_PYTHON, "s = f\"{x}#\" # load_dotenv()\n", "load_dotenv", 0, NULL},
-	/* shell, YAML, Ruby */
-	{LANG_SHELL, "# source .env\nexport A=1\n", "source", 0, NULL},
-	{LANG_SHELL, "echo ${#x} source .env\n", "source \\.env", 1, NULL},
-	{LANG_SHELL, "echo \"# source .env\"\n", "source \\.env", 1, NULL},
-	{LANG_SHELL, "echo hi # source .env\n", "source", 0, NULL},
-	{LANG_YAML, "# env_file: .env\nenv_file: .env.prod # .env\n", "env_file: (\\S+)", 1,
-	 ".env.prod"},
-	{LANG_YAML, "url: \"http://x/#frag\" # comment\n", "(#\\w+)", 1, "#frag"},
-	{LANG_YAML, "url: http://x/#frag\n", "(#\\w+)", 1, "#frag"},
-	{LANG_RUBY, "# Dotenv.load\nDotenv.load('.env') # Dotenv\n", "Dotenv", 1, NULL},
-	{LANG_RUBY, "x = \"#{a} Dotenv\"\n", "Dotenv", 1, NULL},
-	/* Go, Java, Rust, PHP like JS; Prisma // */
-	{LANG_GO, "// godotenv.Load()\ns := `// godotenv.Load()`\n", "godotenv", 1, NULL},
-	{LANG_JAVA, "/* Dotenv.load() */ String u = \"jdbc:postgresql://h/db\";", "(//h/db)", 1,
-	 "//h/db"},
-	{LANG_JAVA, "# spring.datasource.url=x\nspring.datasource.url=jdbc:postgresql://h/db\n",
-	 "datasource\\.url=(\\S+)", 1, "jdbc:postgresql://h/db"},
-	{LANG_RUST, "fn f<'a>(x: &'a str) { dotenvy::dotenv(); } // dotenvy\n", "dotenvy", 1,
-	 NULL},
-	{LANG_RUST, "let c = '\"'; dotenvy::dotenv(); // dotenvy\n", "dotenvy", 1, NULL},
-	{LANG_PHP, "# Dotenv\n$d = Dotenv\\Dotenv::createImmutable(__DIR__); // Dotenv\n",
-	 "Dotenv::", 1, NULL},
-	{LANG_PRISMA, "// url = env(\"X\")\nurl = env(\"DATABASE_URL\") // x\n",
-	 "env\\(\"(\\w+)\"\\)", 1, "DATABASE_URL"},
-	/* an unterminated string ends at the line break: later comments are still comments */
-	{LANG_JS, "const s = 'oops\n// dotenv.config()\n", "dotenv", 0, NULL},
-	/* an unterminated block comment runs to end of file */
-	{LANG_JS, "x(); /* dotenv\n dotenv", "dotenv", 0, NULL},
+    /* JS line and block comments */
+    {LANG_JS, "// require('dotenv').config()\n", "dotenv", 0, NULL},
+    {LANG_JS, "/* require('dotenv').config() */ x();\n", "dotenv", 0, NULL},
+    {LANG_JS, "/*\n * dotenv.config()\n */\nrequire('dotenv')", "dotenv", 1, NULL},
+    {LANG_JS, "x(); // a\nrequire('dotenv') // dotenv\n", "dotenv", 1, NULL},
+    /* // inside strings, template literals, URLs and regex literals is not a comment */
+    {LANG_JS, "const u = 'https://example.com/dotenv';", "(https://\\S+dotenv)", 1,
+     "https://example.com/dotenv"},
+    {LANG_JS, "const u = \"postgres://db/x\"; dotenv.config()", "dotenv\\.config", 1, NULL},
+    {LANG_JS, "const u = `http://${host}/a`; dotenv.config()", "dotenv\\.config", 1, NULL},
+    {LANG_JS, "const u = `a ${ f(/* c */ 1) } // b`; dotenv.config()", "(dotenv\\.config)", 1,
+     "dotenv.config"},
+    {LANG_JS, "const re = /\\/\\/x/; dotenv.config()", "dotenv\\.config", 1, NULL},
+    {LANG_JS, "const re = /[/]/g; dotenv.config()", "dotenv\\.config", 1, NULL},
+    {LANG_JS, "a = b / c; // dotenv.config()\n", "dotenv", 0, NULL},
+    {LANG_JS, "const s = '/* not a comment */ dotenv';", "dotenv", 1, NULL},
+    {LANG_JS, "const s = 'it\\'s // dotenv';", "dotenv", 1, NULL},
+    /* Python */
+    {LANG_PYTHON, "# load_dotenv()\nx = 1\n", "load_dotenv", 0, NULL},
+    {LANG_PYTHON, "x = 1  # load_dotenv()\n", "load_dotenv", 0, NULL},
+    {LANG_PYTHON, "u = 'a#b'; load_dotenv('#x')\n", "load_dotenv\\('(#x)'", 1, "#x"},
+    {LANG_PYTHON, "s = \"\"\"\n# load_dotenv()\n\"\"\"\n", "load_dotenv", 1, NULL},
+    {LANG_PYTHON, "s = r'\\'#' ; load_dotenv()\n", "load_dotenv", 1, NULL},
+    {LANG_PYTHON, "s = f\"{x}#\" # load_dotenv()\n", "load_dotenv", 0, NULL},
+    /* shell, YAML, Ruby */
+    {LANG_SHELL, "# source .env\nexport A=1\n", "source", 0, NULL},
+    {LANG_SHELL, "echo ${#x} source .env\n", "source \\.env", 1, NULL},
+    {LANG_SHELL, "echo \"# source .env\"\n", "source \\.env", 1, NULL},
+    {LANG_SHELL, "echo hi # source .env\n", "source", 0, NULL},
+    {LANG_YAML, "# env_file: .env\nenv_file: .env.prod # .env\n", "env_file: (\\S+)", 1,
+     ".env.prod"},
+    {LANG_YAML, "url: \"http://x/#frag\" # comment\n", "(#\\w+)", 1, "#frag"},
+    {LANG_YAML, "url: http://x/#frag\n", "(#\\w+)", 1, "#frag"},
+    {LANG_RUBY, "# Dotenv.load\nDotenv.load('.env') # Dotenv\n", "Dotenv", 1, NULL},
+    {LANG_RUBY, "x = \"#{a} Dotenv\"\n", "Dotenv", 1, NULL},
+    /* Go, Java, Rust, PHP like JS; Prisma // */
+    {LANG_GO, "// godotenv.Load()\ns := `// godotenv.Load()`\n", "godotenv", 1, NULL},
+    {LANG_JAVA, "/* Dotenv.load() */ String u = \"jdbc:postgresql://h/db\";", "(//h/db)", 1,
+     "//h/db"},
+    {LANG_JAVA, "# spring.datasource.url=x\nspring.datasource.url=jdbc:postgresql://h/db\n",
+     "datasource\\.url=(\\S+)", 1, "jdbc:postgresql://h/db"},
+    {LANG_RUST, "fn f<'a>(x: &'a str) { dotenvy::dotenv(); } // dotenvy\n", "dotenvy", 1, NULL},
+    {LANG_RUST, "let c = '\"'; dotenvy::dotenv(); // dotenvy\n", "dotenvy", 1, NULL},
+    {LANG_PHP, "# Dotenv\n$d = Dotenv\\Dotenv::createImmutable(__DIR__); // Dotenv\n",
+     "Dotenv::", 1, NULL},
+    {LANG_PRISMA, "// url = env(\"X\")\nurl = env(\"DATABASE_URL\") // x\n", "env\\(\"(\\w+)\"\\)",
+     1, "DATABASE_URL"},
+    /* an unterminated string ends at the line break: later comments are still comments */
+    {LANG_JS, "const s = 'oops\n// dotenv.config()\n", "dotenv", 0, NULL},
+    /* an unterminated block comment runs to end of file */
+    {LANG_JS, "x(); /* dotenv\n dotenv", "dotenv", 0, NULL},
 };
 
 START_TEST(test_source_comment_blanking)
@@ -167,13 +167,13 @@ START_TEST(test_source_comment_blanking)
 	struct source_matches ms = scan_one(c->lang, c->text, c->re, NULL, false);
 
 	ck_assert_msg(ms.len == c->nmatches, "case %d: %zu matches, want %zu", _i, ms.len,
-		      c->nmatches);
+	              c->nmatches);
 	if (c->group1 != NULL)
 		ck_assert_str_eq(ms.items[0].groups[1], c->group1);
 	/* blanking keeps offsets: group 0 is the same bytes as in the input */
 	for (size_t i = 0; i < ms.len; i++)
 		ck_assert(memcmp(c->text + ms.items[i].start, ms.items[i].groups[0],
-				 ms.items[i].end - ms.items[i].start) == 0);
+		                 ms.items[i].end - ms.items[i].start) == 0);
 	source_matches_free(&ms);
 }
 END_TEST
@@ -204,9 +204,9 @@ START_TEST(test_source_pattern_languages)
 	struct el_error err = EL_ERROR_INIT;
 	struct source_matches ms = {0};
 	struct source_pattern pats[3] = {
-		{"py", LANG_PYTHON, "load_dotenv", compile("load_dotenv", NULL), false},
-		{"js", LANG_JS, "config", compile("config", NULL), false},
-		{"both", LANG_JS | LANG_PYTHON, NULL, compile("(?<fn>\\w+)\\(", NULL), false},
+	    {"py", LANG_PYTHON, "load_dotenv", compile("load_dotenv", NULL), false},
+	    {"js", LANG_JS, "config", compile("config", NULL), false},
+	    {"both", LANG_JS | LANG_PYTHON, NULL, compile("(?<fn>\\w+)\\(", NULL), false},
 	};
 	const char *text = "load_dotenv()\nconfig()\n";
 
@@ -236,11 +236,11 @@ START_TEST(test_source_groups)
 	struct el_error err = EL_ERROR_INIT;
 	struct source_matches ms = {0};
 	struct source_pattern p = {
-		"import", LANG_JS, "from",
-		compile("import\\s+(?<name>\\w+)(?:\\s*,\\s*\\{(?<named>[^}]*)\\})?\\s+from\\s+"
-			"['\"](?<mod>[^'\"]+)['\"]",
-			NULL),
-		false};
+	    "import", LANG_JS, "from",
+	    compile("import\\s+(?<name>\\w+)(?:\\s*,\\s*\\{(?<named>[^}]*)\\})?\\s+from\\s+"
+	            "['\"](?<mod>[^'\"]+)['\"]",
+	            NULL),
+	    false};
 	const char *text = "import dotenv from 'dotenv';\nimport x, { y } from \"@scope/pkg\";\n";
 
 	ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err), 0);
@@ -269,39 +269,35 @@ struct args_case {
 };
 
 static const struct args_case args_cases[] = {
-	{LANG_JS, "dotenv.config()", "dotenv\\.config", "", 1, 15},
-	{LANG_JS, "dotenv.config({ path: '.env' })", "dotenv\\.config\\(", "{ path: '.env' }", 1,
-	 15},
-	{LANG_JS, "dotenv.config ( { path: path.resolve(__dirname, '../.env') } );",
-	 "dotenv\\.config", " { path: path.resolve(__dirname, '../.env') } ", 1, 16},
-	{LANG_JS, "require('dotenv').config({\n  path: `.env.${env}`,\n  x: ')',\n})\n",
-	 "require\\(['\"]dotenv['\"]\\)\\.config",
-	 "{\n  path: `.env.${env}`,\n  x: ')',\n}", 1, 26},
-	{LANG_JS, "config({ p: `a${f(')', `(${g(\"}\")}`)}b` })", "config",
-	 "{ p: `a${f(')', `(${g(\"}\")}`)}b` }", 1, 8},
-	{LANG_JS, "config({ re: /\\)/g, s: \"(\" })", "config", "{ re: /\\)/g, s: \"(\" }", 1, 8},
-	{LANG_JS, "config({ path: '.env' /* ) */ }) // )", "config", "{ path: '.env'         }", 1,
-	 8},
-	{LANG_JS, "config(a[0], {b: [1, (2)]})", "config", "a[0], {b: [1, (2)]}", 1, 8},
-	/* the match ends inside the call */
-	{LANG_PYTHON, "load_dotenv(override=True, dotenv_path=p)", "load_dotenv\\(override",
-	 "override=True, dotenv_path=p", 1, 13},
-	{LANG_PYTHON, "load_dotenv(\n    dotenv_path=\")\",  # ) comment\n    override=True)\n",
-	 "load_dotenv", "\n    dotenv_path=\")\",             \n    override=True", 1, 13},
-	{LANG_PYTHON, "load_dotenv('''a)b''', x=(1, 2))", "load_dotenv", "'''a)b''', x=(1, 2)", 1,
-	 13},
-	{LANG_PYTHON, "Settings(_env_file=ENV_PATH)", "Settings", "_env_file=ENV_PATH", 1, 10},
-	/* CRLF: args position */
-	{LANG_JS, "x();\r\n\r\ndotenv.config(\r\n{ path: '.env' })", "dotenv\\.config",
-	 "\r\n{ path: '.env' }", 3, 15},
-	/* unbalanced: no args, never running to end of file */
-	{LANG_JS, "dotenv.config({ path: '.env' ", "dotenv\\.config", NULL, 0, 0},
-	{LANG_JS, "dotenv.config({ path: '.env' ))", "dotenv\\.config", NULL, 0, 0},
-	{LANG_JS, "dotenv.config(`${`)", "dotenv\\.config", NULL, 0, 0},
-	{LANG_PYTHON, "load_dotenv('x'\nprint(1)\n", "load_dotenv", NULL, 0, 0},
-	/* no call after the match */
-	{LANG_JS, "import dotenv from 'dotenv'; x(1)", "import dotenv", NULL, 0, 0},
-	{LANG_JS, "const c = dotenv.config; f(1)", "dotenv\\.config", NULL, 0, 0},
+    {LANG_JS, "dotenv.config()", "dotenv\\.config", "", 1, 15},
+    {LANG_JS, "dotenv.config({ path: '.env' })", "dotenv\\.config\\(", "{ path: '.env' }", 1, 15},
+    {LANG_JS, "dotenv.config ( { path: path.resolve(__dirname, '../.env') } );", "dotenv\\.config",
+     " { path: path.resolve(__dirname, '../.env') } ", 1, 16},
+    {LANG_JS, "require('dotenv').config({\n  path: `.env.${env}`,\n  x: ')',\n})\n",
+     "require\\(['\"]dotenv['\"]\\)\\.config", "{\n  path: `.env.${env}`,\n  x: ')',\n}", 1, 26},
+    {LANG_JS, "config({ p: `a${f(')', `(${g(\"}\")}`)}b` })", "config",
+     "{ p: `a${f(')', `(${g(\"}\")}`)}b` }", 1, 8},
+    {LANG_JS, "config({ re: /\\)/g, s: \"(\" })", "config", "{ re: /\\)/g, s: \"(\" }", 1, 8},
+    {LANG_JS, "config({ path: '.env' /* ) */ }) // )", "config", "{ path: '.env'         }", 1, 8},
+    {LANG_JS, "config(a[0], {b: [1, (2)]})", "config", "a[0], {b: [1, (2)]}", 1, 8},
+    /* the match ends inside the call */
+    {LANG_PYTHON, "load_dotenv(override=True, dotenv_path=p)", "load_dotenv\\(override",
+     "override=True, dotenv_path=p", 1, 13},
+    {LANG_PYTHON, "load_dotenv(\n    dotenv_path=\")\",  # ) comment\n    override=True)\n",
+     "load_dotenv", "\n    dotenv_path=\")\",             \n    override=True", 1, 13},
+    {LANG_PYTHON, "load_dotenv('''a)b''', x=(1, 2))", "load_dotenv", "'''a)b''', x=(1, 2)", 1, 13},
+    {LANG_PYTHON, "Settings(_env_file=ENV_PATH)", "Settings", "_env_file=ENV_PATH", 1, 10},
+    /* CRLF: args position */
+    {LANG_JS, "x();\r\n\r\ndotenv.config(\r\n{ path: '.env' })", "dotenv\\.config",
+     "\r\n{ path: '.env' }", 3, 15},
+    /* unbalanced: no args, never running to end of file */
+    {LANG_JS, "dotenv.config({ path: '.env' ", "dotenv\\.config", NULL, 0, 0},
+    {LANG_JS, "dotenv.config({ path: '.env' ))", "dotenv\\.config", NULL, 0, 0},
+    {LANG_JS, "dotenv.config(`${`)", "dotenv\\.config", NULL, 0, 0},
+    {LANG_PYTHON, "load_dotenv('x'\nprint(1)\n", "load_dotenv", NULL, 0, 0},
+    /* no call after the match */
+    {LANG_JS, "import dotenv from 'dotenv'; x(1)", "import dotenv", NULL, 0, 0},
+    {LANG_JS, "const c = dotenv.config; f(1)", "dotenv\\.config", NULL, 0, 0},
 };
 
 START_TEST(test_source_call_args)
@@ -355,14 +351,14 @@ struct pos_case {
 };
 
 static const struct pos_case pos_cases[] = {
-	{"X\nabc X\n\nX", "X", 3, {1, 2, 4}, {1, 5, 1}},
-	{"X\r\nabc X\r\n\r\nX", "X", 3, {1, 2, 4}, {1, 5, 1}},
-	{"X\rabc X\r\rX", "X", 3, {1, 2, 4}, {1, 5, 1}},
-	{"\xc3\xa9X", "X", 1, {1}, {3}}, /* byte columns */
-	{"aaa\n  X X", "X", 2, {2, 2}, {3, 5}},
-	/* empty matches advance and do not loop */
-	{"ab\ncd", "^", 2, {1, 2}, {1, 1}},
-	{"\xc3\xa9\xc3\xa9", "", 3, {1, 1, 1}, {1, 3, 5}},
+    {"X\nabc X\n\nX", "X", 3, {1, 2, 4}, {1, 5, 1}},
+    {"X\r\nabc X\r\n\r\nX", "X", 3, {1, 2, 4}, {1, 5, 1}},
+    {"X\rabc X\r\rX", "X", 3, {1, 2, 4}, {1, 5, 1}},
+    {"\xc3\xa9X", "X", 1, {1}, {3}}, /* byte columns */
+    {"aaa\n  X X", "X", 2, {2, 2}, {3, 5}},
+    /* empty matches advance and do not loop */
+    {"ab\ncd", "^", 2, {1, 2}, {1, 1}},
+    {"\xc3\xa9\xc3\xa9", "", 3, {1, 1, 1}, {1, 3, 5}},
 };
 
 START_TEST(test_source_line_col)
@@ -395,8 +391,8 @@ START_TEST(test_source_limit_hit)
 	struct rx_ctx *ctx = rx_ctx_new();
 	struct el_error err = EL_ERROR_INIT;
 	struct source_pattern pats[2] = {
-		{"catastrophic", LANG_JS, "a", compile("(?:a|aa)+$", NULL), false},
-		{"after", LANG_JS, "c", compile("c", NULL), false},
+	    {"catastrophic", LANG_JS, "a", compile("(?:a|aa)+$", NULL), false},
+	    {"after", LANG_JS, "c", compile("c", NULL), false},
 	};
 	struct timespec t0, t1;
 	double secs;
@@ -434,8 +430,8 @@ START_TEST(test_source_hostile_bytes)
 	for (int lang = LANG_JS; lang <= LANG_PHP; lang <<= 1) {
 		p.langs = (unsigned)lang;
 		ck_assert_int_eq(source_scan(&ms, ctx, (enum source_lang)lang, text,
-					     sizeof(text) - 1, &p, 1, &err),
-				 0);
+		                             sizeof(text) - 1, &p, 1, &err),
+		                 0);
 		source_matches_free(&ms);
 	}
 	rx_free((struct rx *)p.rx);
@@ -487,10 +483,12 @@ START_TEST(test_source_linear_on_hostile_lines)
 	{
 		struct rx_ctx *ctx = rx_ctx_new();
 		struct el_error err = EL_ERROR_INIT;
-		struct source_pattern p = {"nested", LANG_JS, "config", compile("config", NULL), true};
+		struct source_pattern p = {"nested", LANG_JS, "config", compile("config", NULL),
+		                           true};
 
 		memset(&ms, 0, sizeof(ms));
-		ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err), 0);
+		ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err),
+		                 0);
 		ck_assert_msg(since(&t0) < 2.0, "nested calls are not bounded");
 		ck_assert_uint_eq(ms.len, 200000);
 		ck_assert(ms.limit_hit);
@@ -508,11 +506,12 @@ START_TEST(test_source_linear_on_hostile_lines)
 	{
 		struct rx_ctx *ctx = rx_ctx_new();
 		struct el_error err = EL_ERROR_INIT;
-		struct source_pattern p = {"many", LANG_JS, "config", compile("dotenv\\.config", NULL),
-					   true};
+		struct source_pattern p = {"many", LANG_JS, "config",
+		                           compile("dotenv\\.config", NULL), true};
 
 		memset(&ms, 0, sizeof(ms));
-		ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err), 0);
+		ck_assert_int_eq(source_scan(&ms, ctx, LANG_JS, text, strlen(text), &p, 1, &err),
+		                 0);
 		ck_assert_msg(since(&t0) < 2.0, "ordinary calls too slow");
 		ck_assert_uint_eq(ms.len, 50000);
 		ck_assert(!ms.limit_hit);
@@ -534,17 +533,17 @@ source_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_source_lang_of, 0,
-			    (int)(sizeof(lang_cases) / sizeof(lang_cases[0])));
+	                    (int)(sizeof(lang_cases) / sizeof(lang_cases[0])));
 	tcase_add_loop_test(tc, test_source_comment_blanking, 0,
-			    (int)(sizeof(blank_cases) / sizeof(blank_cases[0])));
+	                    (int)(sizeof(blank_cases) / sizeof(blank_cases[0])));
 	tcase_add_test(tc, test_source_prefilter_skip);
 	tcase_add_test(tc, test_source_pattern_languages);
 	tcase_add_test(tc, test_source_groups);
 	tcase_add_loop_test(tc, test_source_call_args, 0,
-			    (int)(sizeof(args_cases) / sizeof(args_cases[0])));
+	                    (int)(sizeof(args_cases) / sizeof(args_cases[0])));
 	tcase_add_test(tc, test_source_call_args_bounded);
 	tcase_add_loop_test(tc, test_source_line_col, 0,
-			    (int)(sizeof(pos_cases) / sizeof(pos_cases[0])));
+	                    (int)(sizeof(pos_cases) / sizeof(pos_cases[0])));
 	tcase_add_test(tc, test_source_limit_hit);
 	tcase_add_test(tc, test_source_hostile_bytes);
 	tcase_add_test(tc, test_source_linear_on_hostile_lines);

@@ -170,12 +170,24 @@ lx_escape(struct lexer *lx, struct buf *b)
 	c = lx_peek(lx, 0);
 	lx_adv(lx);
 	switch (c) {
-	case 'n': buf_putc(b, '\n'); return true;
-	case 't': buf_putc(b, '\t'); return true;
-	case 'r': buf_putc(b, '\r'); return true;
-	case 'b': buf_putc(b, '\b'); return true;
-	case 'f': buf_putc(b, '\f'); return true;
-	case 'v': buf_putc(b, '\v'); return true;
+	case 'n':
+		buf_putc(b, '\n');
+		return true;
+	case 't':
+		buf_putc(b, '\t');
+		return true;
+	case 'r':
+		buf_putc(b, '\r');
+		return true;
+	case 'b':
+		buf_putc(b, '\b');
+		return true;
+	case 'f':
+		buf_putc(b, '\f');
+		return true;
+	case 'v':
+		buf_putc(b, '\v');
+		return true;
 	case 'a':
 		if (is_py(lx)) {
 			buf_putc(b, '\a');
@@ -217,7 +229,7 @@ lx_escape(struct lexer *lx, struct buf *b)
 			lo = lx_hex(lx, 4, true);
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
 				put_utf8(b, 0x10000 + (((unsigned long)v - 0xD800) << 10) +
-						    ((unsigned long)lo - 0xDC00));
+				                ((unsigned long)lo - 0xDC00));
 				return true;
 			}
 			*lx = save;
@@ -236,10 +248,18 @@ lx_escape(struct lexer *lx, struct buf *b)
 		if (is_py(lx))
 			return false; /* \N{NAME}: not worth a Unicode name table */
 		break;
-	case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
 		if (is_py(lx)) {
 			v = c - '0';
-			for (int k = 0; k < 2 && lx_peek(lx, 0) >= '0' && lx_peek(lx, 0) <= '7'; k++) {
+			for (int k = 0; k < 2 && lx_peek(lx, 0) >= '0' && lx_peek(lx, 0) <= '7';
+			     k++) {
 				v = v * 8 + (lx_peek(lx, 0) - '0');
 				lx_adv(lx);
 			}
@@ -447,7 +467,9 @@ lx_number(struct lexer *lx, struct tok *t)
 		tmp[--n] = '\0'; /* BigInt */
 	errno = 0;
 	if (n > 2 && tmp[0] == '0' && strchr("xXoObB", tmp[1]) != NULL) {
-		int base = (tmp[1] == 'x' || tmp[1] == 'X') ? 16 : (tmp[1] == 'o' || tmp[1] == 'O') ? 8 : 2;
+		int base = (tmp[1] == 'x' || tmp[1] == 'X')   ? 16
+		           : (tmp[1] == 'o' || tmp[1] == 'O') ? 8
+		                                              : 2;
 		unsigned long long v = strtoull(tmp + 2, &end, base);
 
 		t->number = (double)v;
@@ -457,7 +479,8 @@ lx_number(struct lexer *lx, struct tok *t)
 	t->unknown = n == 0 || *end != '\0' || errno != 0 || lx->pos - start >= sizeof(tmp);
 }
 
-/* JS: a regex literal from the '/' at pos; false (nothing consumed) when it does not close on its line. */
+/* JS: a regex literal from the '/' at pos; false (nothing consumed) when it does not close on its
+ * line. */
 static bool
 lx_js_regex(struct lexer *lx)
 {
@@ -496,18 +519,22 @@ lx_skip_space(struct lexer *lx)
 
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
 			lx_adv(lx);
-		} else if (c == '\\' && is_py(lx) && (lx_peek(lx, 1) == '\n' || lx_peek(lx, 1) == '\r')) {
+		} else if (c == '\\' && is_py(lx) &&
+		           (lx_peek(lx, 1) == '\n' || lx_peek(lx, 1) == '\r')) {
 			lx_adv(lx); /* explicit line joining */
 		} else if (c == '#' && is_py(lx)) {
-			while (lx->pos < lx->len && lx_peek(lx, 0) != '\n' && lx_peek(lx, 0) != '\r')
+			while (lx->pos < lx->len && lx_peek(lx, 0) != '\n' &&
+			       lx_peek(lx, 0) != '\r')
 				lx_adv(lx);
 		} else if (c == '/' && !is_py(lx) && lx_peek(lx, 1) == '/') {
-			while (lx->pos < lx->len && lx_peek(lx, 0) != '\n' && lx_peek(lx, 0) != '\r')
+			while (lx->pos < lx->len && lx_peek(lx, 0) != '\n' &&
+			       lx_peek(lx, 0) != '\r')
 				lx_adv(lx);
 		} else if (c == '/' && !is_py(lx) && lx_peek(lx, 1) == '*') {
 			lx_adv(lx);
 			lx_adv(lx);
-			while (lx->pos < lx->len && !(lx_peek(lx, 0) == '*' && lx_peek(lx, 1) == '/'))
+			while (lx->pos < lx->len &&
+			       !(lx_peek(lx, 0) == '*' && lx_peek(lx, 1) == '/'))
 				lx_adv(lx);
 			if (lx->pos < lx->len) {
 				lx_adv(lx);
@@ -530,10 +557,21 @@ py_string_prefix(const char *s, size_t n, bool *raw, bool *fstr)
 		return false;
 	for (i = 0; i < n; i++) {
 		switch (s[i]) {
-		case 'r': case 'R': *raw = true; break;
-		case 'f': case 'F': *fstr = true; break;
-		case 'b': case 'B': case 'u': case 'U': break;
-		default: return false;
+		case 'r':
+		case 'R':
+			*raw = true;
+			break;
+		case 'f':
+		case 'F':
+			*fstr = true;
+			break;
+		case 'b':
+		case 'B':
+		case 'u':
+		case 'U':
+			break;
+		default:
+			return false;
 		}
 	}
 	return true;
@@ -541,7 +579,7 @@ py_string_prefix(const char *s, size_t n, bool *raw, bool *fstr)
 
 static const char *const punct3[] = {"...", "===", "!==", "**="};
 static const char *const punct2[] = {"?.", "**", "=>", "==", "!=", "<=", ">=", "&&",
-				     "||", "??", "//", ":=", "->", "+=", "-="};
+                                     "||", "??", "//", ":=", "->", "+=", "-="};
 
 static void
 lx_next(struct lexer *lx, struct tok *t)
@@ -572,7 +610,8 @@ lx_next(struct lexer *lx, struct tok *t)
 		} else {
 			t->type = TOK_IDENT;
 		}
-	} else if ((c >= '0' && c <= '9') || (c == '.' && lx_peek(lx, 1) >= '0' && lx_peek(lx, 1) <= '9')) {
+	} else if ((c >= '0' && c <= '9') ||
+	           (c == '.' && lx_peek(lx, 1) >= '0' && lx_peek(lx, 1) <= '9')) {
 		t->type = TOK_NUMBER;
 		lx_number(lx, t);
 	} else if (c == '\'' || c == '"' || (c == '`' && !is_py(lx))) {
@@ -604,9 +643,8 @@ lx_next(struct lexer *lx, struct tok *t)
 			lx_adv(lx);
 	}
 	t->end = lx->pos;
-	lx->prev_operand = t->type == TOK_IDENT || t->type == TOK_NUMBER ||
-			   t->type == TOK_STRING ||
-			   (t->type == TOK_PUNCT && strchr(")]}", t->punct[0]) != NULL);
+	lx->prev_operand = t->type == TOK_IDENT || t->type == TOK_NUMBER || t->type == TOK_STRING ||
+	                   (t->type == TOK_PUNCT && strchr(")]}", t->punct[0]) != NULL);
 }
 
 /* ---------------------------------------------------------------- expr nodes */
@@ -693,11 +731,20 @@ expr_bool(const struct expr *e, bool *value)
 	if (e == NULL)
 		return false;
 	switch (e->type) {
-	case EXPR_BOOL: v = e->boolean; break;
-	case EXPR_NUMBER: v = e->number != 0 && e->number == e->number; break;
-	case EXPR_NULL: v = false; break;
-	case EXPR_STRING: v = e->text != NULL && e->text[0] != '\0'; break;
-	default: return false;
+	case EXPR_BOOL:
+		v = e->boolean;
+		break;
+	case EXPR_NUMBER:
+		v = e->number != 0 && e->number == e->number;
+		break;
+	case EXPR_NULL:
+		v = false;
+		break;
+	case EXPR_STRING:
+		v = e->text != NULL && e->text[0] != '\0';
+		break;
+	default:
+		return false;
 	}
 	if (value != NULL)
 		*value = v;
@@ -791,7 +838,7 @@ path_normalise(const char *in, bool absolute)
 			continue;
 		if (len == 2 && in[start] == '.' && in[start + 1] == '.') {
 			if (nseg > 0 && !(seg_len[nseg - 1] == 2 &&
-					  memcmp(in + seg_start[nseg - 1], "..", 2) == 0)) {
+			                  memcmp(in + seg_start[nseg - 1], "..", 2) == 0)) {
 				nseg--;
 				continue;
 			}
@@ -832,13 +879,13 @@ pb_result(struct pb *pb, int line, int col)
 		return expr_new(EXPR_UNKNOWN, line, col);
 	}
 	norm = path_normalise(buf_cstr(&pb->text),
-			      pb->kind == PV_ANCHORED && pb->anchor == ANCHOR_ABSOLUTE);
+	                      pb->kind == PV_ANCHORED && pb->anchor == ANCHOR_ABSOLUTE);
 	buf_free(&pb->text);
 	if (strstr(norm, FILE_SEGMENT) != NULL) {
 		/* only the file itself is meaningful: dirname/parent of it is ANCHOR_FILE_DIR */
 		e = expr_new(EXPR_UNKNOWN, line, col);
 		e->is_file = pb->kind == PV_ANCHORED && pb->anchor == ANCHOR_FILE_DIR &&
-			     strcmp(norm, FILE_SEGMENT) == 0;
+		             strcmp(norm, FILE_SEGMENT) == 0;
 		if (e->is_file)
 			e->text = xstrdup("__file__");
 		free(norm);
@@ -973,7 +1020,7 @@ static struct expr *parse_postfix(struct parser *p);
  */
 static bool
 parse_list(struct parser *p, const char *closer, bool kwargs, expr_vec *items, prop_vec *props,
-	   size_t *ncommas)
+           size_t *ncommas)
 {
 	for (;;) {
 		struct expr *e;
@@ -1061,12 +1108,12 @@ parse_object(struct parser *p)
 			p_next(p); /* spread: its keys are unknowable, ignored */
 			expr_free(parse_expr(p));
 		} else if (p->cur.type == TOK_IDENT || p->cur.type == TOK_STRING ||
-			   p->cur.type == TOK_NUMBER) {
+		           p->cur.type == TOK_NUMBER) {
 			int kline = p->cur.line, kcol = p->cur.col;
-			bool accessor = p->cur.type == TOK_IDENT && !py &&
-					(is_ident(p, "get") || is_ident(p, "set") ||
-					 is_ident(p, "async")) &&
-					peek_is_ident(p);
+			bool accessor =
+			    p->cur.type == TOK_IDENT && !py &&
+			    (is_ident(p, "get") || is_ident(p, "set") || is_ident(p, "async")) &&
+			    peek_is_ident(p);
 
 			if (p->cur.type == TOK_STRING)
 				prop.key = p->cur.unknown ? NULL : xstrdup(p->cur.str);
@@ -1076,7 +1123,8 @@ parse_object(struct parser *p)
 			if (is_punct(p, ":")) {
 				p_next(p);
 				prop.value = parse_expr(p);
-			} else if (prop.key != NULL && !py && (is_punct(p, ",") || is_punct(p, "}"))) {
+			} else if (prop.key != NULL && !py &&
+			           (is_punct(p, ",") || is_punct(p, "}"))) {
 				/* shorthand { path }: the value bound to that name */
 				prop.value = resolve_name(p, prop.key, kline, kcol);
 				if (prop.value == NULL) {
@@ -1126,7 +1174,7 @@ builtin_name(const struct parser *p, const char *name, int line, int col)
 		e->text = xstrdup(".");
 		return e;
 	} else if (strcmp(name, "__filename") == 0 || strcmp(name, "import.meta.url") == 0 ||
-		   strcmp(name, "import.meta.filename") == 0) {
+	           strcmp(name, "import.meta.filename") == 0) {
 		e = expr_new(EXPR_UNKNOWN, line, col);
 		e->is_file = true;
 	}
@@ -1169,45 +1217,45 @@ struct fn_name {
 };
 
 static const struct fn_name fn_names[] = {
-	{LANG_JS, "path.resolve", FN_RESOLVE},
-	{LANG_JS, "resolve", FN_RESOLVE},
-	{LANG_JS, "path.posix.resolve", FN_RESOLVE},
-	{LANG_JS, "path.join", FN_JOIN_NODE},
-	{LANG_JS, "join", FN_JOIN_NODE},
-	{LANG_JS, "path.posix.join", FN_JOIN_NODE},
-	{LANG_JS, "path.normalize", FN_NORMALIZE},
-	{LANG_JS, "normalize", FN_NORMALIZE},
-	{LANG_JS, "path.dirname", FN_DIRNAME},
-	{LANG_JS, "dirname", FN_DIRNAME},
-	{LANG_JS, "process.cwd", FN_CWD},
-	{LANG_JS, "fileURLToPath", FN_IDENTITY},
-	{LANG_JS, "url.fileURLToPath", FN_IDENTITY},
-	{LANG_JS, "String", FN_IDENTITY},
-	{LANG_JS, "new URL", FN_URL},
-	{LANG_PYTHON, "os.path.join", FN_JOIN_PY},
-	{LANG_PYTHON, "path.join", FN_JOIN_PY},
-	{LANG_PYTHON, "join", FN_JOIN_PY},
-	{LANG_PYTHON, "Path", FN_JOIN_PY},
-	{LANG_PYTHON, "pathlib.Path", FN_JOIN_PY},
-	{LANG_PYTHON, "PurePath", FN_JOIN_PY},
-	{LANG_PYTHON, "pathlib.PurePath", FN_JOIN_PY},
-	{LANG_PYTHON, "PosixPath", FN_JOIN_PY},
-	{LANG_PYTHON, "os.path.dirname", FN_DIRNAME},
-	{LANG_PYTHON, "path.dirname", FN_DIRNAME},
-	{LANG_PYTHON, "dirname", FN_DIRNAME},
-	{LANG_PYTHON, "os.path.abspath", FN_ABSPATH},
-	{LANG_PYTHON, "path.abspath", FN_ABSPATH},
-	{LANG_PYTHON, "abspath", FN_ABSPATH},
-	{LANG_PYTHON, "os.path.realpath", FN_ABSPATH},
-	{LANG_PYTHON, "realpath", FN_ABSPATH},
-	{LANG_PYTHON, "os.path.normpath", FN_NORMALIZE},
-	{LANG_PYTHON, "normpath", FN_NORMALIZE},
-	{LANG_PYTHON, "os.getcwd", FN_CWD},
-	{LANG_PYTHON, "getcwd", FN_CWD},
-	{LANG_PYTHON, "Path.cwd", FN_CWD},
-	{LANG_PYTHON, "pathlib.Path.cwd", FN_CWD},
-	{LANG_PYTHON, "str", FN_IDENTITY},
-	{LANG_PYTHON, "os.fspath", FN_IDENTITY},
+    {LANG_JS, "path.resolve", FN_RESOLVE},
+    {LANG_JS, "resolve", FN_RESOLVE},
+    {LANG_JS, "path.posix.resolve", FN_RESOLVE},
+    {LANG_JS, "path.join", FN_JOIN_NODE},
+    {LANG_JS, "join", FN_JOIN_NODE},
+    {LANG_JS, "path.posix.join", FN_JOIN_NODE},
+    {LANG_JS, "path.normalize", FN_NORMALIZE},
+    {LANG_JS, "normalize", FN_NORMALIZE},
+    {LANG_JS, "path.dirname", FN_DIRNAME},
+    {LANG_JS, "dirname", FN_DIRNAME},
+    {LANG_JS, "process.cwd", FN_CWD},
+    {LANG_JS, "fileURLToPath", FN_IDENTITY},
+    {LANG_JS, "url.fileURLToPath", FN_IDENTITY},
+    {LANG_JS, "String", FN_IDENTITY},
+    {LANG_JS, "new URL", FN_URL},
+    {LANG_PYTHON, "os.path.join", FN_JOIN_PY},
+    {LANG_PYTHON, "path.join", FN_JOIN_PY},
+    {LANG_PYTHON, "join", FN_JOIN_PY},
+    {LANG_PYTHON, "Path", FN_JOIN_PY},
+    {LANG_PYTHON, "pathlib.Path", FN_JOIN_PY},
+    {LANG_PYTHON, "PurePath", FN_JOIN_PY},
+    {LANG_PYTHON, "pathlib.PurePath", FN_JOIN_PY},
+    {LANG_PYTHON, "PosixPath", FN_JOIN_PY},
+    {LANG_PYTHON, "os.path.dirname", FN_DIRNAME},
+    {LANG_PYTHON, "path.dirname", FN_DIRNAME},
+    {LANG_PYTHON, "dirname", FN_DIRNAME},
+    {LANG_PYTHON, "os.path.abspath", FN_ABSPATH},
+    {LANG_PYTHON, "path.abspath", FN_ABSPATH},
+    {LANG_PYTHON, "abspath", FN_ABSPATH},
+    {LANG_PYTHON, "os.path.realpath", FN_ABSPATH},
+    {LANG_PYTHON, "realpath", FN_ABSPATH},
+    {LANG_PYTHON, "os.path.normpath", FN_NORMALIZE},
+    {LANG_PYTHON, "normpath", FN_NORMALIZE},
+    {LANG_PYTHON, "os.getcwd", FN_CWD},
+    {LANG_PYTHON, "getcwd", FN_CWD},
+    {LANG_PYTHON, "Path.cwd", FN_CWD},
+    {LANG_PYTHON, "pathlib.Path.cwd", FN_CWD},
+    {LANG_PYTHON, "str", FN_IDENTITY},
+    {LANG_PYTHON, "os.fspath", FN_IDENTITY},
 };
 
 static enum path_fn
@@ -1318,17 +1366,18 @@ apply_fn(enum path_fn fn, expr_vec *args, int line, int col)
 			} else if (rel[0] == '/') {
 				pb_set(&pb, (struct pv){PV_ANCHORED, ANCHOR_ABSOLUTE, rel});
 			} else if (strchr(rel, ':') != NULL || strchr(rel, '?') != NULL ||
-				   strchr(rel, '#') != NULL || strchr(rel, '%') != NULL) {
-				pb.bad = true; /* another scheme, a query or escapes: not a plain path */
+			           strchr(rel, '#') != NULL || strchr(rel, '%') != NULL) {
+				pb.bad =
+				    true; /* another scheme, a query or escapes: not a plain path */
 			} else {
 				pb.kind = PV_ANCHORED;
 				pb.anchor = ANCHOR_FILE_DIR;
 				pb_append(&pb, rel);
 			}
 		} else if (n == 1 && args->items[0]->type == EXPR_STRING &&
-			   strncmp(args->items[0]->text, "file:///", 8) == 0) {
-			pb_set(&pb, (struct pv){PV_ANCHORED, ANCHOR_ABSOLUTE,
-						args->items[0]->text + 7});
+		           strncmp(args->items[0]->text, "file:///", 8) == 0) {
+			pb_set(&pb,
+			       (struct pv){PV_ANCHORED, ANCHOR_ABSOLUTE, args->items[0]->text + 7});
 		} else {
 			pb.bad = true;
 		}
@@ -1359,7 +1408,7 @@ path_parent(const struct expr *val, int times, int line, int col)
 /* Python: left / right on paths (pathlib's operator); JS/Python: left + right on strings. */
 static struct expr *
 binary_op(const struct parser *p, char op, const struct expr *l, const struct expr *r, int line,
-	  int col)
+          int col)
 {
 	struct pb pb = {PV_NONE, ANCHOR_CWD, BUF_INIT, false};
 	struct pv lv = pv_of(l), rv = pv_of(r);
@@ -1376,7 +1425,7 @@ binary_op(const struct parser *p, char op, const struct expr *l, const struct ex
 		pb_set(&pb, lv); /* __dirname + '/../.env' */
 		pb_append(&pb, r->text);
 	} else if (op == '/' && p->lx.lang == LANG_PYTHON && lv.kind != PV_NONE &&
-		   rv.kind != PV_NONE) {
+	           rv.kind != PV_NONE) {
 		if (rv.kind == PV_ANCHORED)
 			pb_set(&pb, rv);
 		else {
@@ -1393,8 +1442,8 @@ is_path_method(const struct parser *p, const char *name)
 {
 	return p->lx.lang == LANG_PYTHON &&
 	       (strcmp(name, "resolve") == 0 || strcmp(name, "absolute") == 0 ||
-		strcmp(name, "joinpath") == 0 || strcmp(name, "as_posix") == 0 ||
-		strcmp(name, "expanduser") == 0);
+	        strcmp(name, "joinpath") == 0 || strcmp(name, "as_posix") == 0 ||
+	        strcmp(name, "expanduser") == 0);
 }
 
 static bool
@@ -1406,8 +1455,8 @@ is_path_attr(const struct parser *p, const char *name)
 }
 
 static struct expr *
-apply_method(const char *method, const struct expr *val, expr_vec *args, prop_vec *props,
-	     int line, int col)
+apply_method(const char *method, const struct expr *val, expr_vec *args, prop_vec *props, int line,
+             int col)
 {
 	struct pb pb = {PV_NONE, ANCHOR_CWD, BUF_INIT, false};
 	struct pv v = pv_of(val);
@@ -1447,11 +1496,12 @@ apply_method(const char *method, const struct expr *val, expr_vec *args, prop_ve
 static bool
 is_keyword_operand(const struct parser *p)
 {
-	static const char *const js[] = {"typeof", "await", "void", "delete", "function",
-					 "async", "class", "yield", "this", "super"};
+	static const char *const js[] = {"typeof", "await", "void",  "delete", "function",
+	                                 "async",  "class", "yield", "this",   "super"};
 	static const char *const py[] = {"not", "lambda", "await", "yield"};
 	const char *const *list = p->lx.lang == LANG_PYTHON ? py : js;
-	size_t n = p->lx.lang == LANG_PYTHON ? sizeof(py) / sizeof(py[0]) : sizeof(js) / sizeof(js[0]);
+	size_t n =
+	    p->lx.lang == LANG_PYTHON ? sizeof(py) / sizeof(py[0]) : sizeof(js) / sizeof(js[0]);
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -1533,7 +1583,8 @@ parse_primary(struct parser *p)
 				return e;
 			}
 			if (paren && p->lx.lang != LANG_PYTHON) {
-				exprs_free(&items, NULL); /* (a, b): arrow parameters or a comma operator */
+				exprs_free(&items,
+				           NULL); /* (a, b): arrow parameters or a comma operator */
 				return unknown_from(p, start, line, col);
 			}
 			return array_of(&items, NULL, line, col);
@@ -1589,7 +1640,7 @@ chain_set(struct expr **val, struct expr *next)
 /* A member access .ident on the chain (val/name/method); returns true when the chain dies. */
 static bool
 chain_member(struct parser *p, struct expr **val, char **name, char **method, const char *ident,
-	     bool is_new, int line, int col)
+             bool is_new, int line, int col)
 {
 	if (*method != NULL)
 		return true; /* an attribute of a bound method */
@@ -1622,8 +1673,8 @@ chain_member(struct parser *p, struct expr **val, char **name, char **method, co
 
 /* A call (...) on the chain, the '(' is current; returns true when the chain dies. */
 static bool
-chain_call(struct parser *p, struct expr **val, char **name, char **method, bool *is_new,
-	   int line, int col, bool *broken)
+chain_call(struct parser *p, struct expr **val, char **name, char **method, bool *is_new, int line,
+           int col, bool *broken)
 {
 	expr_vec items = {0};
 	prop_vec props = {0};
@@ -1701,8 +1752,8 @@ parse_postfix(struct parser *p)
 			ident = cur_text(p);
 			p_next(p);
 			if (!dead)
-				dead = chain_member(p, &val, &name, &method, ident, is_new, line,
-						    col);
+				dead =
+				    chain_member(p, &val, &name, &method, ident, is_new, line, col);
 			free(ident);
 		} else if (is_punct(p, "(")) {
 			bool broken = false;
@@ -1716,7 +1767,7 @@ parse_postfix(struct parser *p)
 				exprs_free(&items, &props);
 			} else {
 				dead = chain_call(p, &val, &name, &method, &is_new, line, col,
-						  &broken);
+				                  &broken);
 			}
 			if (broken) {
 				dead = true;
@@ -1736,8 +1787,8 @@ parse_postfix(struct parser *p)
 			if (!dead && method != NULL && strcmp(method, "parents") == 0 &&
 			    idx->type == EXPR_NUMBER && idx->number >= 0 && idx->number < 1024 &&
 			    idx->number == (double)(int)idx->number) {
-				dead = chain_set(&val, path_parent(val, (int)idx->number + 1, line,
-								   col));
+				dead = chain_set(&val,
+				                 path_parent(val, (int)idx->number + 1, line, col));
 				free(method);
 				method = NULL;
 			} else {
@@ -1787,7 +1838,8 @@ parse_expr(struct parser *p)
 	left = parse_postfix(p);
 	dead = left->type == EXPR_UNKNOWN && !left->is_file;
 	for (;;) {
-		if (!dead && (is_punct(p, "+") || (p->lx.lang == LANG_PYTHON && is_punct(p, "/")))) {
+		if (!dead &&
+		    (is_punct(p, "+") || (p->lx.lang == LANG_PYTHON && is_punct(p, "/")))) {
 			char op = p->cur.punct[0];
 			struct expr *right;
 
@@ -1812,7 +1864,7 @@ parse_expr(struct parser *p)
 
 static void
 parser_init(struct parser *p, enum source_lang lang, const char *text, int line, int col,
-	    const struct expr_scope *scope)
+            const struct expr_scope *scope)
 {
 	memset(p, 0, sizeof(*p));
 	p->lx.s = text != NULL ? text : "";
@@ -1826,7 +1878,7 @@ parser_init(struct parser *p, enum source_lang lang, const char *text, int line,
 
 struct expr *
 expr_parse_args(enum source_lang lang, const char *args, int line, int col,
-		const struct expr_scope *scope)
+                const struct expr_scope *scope)
 {
 	struct parser p;
 	expr_vec items = {0};
@@ -1838,12 +1890,13 @@ expr_parse_args(enum source_lang lang, const char *args, int line, int col,
 	(void)parse_list(&p, NULL, lang == LANG_PYTHON, &items, &props, NULL);
 	free(p.cur.str);
 	/* a trailing options object is what JS loaders read their options from */
-	if (lang != LANG_PYTHON && items.len > 0 && items.items[items.len - 1]->type == EXPR_OBJECT) {
+	if (lang != LANG_PYTHON && items.len > 0 &&
+	    items.items[items.len - 1]->type == EXPR_OBJECT) {
 		const struct expr *obj = items.items[items.len - 1];
 
 		for (i = 0; i < obj->nprops; i++) {
 			struct expr_prop prop = {xstrdup(obj->props[i].key),
-						 expr_copy(obj->props[i].value)};
+			                         expr_copy(obj->props[i].value)};
 
 			VEC_PUSH(&props, prop);
 		}
@@ -1854,7 +1907,7 @@ expr_parse_args(enum source_lang lang, const char *args, int line, int col,
 
 struct expr *
 expr_parse(enum source_lang lang, const char *text, int line, int col,
-	   const struct expr_scope *scope)
+           const struct expr_scope *scope)
 {
 	struct parser p;
 	struct expr *e;

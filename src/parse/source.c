@@ -36,12 +36,14 @@ struct lang_ext {
 };
 
 static const struct lang_ext lang_exts[] = {
-	{".js", LANG_JS},	  {".mjs", LANG_JS},	 {".cjs", LANG_JS},	 {".jsx", LANG_JS},
-	{".ts", LANG_JS},	  {".mts", LANG_JS},	 {".cts", LANG_JS},	 {".tsx", LANG_JS},
-	{".py", LANG_PYTHON},	  {".go", LANG_GO},	 {".rb", LANG_RUBY},	 {".erb", LANG_RUBY},
-	{".sh", LANG_SHELL},	  {".bash", LANG_SHELL}, {".prisma", LANG_PRISMA}, {".yml", LANG_YAML},
-	{".yaml", LANG_YAML},	  {".java", LANG_JAVA},	 {".kt", LANG_JAVA},	 {".kts", LANG_JAVA},
-	{".properties", LANG_JAVA}, {".rs", LANG_RUST},	 {".php", LANG_PHP},
+    {".js", LANG_JS},    {".mjs", LANG_JS},     {".cjs", LANG_JS},
+    {".jsx", LANG_JS},   {".ts", LANG_JS},      {".mts", LANG_JS},
+    {".cts", LANG_JS},   {".tsx", LANG_JS},     {".py", LANG_PYTHON},
+    {".go", LANG_GO},    {".rb", LANG_RUBY},    {".erb", LANG_RUBY},
+    {".sh", LANG_SHELL}, {".bash", LANG_SHELL}, {".prisma", LANG_PRISMA},
+    {".yml", LANG_YAML}, {".yaml", LANG_YAML},  {".java", LANG_JAVA},
+    {".kt", LANG_JAVA},  {".kts", LANG_JAVA},   {".properties", LANG_JAVA},
+    {".rs", LANG_RUST},  {".php", LANG_PHP},
 };
 
 enum source_lang
@@ -162,9 +164,9 @@ js_regex_allowed(const char *s, size_t pos, size_t from)
 	while (i > from && is_ident_byte((unsigned char)s[i - 1]))
 		i--;
 	{
-		static const char *const kw[] = {"return", "typeof", "case", "do", "else",
-						 "in", "of", "new", "delete", "void",
-						 "throw", "instanceof", "yield", "await"};
+		static const char *const kw[] = {"return", "typeof",     "case",  "do",     "else",
+		                                 "in",     "of",         "new",   "delete", "void",
+		                                 "throw",  "instanceof", "yield", "await"};
 		size_t k;
 
 		for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
@@ -250,11 +252,10 @@ skip_rust_char(const char *s, size_t len, size_t pos)
  * C-like code, so comments inside them are blanked too.
  */
 static size_t blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth,
-			   bool stop_at_brace, size_t *no_regex);
+                           bool stop_at_brace, size_t *no_regex);
 
 static size_t
-skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth,
-	      size_t *no_regex)
+skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth, size_t *no_regex)
 {
 	size_t i = pos + 1;
 
@@ -282,7 +283,7 @@ skip_template(char *s, size_t len, size_t pos, enum source_lang lang, int depth,
  */
 static size_t
 blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth, bool stop_at_brace,
-	     size_t *no_regex)
+             size_t *no_regex)
 {
 	size_t i = pos, j;
 	long braces = 0;
@@ -327,7 +328,7 @@ blank_c_like(char *s, size_t len, size_t pos, enum source_lang lang, int depth, 
 		} else if (c == '`' && lang == LANG_GO) {
 			i = skip_quoted(s, len, i, '`', true, false);
 		} else if (c == '/' && lang == LANG_JS && js_regex_allowed(s, i, 0) &&
-			   (j = skip_js_regex(s, len, i, no_regex)) != 0) {
+		           (j = skip_js_regex(s, len, i, no_regex)) != 0) {
 			i = j;
 		} else if (stop_at_brace && c == '{') {
 			braces++;
@@ -378,7 +379,7 @@ blank_hash(char *s, size_t len, enum source_lang lang)
 		char c = s[i];
 		char prev = i > 0 ? s[i - 1] : '\n';
 		bool word_start = prev == ' ' || prev == '\t' || is_line_break(prev) ||
-				  (lang == LANG_SHELL && strchr(";|&(", prev) != NULL);
+		                  (lang == LANG_SHELL && strchr(";|&(", prev) != NULL);
 
 		if (c == '#' && word_start) {
 			for (j = i; j < len && !is_line_break(s[j]); j++)
@@ -386,7 +387,8 @@ blank_hash(char *s, size_t len, enum source_lang lang)
 			blank_range(s, i, j);
 			i = j;
 		} else if (c == '#' && lang == LANG_RUBY && prev != '$' && prev != '{') {
-			/* Ruby: foo # comment needs no space before it, but "#{...}" is in strings */
+			/* Ruby: foo # comment needs no space before it, but "#{...}" is in strings
+			 */
 			for (j = i; j < len && !is_line_break(s[j]); j++)
 				;
 			blank_range(s, i, j);
@@ -551,9 +553,8 @@ args_skip_literal(const char *s, size_t len, size_t pos, enum source_lang lang)
 		return skip_quoted(s, len, pos, '`', true, false);
 	if (c == '\'' && lang == LANG_RUST)
 		return skip_rust_char(s, len, pos);
-	return skip_quoted(s, len, pos, c, lang == LANG_SHELL || lang == LANG_RUBY ||
-						   lang == LANG_PHP,
-			   true);
+	return skip_quoted(s, len, pos, c,
+	                   lang == LANG_SHELL || lang == LANG_RUBY || lang == LANG_PHP, true);
 }
 
 /*
@@ -615,7 +616,7 @@ find_call_close(const char *s, size_t len, size_t open, enum source_lang lang, s
 		} else if (c == '`' && lang == LANG_GO) {
 			i = skip_quoted(s, limit, i, '`', true, false);
 		} else if (c == '/' && lang == LANG_JS && js_regex_allowed(s, i, open + 1) &&
-			   (j = skip_js_regex(s, limit, i, &no_regex)) != 0) {
+		           (j = skip_js_regex(s, limit, i, &no_regex)) != 0) {
 			i = j;
 		} else {
 			i++;
@@ -671,7 +672,7 @@ find_call_open(const char *s, size_t len, size_t start, size_t end)
  */
 static bool
 match_add_args(struct source_match *m, const char *s, size_t len, enum source_lang lang,
-	       const struct line_index *li, size_t *budget)
+               const struct line_index *li, size_t *budget)
 {
 	size_t open = find_call_open(s, len, m->start, m->end);
 	size_t close;
@@ -717,9 +718,9 @@ pattern_wanted(const struct source_pattern *p, enum source_lang lang, const char
 
 /* Run one pattern over the blanked text, appending matches. */
 static int
-scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
-	     const char *s, size_t len, const struct source_pattern *p, struct line_index *li,
-	     size_t *args_budget, struct el_error *err)
+scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang, const char *s,
+             size_t len, const struct source_pattern *p, struct line_index *li, size_t *args_budget,
+             struct el_error *err)
 {
 	size_t pos = 0;
 	struct rx_match rm;
@@ -738,7 +739,7 @@ scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang la
 		}
 		if (r == RX_ERROR)
 			return el_error_set(err, NULL, 0, 0, "pattern %s: regex matching failed",
-					    p->id ? p->id : rx_pattern(p->rx));
+			                    p->id ? p->id : rx_pattern(p->rx));
 		if (li->starts == NULL)
 			line_index_build(li, s, len);
 		m = matches_push(out);
@@ -766,9 +767,9 @@ scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang la
 }
 
 int
-source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
-	    const char *data, size_t len, const struct source_pattern *patterns, size_t npatterns,
-	    struct el_error *err)
+source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang, const char *data,
+            size_t len, const struct source_pattern *patterns, size_t npatterns,
+            struct el_error *err)
 {
 	char *blanked = NULL;
 	struct line_index li = {NULL, 0};
@@ -786,13 +787,13 @@ source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lan
 	blanked[len] = '\0';
 	blank_comments(blanked, len, lang);
 	args_budget = len > (SIZE_MAX - SOURCE_ARGS_BUDGET_MIN) / SOURCE_ARGS_BUDGET_FACTOR
-			      ? SIZE_MAX
-			      : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
+	                  ? SIZE_MAX
+	                  : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
 	for (; i < npatterns; i++) {
 		if (!pattern_wanted(&patterns[i], lang, blanked, len))
 			continue;
 		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, &args_budget,
-				 err) != 0) {
+		                 err) != 0) {
 			rc = -1;
 			goto cleanup;
 		}
