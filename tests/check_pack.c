@@ -42,22 +42,21 @@ static const struct schema_type port_type = {.kind = SCHEMA_INT, .min = 1, .max 
 static const struct schema_type string_list = {.kind = SCHEMA_LIST, .item = &schema_string};
 static const struct schema_type int_map = {.kind = SCHEMA_MAP, .item = &schema_int};
 static const struct schema_field endpoint_fields[] = {
-	{"host", &schema_regex, true},
-	{"port", &port_type, true},
-	{"mode", &mode_type, false},
-	{NULL, NULL, false},
+    {"host", &schema_regex, true},
+    {"port", &port_type, true},
+    {"mode", &mode_type, false},
+    {NULL, NULL, false},
 };
-static const struct schema_type endpoint_type = {.kind = SCHEMA_OBJECT,
-						 .fields = endpoint_fields};
+static const struct schema_type endpoint_type = {.kind = SCHEMA_OBJECT, .fields = endpoint_fields};
 static const struct schema_type endpoint_list = {.kind = SCHEMA_LIST, .item = &endpoint_type};
 static const struct schema_field top_fields[] = {
-	{"name", &schema_nonempty_string, true},
-	{"enabled", &schema_bool, false},
-	{"tags", &string_list, false},
-	{"limits", &int_map, false},
-	{"endpoints", &endpoint_list, false},
-	{"extra", &(const struct schema_type){.kind = SCHEMA_ANY}, false},
-	{NULL, NULL, false},
+    {"name", &schema_nonempty_string, true},
+    {"enabled", &schema_bool, false},
+    {"tags", &string_list, false},
+    {"limits", &int_map, false},
+    {"endpoints", &endpoint_list, false},
+    {"extra", &(const struct schema_type){.kind = SCHEMA_ANY}, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type top_type = {.kind = SCHEMA_OBJECT, .fields = top_fields};
 
@@ -65,62 +64,62 @@ static const struct {
 	const char *text;
 	const char *want; /* NULL = valid */
 } schema_cases[] = {
-	{"name: x\n", NULL},
-	{"name: x\nenabled: false\ntags: [a, 'b', \"c\"]\nlimits: {nano: 60, micro: 60}\n"
-	 "endpoints:\n  - host: '\\.pooler\\.supabase\\.com$'\n    port: 6543\n    mode: transaction\n"
-	 "extra: {anything: [1, {2: 3}]}\n",
-	 NULL},
-	/* unknown keys, with a suggestion when one is close */
-	{"name: x\nenabeld: true\n", "t.yml:2:1: unknown key \"enabeld\" (did you mean \"enabled\"?)"},
-	{"nmae: x\n", "t.yml:1:1: unknown key \"nmae\" (did you mean \"name\"?)"},
-	{"name: x\ncolour: red\n",
-	 "t.yml:2:1: unknown key \"colour\"; expected one of: name, enabled, tags, limits, "
-	 "endpoints, extra"},
-	{"name: x\nendpoints:\n  - host: a\n    prot: 1\n",
-	 "t.yml:4:5: unknown key \"prot\" (did you mean \"port\"?)"},
-	{"name: x\nendpoints:\n  - host: a\n    port: 1\n    pooler: true\n",
-	 "t.yml:5:5: unknown key \"pooler\"; expected one of: host, port, mode"},
-	/* wrong types name both sides */
-	{"name: {a: 1}\n", "t.yml:1:7: expected a string, got a mapping"},
-	{"name: [a]\n", "t.yml:1:7: expected a string, got a list"},
-	{"name:\n", "t.yml:1:6: expected a string, got null"},
-	{"name: ''\n", "t.yml:1:7: must not be empty"},
-	{"name: x\nenabled: \"true\"\n", "t.yml:2:10: expected true or false, got a string"},
-	{"name: x\nenabled: yes\n", "t.yml:2:10: expected true or false, got a string"},
-	{"name: x\ntags: a\n", "t.yml:2:7: expected a list, got a string"},
-	{"name: x\ntags: [a, [b]]\n", "t.yml:2:11: expected a string, got a list"},
-	{"name: x\nlimits: {nano: sixty}\n", "t.yml:2:16: expected an integer, got a string"},
-	{"name: x\nlimits: {nano: '60'}\n", "t.yml:2:16: expected an integer, got a string"},
-	{"name: x\nlimits: [60]\n", "t.yml:2:9: expected a mapping, got a list"},
-	{"name: x\nendpoints:\n  - host: a\n    port: 70000\n",
-	 "t.yml:4:11: 70000 is out of range (1 to 65535)"},
-	{"- name: x\n", "t.yml:1:1: expected a mapping, got a list"},
-	/* required keys are reported at the enclosing mapping */
-	{"enabled: true\n", "t.yml:1:1: missing required key \"name\""},
-	{"name: x\nendpoints:\n  - port: 5432\n", "t.yml:3:5: missing required key \"host\""},
-	/* enums */
-	{"name: x\nendpoints:\n  - host: a\n    port: 1\n    mode: sesion\n",
-	 "t.yml:5:11: unknown value \"sesion\" (did you mean \"session\"?); expected one of: "
-	 "session, transaction, direct"},
-	{"name: x\nendpoints:\n  - host: a\n    port: 1\n    mode: pooled\n",
-	 "t.yml:5:11: unknown value \"pooled\"; expected one of: session, transaction, direct"},
-	/* duplicate keys, in objects and in free maps */
-	{"name: x\nname: y\n", "t.yml:2:1: duplicate key \"name\" (first defined at line 1, column 1)"},
-	{"name: x\nlimits:\n  nano: 1\n  micro: 2\n  nano: 3\n  micro: 4\n",
-	 "t.yml:5:3: duplicate key \"nano\" (first defined at line 3, column 3)"},
-	{"name: x\nlimits: {? [a] : 1}\n", "t.yml:2:12: a key must be a string, not a list"},
-	/* regexes: the pack's position plus the offset inside the pattern */
-	{"name: x\nendpoints:\n  - host: a(b\n    port: 1\n",
-	 "t.yml:3:14: invalid regex at offset 3: missing closing parenthesis"},
-	{"name: x\nendpoints:\n  - host: 'a[b'\n    port: 1\n",
-	 "t.yml:3:15: invalid regex at offset 3: missing terminating ] for character class"},
-	{"name: x\nendpoints:\n  - host: \"x{2,1}\"\n    port: 1\n",
-	 "t.yml:3:17: invalid regex at offset 5: numbers out of order in {} quantifier"},
-	{"name: x\nendpoints:\n  - host: \"a\\0b\"\n    port: 1\n",
-	 "t.yml:3:11: a regular expression cannot contain a NUL byte"},
-	/* control characters in keys are escaped in messages */
-	{"name: x\n\"a\\x01b\": 1\n", "t.yml:2:1: unknown key \"a\\x01b\"; expected one of: name, "
-				       "enabled, tags, limits, endpoints, extra"},
+    {"name: x\n", NULL},
+    {"name: x\nenabled: false\ntags: [a, 'b', \"c\"]\nlimits: {nano: 60, micro: 60}\n"
+     "endpoints:\n  - host: '\\.pooler\\.supabase\\.com$'\n    port: 6543\n    mode: transaction\n"
+     "extra: {anything: [1, {2: 3}]}\n",
+     NULL},
+    /* unknown keys, with a suggestion when one is close */
+    {"name: x\nenabeld: true\n", "t.yml:2:1: unknown key \"enabeld\" (did you mean \"enabled\"?)"},
+    {"nmae: x\n", "t.yml:1:1: unknown key \"nmae\" (did you mean \"name\"?)"},
+    {"name: x\ncolour: red\n",
+     "t.yml:2:1: unknown key \"colour\"; expected one of: name, enabled, tags, limits, "
+     "endpoints, extra"},
+    {"name: x\nendpoints:\n  - host: a\n    prot: 1\n",
+     "t.yml:4:5: unknown key \"prot\" (did you mean \"port\"?)"},
+    {"name: x\nendpoints:\n  - host: a\n    port: 1\n    pooler: true\n",
+     "t.yml:5:5: unknown key \"pooler\"; expected one of: host, port, mode"},
+    /* wrong types name both sides */
+    {"name: {a: 1}\n", "t.yml:1:7: expected a string, got a mapping"},
+    {"name: [a]\n", "t.yml:1:7: expected a string, got a list"},
+    {"name:\n", "t.yml:1:6: expected a string, got null"},
+    {"name: ''\n", "t.yml:1:7: must not be empty"},
+    {"name: x\nenabled: \"true\"\n", "t.yml:2:10: expected true or false, got a string"},
+    {"name: x\nenabled: yes\n", "t.yml:2:10: expected true or false, got a string"},
+    {"name: x\ntags: a\n", "t.yml:2:7: expected a list, got a string"},
+    {"name: x\ntags: [a, [b]]\n", "t.yml:2:11: expected a string, got a list"},
+    {"name: x\nlimits: {nano: sixty}\n", "t.yml:2:16: expected an integer, got a string"},
+    {"name: x\nlimits: {nano: '60'}\n", "t.yml:2:16: expected an integer, got a string"},
+    {"name: x\nlimits: [60]\n", "t.yml:2:9: expected a mapping, got a list"},
+    {"name: x\nendpoints:\n  - host: a\n    port: 70000\n",
+     "t.yml:4:11: 70000 is out of range (1 to 65535)"},
+    {"- name: x\n", "t.yml:1:1: expected a mapping, got a list"},
+    /* required keys are reported at the enclosing mapping */
+    {"enabled: true\n", "t.yml:1:1: missing required key \"name\""},
+    {"name: x\nendpoints:\n  - port: 5432\n", "t.yml:3:5: missing required key \"host\""},
+    /* enums */
+    {"name: x\nendpoints:\n  - host: a\n    port: 1\n    mode: sesion\n",
+     "t.yml:5:11: unknown value \"sesion\" (did you mean \"session\"?); expected one of: "
+     "session, transaction, direct"},
+    {"name: x\nendpoints:\n  - host: a\n    port: 1\n    mode: pooled\n",
+     "t.yml:5:11: unknown value \"pooled\"; expected one of: session, transaction, direct"},
+    /* duplicate keys, in objects and in free maps */
+    {"name: x\nname: y\n", "t.yml:2:1: duplicate key \"name\" (first defined at line 1, column 1)"},
+    {"name: x\nlimits:\n  nano: 1\n  micro: 2\n  nano: 3\n  micro: 4\n",
+     "t.yml:5:3: duplicate key \"nano\" (first defined at line 3, column 3)"},
+    {"name: x\nlimits: {? [a] : 1}\n", "t.yml:2:12: a key must be a string, not a list"},
+    /* regexes: the pack's position plus the offset inside the pattern */
+    {"name: x\nendpoints:\n  - host: a(b\n    port: 1\n",
+     "t.yml:3:14: invalid regex at offset 3: missing closing parenthesis"},
+    {"name: x\nendpoints:\n  - host: 'a[b'\n    port: 1\n",
+     "t.yml:3:15: invalid regex at offset 3: missing terminating ] for character class"},
+    {"name: x\nendpoints:\n  - host: \"x{2,1}\"\n    port: 1\n",
+     "t.yml:3:17: invalid regex at offset 5: numbers out of order in {} quantifier"},
+    {"name: x\nendpoints:\n  - host: \"a\\0b\"\n    port: 1\n",
+     "t.yml:3:11: a regular expression cannot contain a NUL byte"},
+    /* control characters in keys are escaped in messages */
+    {"name: x\n\"a\\x01b\": 1\n", "t.yml:2:1: unknown key \"a\\x01b\"; expected one of: name, "
+                                  "enabled, tags, limits, endpoints, extra"},
 };
 
 START_TEST(test_schema_check)
@@ -180,35 +179,35 @@ static const struct {
 	const char *dir;
 	const char *want; /* after PACKS_DIR "/" */
 } bad_packs[] = {
-	{"syntax-error", "syntax-error/rules.yml:6:7: did not find expected ',' or ']' (while "
-			 "parsing a flow sequence at line 5, column 14)"},
-	{"regex-error", "regex-error/secrets.yml:5:16: invalid regex at offset 10: missing "
-			"closing parenthesis"},
-	{"alias", "alias/rules.yml:4:5: anchors and aliases are not allowed in rule packs"},
-	{"unknown-key", "unknown-key/rules.yml:5:5: unknown key \"sevrity\" (did you mean "
-			"\"severity\"?)"},
-	{"wrong-type", "wrong-type/rules.yml:6:7: expected a string, got a mapping"},
-	{"missing-id", "missing-id/rules.yml:4:5: missing required key \"id\""},
-	{"bad-severity", "bad-severity/rules.yml:5:15: unknown value \"warn\" (did you mean "
-			 "\"warning\"?); expected one of: info, warning, error"},
-	{"duplicate-key", "duplicate-key/rules.yml:6:5: duplicate key \"severity\" (first "
-			  "defined at line 5, column 5)"},
-	{"duplicate-id", "duplicate-id/rules.yml:8:5: rule \"duplicate-key\" appears twice in "
-			 "this pack (first at line 4)"},
-	{"multi-doc", "multi-doc/rules.yml:4:1: only one YAML document is allowed in this file"},
-	{"empty", "empty/rules.yml:1:1: empty rule pack (expected a mapping with kind: and "
-		  "version:)"},
-	{"invalid-utf8", "invalid-utf8/rules.yml:5:17: incomplete UTF-8 octet sequence"},
-	{"unknown-kind", "unknown-kind/pack.yml:1:7: unknown pack kind \"rulez\" (known kinds: "
-			 "rules, secrets, loaders)"},
-	{"bad-version", "bad-version/rules.yml:2:10: unsupported pack version 2 (this envlint "
-			"reads version 1)"},
-	{"new-rule-incomplete", "new-rule-incomplete/rules.yml:4:5: rule \"my-own-rule\" is not "
-				"defined by an earlier pack, so it needs severity and summary"},
-	{"not-a-list", "not-a-list/rules.yml:4:3: expected a list, got a mapping"},
-	{"no-such-dir", "no-such-dir: cannot open rules directory: No such file or directory"},
-	{"loaders-bad", "loaders-bad/loaders.yml:5:12: unknown value \"latest-wins\" (did you mean "
-			"\"last-wins\"?); expected one of: first-wins, last-wins"},
+    {"syntax-error", "syntax-error/rules.yml:6:7: did not find expected ',' or ']' (while "
+                     "parsing a flow sequence at line 5, column 14)"},
+    {"regex-error", "regex-error/secrets.yml:5:16: invalid regex at offset 10: missing "
+                    "closing parenthesis"},
+    {"alias", "alias/rules.yml:4:5: anchors and aliases are not allowed in rule packs"},
+    {"unknown-key", "unknown-key/rules.yml:5:5: unknown key \"sevrity\" (did you mean "
+                    "\"severity\"?)"},
+    {"wrong-type", "wrong-type/rules.yml:6:7: expected a string, got a mapping"},
+    {"missing-id", "missing-id/rules.yml:4:5: missing required key \"id\""},
+    {"bad-severity", "bad-severity/rules.yml:5:15: unknown value \"warn\" (did you mean "
+                     "\"warning\"?); expected one of: info, warning, error"},
+    {"duplicate-key", "duplicate-key/rules.yml:6:5: duplicate key \"severity\" (first "
+                      "defined at line 5, column 5)"},
+    {"duplicate-id", "duplicate-id/rules.yml:8:5: rule \"duplicate-key\" appears twice in "
+                     "this pack (first at line 4)"},
+    {"multi-doc", "multi-doc/rules.yml:4:1: only one YAML document is allowed in this file"},
+    {"empty", "empty/rules.yml:1:1: empty rule pack (expected a mapping with kind: and "
+              "version:)"},
+    {"invalid-utf8", "invalid-utf8/rules.yml:5:17: incomplete UTF-8 octet sequence"},
+    {"unknown-kind", "unknown-kind/pack.yml:1:7: unknown pack kind \"rulez\" (known kinds: "
+                     "rules, secrets, loaders)"},
+    {"bad-version", "bad-version/rules.yml:2:10: unsupported pack version 2 (this envlint "
+                    "reads version 1)"},
+    {"new-rule-incomplete", "new-rule-incomplete/rules.yml:4:5: rule \"my-own-rule\" is not "
+                            "defined by an earlier pack, so it needs severity and summary"},
+    {"not-a-list", "not-a-list/rules.yml:4:3: expected a list, got a mapping"},
+    {"no-such-dir", "no-such-dir: cannot open rules directory: No such file or directory"},
+    {"loaders-bad", "loaders-bad/loaders.yml:5:12: unknown value \"latest-wins\" (did you mean "
+                    "\"last-wins\"?); expected one of: first-wins, last-wins"},
 };
 
 START_TEST(test_pack_bad_packs)
@@ -238,30 +237,30 @@ static const struct {
 	enum severity severity;
 	bool has_severity_text;
 } design_rules[] = {
-	{"root-value-shadowed", SEV_ERROR, true},
-	{"service-value-ignored", SEV_WARNING, false},
-	{"root-env-not-loaded", SEV_WARNING, false},
-	{"duplicate-key", SEV_WARNING, false},
-	{"invalid-line", SEV_ERROR, false},
-	{"ambiguous-value", SEV_WARNING, false},
-	{"unexpanded-reference", SEV_WARNING, false},
-	{"undefined-reference", SEV_WARNING, false},
-	{"missing-env-file", SEV_ERROR, true},
-	{"env-file-outside-repo", SEV_WARNING, false},
-	{"env-file-not-ignored", SEV_ERROR, false},
-	{"runtime-uses-direct-url", SEV_ERROR, false},
-	{"session-mode-at-runtime", SEV_WARNING, false},
-	{"migration-url-via-transaction-pooler", SEV_WARNING, false},
-	{"stray-pgbouncer-flag", SEV_ERROR, true},
-	{"unsupported-url-param", SEV_ERROR, false},
-	{"missing-pgbouncer-flag", SEV_WARNING, false},
-	{"prepared-statements-in-transaction-mode", SEV_WARNING, false},
-	{"pooler-username", SEV_ERROR, false},
-	{"direct-connection-ipv6", SEV_INFO, false},
-	{"pool-budget-exceeded", SEV_ERROR, false},
-	{"pool-budget-headroom", SEV_WARNING, false},
-	{"pool-size-undeclared", SEV_INFO, true},
-	{"unused-suppression", SEV_INFO, false},
+    {"root-value-shadowed", SEV_ERROR, true},
+    {"service-value-ignored", SEV_WARNING, false},
+    {"root-env-not-loaded", SEV_WARNING, false},
+    {"duplicate-key", SEV_WARNING, false},
+    {"invalid-line", SEV_ERROR, false},
+    {"ambiguous-value", SEV_WARNING, false},
+    {"unexpanded-reference", SEV_WARNING, false},
+    {"undefined-reference", SEV_WARNING, false},
+    {"missing-env-file", SEV_ERROR, true},
+    {"env-file-outside-repo", SEV_WARNING, false},
+    {"env-file-not-ignored", SEV_ERROR, false},
+    {"runtime-uses-direct-url", SEV_ERROR, false},
+    {"session-mode-at-runtime", SEV_WARNING, false},
+    {"migration-url-via-transaction-pooler", SEV_WARNING, false},
+    {"stray-pgbouncer-flag", SEV_ERROR, true},
+    {"unsupported-url-param", SEV_ERROR, false},
+    {"missing-pgbouncer-flag", SEV_WARNING, false},
+    {"prepared-statements-in-transaction-mode", SEV_WARNING, false},
+    {"pooler-username", SEV_ERROR, false},
+    {"direct-connection-ipv6", SEV_INFO, false},
+    {"pool-budget-exceeded", SEV_ERROR, false},
+    {"pool-budget-headroom", SEV_WARNING, false},
+    {"pool-size-undeclared", SEV_INFO, true},
+    {"unused-suppression", SEV_INFO, false},
 };
 
 #define N_DESIGN_RULES (sizeof(design_rules) / sizeof(design_rules[0]))
@@ -274,7 +273,7 @@ load_bundled(void)
 	struct packs *p = NULL;
 
 	ck_assert_msg(packs_load(&p, dirs, 1, &err) == 0, "bundled packs: %s:%d:%d: %s",
-		      err.path ? err.path : "", err.line, err.col, err.msg ? err.msg : "");
+	              err.path ? err.path : "", err.line, err.col, err.msg ? err.msg : "");
 	return p;
 }
 
@@ -428,42 +427,42 @@ static const struct {
 	const char *key;
 	bool secret;
 } secret_cases[] = {
-	{"DB_PASSWORD", true},
-	{"POSTGRES_PASSWORD", true},
-	{"password", true},
-	{"DBPASSWORD", true},
-	{"DB_PASS", true},
-	{"MYSQL_PWD", true},
-	{"GPG_PASSPHRASE", true},
-	{"JWT_SECRET", true},
-	{"NEXTAUTH_SECRET", true},
-	{"client_secret", true},
-	{"GITHUB_TOKEN", true},
-	{"SLACK_BOT_TOKEN", true},
-	{"PRIVATE_KEY", true},
-	{"STRIPE_API_KEY", true},
-	{"OPENAI_APIKEY", true},
-	{"AWS_ACCESS_KEY_ID", true},
-	{"SUPABASE_SERVICE_ROLE_KEY", true},
-	{"GOOGLE_APPLICATION_CREDENTIALS", true},
-	{"SESSION_KEY", true},
-	{"SENTRY_DSN", true},
-	{"REDIS_AUTH", true},
-	/* not secret */
-	{"DATABASE_URL", false}, /* its password is redacted inside the URL instead */
-	{"PORT", false},
-	{"HOST", false},
-	{"NODE_ENV", false},
-	{"PWD", false},
-	{"BYPASS_CACHE", false},
-	{"COMPASS_URL", false},
-	{"AUTH_URL", false},
-	{"KEYBOARD_LAYOUT", false},
-	{"POSTGRES_PASSWORD_FILE", false},
-	{"PASSWORD_MIN_LENGTH", false},
-	{"TOKEN_TTL", false},
-	{"JWT_EXPIRES_IN", false},
-	{"", false},
+    {"DB_PASSWORD", true},
+    {"POSTGRES_PASSWORD", true},
+    {"password", true},
+    {"DBPASSWORD", true},
+    {"DB_PASS", true},
+    {"MYSQL_PWD", true},
+    {"GPG_PASSPHRASE", true},
+    {"JWT_SECRET", true},
+    {"NEXTAUTH_SECRET", true},
+    {"client_secret", true},
+    {"GITHUB_TOKEN", true},
+    {"SLACK_BOT_TOKEN", true},
+    {"PRIVATE_KEY", true},
+    {"STRIPE_API_KEY", true},
+    {"OPENAI_APIKEY", true},
+    {"AWS_ACCESS_KEY_ID", true},
+    {"SUPABASE_SERVICE_ROLE_KEY", true},
+    {"GOOGLE_APPLICATION_CREDENTIALS", true},
+    {"SESSION_KEY", true},
+    {"SENTRY_DSN", true},
+    {"REDIS_AUTH", true},
+    /* not secret */
+    {"DATABASE_URL", false}, /* its password is redacted inside the URL instead */
+    {"PORT", false},
+    {"HOST", false},
+    {"NODE_ENV", false},
+    {"PWD", false},
+    {"BYPASS_CACHE", false},
+    {"COMPASS_URL", false},
+    {"AUTH_URL", false},
+    {"KEYBOARD_LAYOUT", false},
+    {"POSTGRES_PASSWORD_FILE", false},
+    {"PASSWORD_MIN_LENGTH", false},
+    {"TOKEN_TTL", false},
+    {"JWT_EXPIRES_IN", false},
+    {"", false},
 };
 
 START_TEST(test_pack_bundled_secret_keys)
@@ -472,8 +471,8 @@ START_TEST(test_pack_bundled_secret_keys)
 	struct rx_ctx *rctx = rx_ctx_new();
 
 	ck_assert_msg(packs_key_is_secret(p, rctx, secret_cases[_i].key) == secret_cases[_i].secret,
-		      "%s should %sbe secret", secret_cases[_i].key,
-		      secret_cases[_i].secret ? "" : "not ");
+	              "%s should %sbe secret", secret_cases[_i].key,
+	              secret_cases[_i].secret ? "" : "not ");
 	rx_ctx_free(rctx);
 	packs_free(p);
 }
@@ -573,20 +572,20 @@ pack_suite(void)
 	TCase *packs = tcase_create("packs");
 
 	tcase_add_loop_test(schema, test_schema_check, 0,
-			    (int)(sizeof(schema_cases) / sizeof(schema_cases[0])));
+	                    (int)(sizeof(schema_cases) / sizeof(schema_cases[0])));
 	tcase_add_test(schema, test_schema_regex_compiled_once_and_handed_over);
 	suite_add_tcase(s, schema);
 
 	tcase_add_loop_test(packs, test_pack_bad_packs, 0,
-			    (int)(sizeof(bad_packs) / sizeof(bad_packs[0])));
+	                    (int)(sizeof(bad_packs) / sizeof(bad_packs[0])));
 	tcase_add_loop_test(packs, test_pack_bundled_rules_document_every_rule, 0,
-			    (int)N_DESIGN_RULES);
+	                    (int)N_DESIGN_RULES);
 	tcase_add_test(packs, test_pack_bundled_rules_are_exactly_the_design_table_in_id_order);
 	tcase_add_test(packs, test_pack_bundled_help_keeps_the_checked_facts);
 	tcase_add_test(packs, test_pack_later_packs_override_and_add);
 	tcase_add_test(packs, test_pack_kept_documents_for_later_stages);
 	tcase_add_loop_test(packs, test_pack_bundled_secret_keys, 0,
-			    (int)(sizeof(secret_cases) / sizeof(secret_cases[0])));
+	                    (int)(sizeof(secret_cases) / sizeof(secret_cases[0])));
 	tcase_add_test(packs, test_pack_no_secrets_pack_means_nothing_is_secret);
 	tcase_add_test(packs, test_pack_default_dir_finds_the_bundled_rules);
 	tcase_add_test(packs, test_pack_default_dir_installed_layout);

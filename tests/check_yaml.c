@@ -56,13 +56,13 @@ load_error(const char *text, size_t len, const struct yml_options *opts)
 START_TEST(test_yaml_positions)
 {
 	struct yml_doc *doc = load_ok("# comment\n"
-				      "name: envlint\n"
-				      "nested:\n"
-				      "  list:\n"
-				      "    - one\n"
-				      "    -   two\n"
-				      "  flow: {a: 1, b: [x, y]}\n",
-				      NULL);
+	                              "name: envlint\n"
+	                              "nested:\n"
+	                              "  list:\n"
+	                              "    - one\n"
+	                              "    -   two\n"
+	                              "  flow: {a: 1, b: [x, y]}\n",
+	                              NULL);
 	const struct yml_node *root = doc->root, *nested, *list, *flow, *b;
 	const struct yml_pair *p;
 
@@ -103,7 +103,9 @@ END_TEST
 START_TEST(test_yaml_positions_after_multibyte_and_crlf)
 {
 	/* Columns count characters, as libyaml's marks do; CRLF ends a line once. */
-	struct yml_doc *doc = load_ok("\xEF\xBB\xBF" "a: 1\r\n\xC3\xA9t\xC3\xA9: \xE2\x82\xAC x\r\n", NULL);
+	struct yml_doc *doc = load_ok("\xEF\xBB\xBF"
+	                              "a: 1\r\n\xC3\xA9t\xC3\xA9: \xE2\x82\xAC x\r\n",
+	                              NULL);
 	const struct yml_pair *p = &doc->root->pairs[1];
 
 	ck_assert_int_eq(doc->root->pairs[0].key->line, 1);
@@ -122,19 +124,19 @@ static const struct {
 	const char *value;
 	const char *kind;
 } style_cases[] = {
-	{"v: true\n", YML_PLAIN, "true", "a boolean"},
-	{"v: \"true\"\n", YML_DOUBLE_QUOTED, "true", "a string"},
-	{"v: 'true'\n", YML_SINGLE_QUOTED, "true", "a string"},
-	{"v: 5432\n", YML_PLAIN, "5432", "a number"},
-	{"v: '5432'\n", YML_SINGLE_QUOTED, "5432", "a string"},
-	{"v: ~\n", YML_PLAIN, "~", "null"},
-	{"v:\n", YML_PLAIN, "", "null"},
-	{"v: \"\"\n", YML_DOUBLE_QUOTED, "", "a string"},
-	{"v: |\n  a\n  b\n", YML_LITERAL, "a\nb\n", "a string"},
-	{"v: >\n  a\n  b\n", YML_FOLDED, "a b\n", "a string"},
-	{"v: 'it''s'\n", YML_SINGLE_QUOTED, "it's", "a string"},
-	{"v: \"tab\\there\"\n", YML_DOUBLE_QUOTED, "tab\there", "a string"},
-	{"v: !!str true\n", YML_PLAIN, "true", "a string"},
+    {"v: true\n", YML_PLAIN, "true", "a boolean"},
+    {"v: \"true\"\n", YML_DOUBLE_QUOTED, "true", "a string"},
+    {"v: 'true'\n", YML_SINGLE_QUOTED, "true", "a string"},
+    {"v: 5432\n", YML_PLAIN, "5432", "a number"},
+    {"v: '5432'\n", YML_SINGLE_QUOTED, "5432", "a string"},
+    {"v: ~\n", YML_PLAIN, "~", "null"},
+    {"v:\n", YML_PLAIN, "", "null"},
+    {"v: \"\"\n", YML_DOUBLE_QUOTED, "", "a string"},
+    {"v: |\n  a\n  b\n", YML_LITERAL, "a\nb\n", "a string"},
+    {"v: >\n  a\n  b\n", YML_FOLDED, "a b\n", "a string"},
+    {"v: 'it''s'\n", YML_SINGLE_QUOTED, "it's", "a string"},
+    {"v: \"tab\\there\"\n", YML_DOUBLE_QUOTED, "tab\there", "a string"},
+    {"v: !!str true\n", YML_PLAIN, "true", "a string"},
 };
 
 START_TEST(test_yaml_scalar_styles)
@@ -166,9 +168,9 @@ END_TEST
 START_TEST(test_yaml_json_document)
 {
 	struct yml_doc *doc = load_ok("{\n  \"name\": \"api\",\n  \"scripts\": {\"dev\": \"node "
-				      "--env-file=.env main.js\"},\n  \"private\": true,\n"
-				      "  \"workspaces\": [\"apps/*\", \"packages/*\"]\n}\n",
-				      NULL);
+	                              "--env-file=.env main.js\"},\n  \"private\": true,\n"
+	                              "  \"workspaces\": [\"apps/*\", \"packages/*\"]\n}\n",
+	                              NULL);
 	const struct yml_node *scripts = yml_map_get(doc->root, "scripts");
 	const struct yml_node *ws = yml_map_get(doc->root, "workspaces");
 
@@ -205,47 +207,49 @@ static const struct {
 	const struct yml_options *opts;
 	const char *want;
 } error_cases[] = {
-	/* libyaml's own problem text, at its (1-based) mark */
-	{"a: b: c\n", NULL, "t.yml:1:5: mapping values are not allowed in this context"},
-	{"a: [1, 2\nb: 3\n", NULL,
-	 "t.yml:2:2: did not find expected ',' or ']' (while parsing a flow sequence at line 1, "
-	 "column 4)"},
-	{"a: \"open\n", NULL,
-	 "t.yml:2:1: found unexpected end of stream (while scanning a quoted scalar at line 1, "
-	 "column 4)"},
-	{"a:\n\t- b\n", NULL,
-	 "t.yml:2:1: found character that cannot start any token (while scanning for the next "
-	 "token at line 2, column 1)"},
-	/* multiple documents */
-	{"a: 1\n---\nb: 2\n", NULL, "t.yml:2:1: only one YAML document is allowed in this file"},
-	{"---\na: 1\n...\n---\n", NULL, "t.yml:4:1: only one YAML document is allowed in this file"},
-	/* anchors and aliases refused, with the position of the first one */
-	{"a: &x 1\nb: *x\n", &packs_opts, "t.yml:1:4: anchors and aliases are not allowed in rule packs"},
-	{"a: [1]\nb: *x\n", &packs_opts, "t.yml:2:4: anchors and aliases are not allowed in rule packs"},
-	{"a: &x {k: v}\n", NULL, "t.yml:1:4: anchors and aliases are not allowed in this file"},
-	/* aliases in compose mode: undefined, self-referencing, bad merge values */
-	{"a: *nope\n", &compose_opts, "t.yml:1:4: alias *nope refers to no anchor before it"},
-	{"a: &x [1, *x]\n", &compose_opts, "t.yml:1:11: alias *x refers to no anchor before it"},
-	{"a: &x 1\nb:\n  <<: *x\n", &compose_opts,
-	 "t.yml:3:3: a merge key (<<) takes a mapping or a list of mappings, not a number"},
-	{"a: &x {k: v}\nb:\n  <<: [*x, 3]\n", &compose_opts,
-	 "t.yml:3:12: a merge key (<<) takes a mapping or a list of mappings, not a number"},
-	/* limits */
-	{"a: [[[[1]]]]\n", &small_opts, "t.yml:1:6: nesting is deeper than 3 levels"},
-	{"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n", &small_opts,
-	 "t.yml:1:29: document has more than 10 nodes"},
-	{"# a comment that is much longer than the sixty-four bytes allowed here\n", &small_opts,
-	 "t.yml: file is larger than 64 bytes"},
-	/* invalid bytes: libyaml's reader text, position counted by us */
-	{"a: caf\xE9\n", NULL, "t.yml:1:7: incomplete UTF-8 octet sequence"},
-	{"a: 1\nb: \xFF\n", NULL, "t.yml:2:4: invalid leading UTF-8 octet (byte 0xFF)"},
-	{"a: x\x01y\n", NULL, "t.yml:1:5: control characters are not allowed (byte 0x01)"},
+    /* libyaml's own problem text, at its (1-based) mark */
+    {"a: b: c\n", NULL, "t.yml:1:5: mapping values are not allowed in this context"},
+    {"a: [1, 2\nb: 3\n", NULL,
+     "t.yml:2:2: did not find expected ',' or ']' (while parsing a flow sequence at line 1, "
+     "column 4)"},
+    {"a: \"open\n", NULL,
+     "t.yml:2:1: found unexpected end of stream (while scanning a quoted scalar at line 1, "
+     "column 4)"},
+    {"a:\n\t- b\n", NULL,
+     "t.yml:2:1: found character that cannot start any token (while scanning for the next "
+     "token at line 2, column 1)"},
+    /* multiple documents */
+    {"a: 1\n---\nb: 2\n", NULL, "t.yml:2:1: only one YAML document is allowed in this file"},
+    {"---\na: 1\n...\n---\n", NULL, "t.yml:4:1: only one YAML document is allowed in this file"},
+    /* anchors and aliases refused, with the position of the first one */
+    {"a: &x 1\nb: *x\n", &packs_opts,
+     "t.yml:1:4: anchors and aliases are not allowed in rule packs"},
+    {"a: [1]\nb: *x\n", &packs_opts,
+     "t.yml:2:4: anchors and aliases are not allowed in rule packs"},
+    {"a: &x {k: v}\n", NULL, "t.yml:1:4: anchors and aliases are not allowed in this file"},
+    /* aliases in compose mode: undefined, self-referencing, bad merge values */
+    {"a: *nope\n", &compose_opts, "t.yml:1:4: alias *nope refers to no anchor before it"},
+    {"a: &x [1, *x]\n", &compose_opts, "t.yml:1:11: alias *x refers to no anchor before it"},
+    {"a: &x 1\nb:\n  <<: *x\n", &compose_opts,
+     "t.yml:3:3: a merge key (<<) takes a mapping or a list of mappings, not a number"},
+    {"a: &x {k: v}\nb:\n  <<: [*x, 3]\n", &compose_opts,
+     "t.yml:3:12: a merge key (<<) takes a mapping or a list of mappings, not a number"},
+    /* limits */
+    {"a: [[[[1]]]]\n", &small_opts, "t.yml:1:6: nesting is deeper than 3 levels"},
+    {"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n", &small_opts,
+     "t.yml:1:29: document has more than 10 nodes"},
+    {"# a comment that is much longer than the sixty-four bytes allowed here\n", &small_opts,
+     "t.yml: file is larger than 64 bytes"},
+    /* invalid bytes: libyaml's reader text, position counted by us */
+    {"a: caf\xE9\n", NULL, "t.yml:1:7: incomplete UTF-8 octet sequence"},
+    {"a: 1\nb: \xFF\n", NULL, "t.yml:2:4: invalid leading UTF-8 octet (byte 0xFF)"},
+    {"a: x\x01y\n", NULL, "t.yml:1:5: control characters are not allowed (byte 0x01)"},
 };
 
 START_TEST(test_yaml_errors)
 {
-	char *msg = load_error(error_cases[_i].text, strlen(error_cases[_i].text),
-			       error_cases[_i].opts);
+	char *msg =
+	    load_error(error_cases[_i].text, strlen(error_cases[_i].text), error_cases[_i].opts);
 
 	ck_assert_str_eq(msg, error_cases[_i].want);
 	free(msg);
@@ -267,9 +271,9 @@ START_TEST(test_yaml_depth_limit_on_10000_levels)
 	static const char *const open[] = {"[", "{a: ", "- "};
 	static const char *const close[] = {"]", "}", ""};
 	static const char *const want[] = {
-		"t.yml:1:65: nesting is deeper than 64 levels",
-		"t.yml:1:257: nesting is deeper than 64 levels",
-		"t.yml:1:129: nesting is deeper than 64 levels",
+	    "t.yml:1:65: nesting is deeper than 64 levels",
+	    "t.yml:1:257: nesting is deeper than 64 levels",
+	    "t.yml:1:129: nesting is deeper than 64 levels",
 	};
 	struct buf b = BUF_INIT;
 	int i;
@@ -307,18 +311,18 @@ END_TEST
 START_TEST(test_yaml_alias_bomb_is_bounded)
 {
 	static const char bomb[] = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-				   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-				   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-				   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-				   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-				   "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-				   "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
-				   "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
-				   "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+	                           "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+	                           "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+	                           "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	                           "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	                           "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	                           "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	                           "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+	                           "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
 	char *msg = load_error(bomb, sizeof(bomb) - 1, &compose_opts);
 
 	ck_assert_str_eq(msg, "t.yml:6:36: document has more than 1000000 nodes (after expanding "
-			      "aliases)");
+	                      "aliases)");
 	free(msg);
 }
 END_TEST
@@ -326,10 +330,10 @@ END_TEST
 START_TEST(test_yaml_aliases_expand_in_compose_mode)
 {
 	struct yml_doc *doc = load_ok("x-env: &env\n  DATABASE_URL: postgres://db/app\n"
-				      "services:\n  api:\n    environment: *env\n",
-				      &compose_opts);
+	                              "services:\n  api:\n    environment: *env\n",
+	                              &compose_opts);
 	const struct yml_node *env =
-		yml_map_get(yml_map_get(yml_map_get(doc->root, "services"), "api"), "environment");
+	    yml_map_get(yml_map_get(yml_map_get(doc->root, "services"), "api"), "environment");
 
 	ck_assert_int_eq(env->type, YML_MAPPING);
 	ck_assert_str_eq(yml_map_get(env, "DATABASE_URL")->text, "postgres://db/app");
@@ -343,11 +347,11 @@ START_TEST(test_yaml_merge_keys)
 {
 	/* The example from real compose files: local keys win, then earlier maps. */
 	struct yml_doc *doc = load_ok("x-db: &db\n  DATABASE_URL: from-db\n  SHARED: from-db\n"
-				      "x-app: &app\n  WORKERS: 1\n  SHARED: from-app\n"
-				      "api:\n  <<: [*app, *db]\n  WORKERS: 4\n"
-				      "web:\n  <<: *db\n"
-				      "inline:\n  <<: {A: 1}\n  B: 2\n",
-				      &compose_opts);
+	                              "x-app: &app\n  WORKERS: 1\n  SHARED: from-app\n"
+	                              "api:\n  <<: [*app, *db]\n  WORKERS: 4\n"
+	                              "web:\n  <<: *db\n"
+	                              "inline:\n  <<: {A: 1}\n  B: 2\n",
+	                              &compose_opts);
 	const struct yml_node *api = yml_map_get(doc->root, "api");
 	const struct yml_node *web = yml_map_get(doc->root, "web");
 	const struct yml_node *inl = yml_map_get(doc->root, "inline");
@@ -368,8 +372,8 @@ END_TEST
 
 START_TEST(test_yaml_merge_keeps_written_duplicates)
 {
-	struct yml_doc *doc = load_ok("b: &b {k: 0, m: 1}\na:\n  k: 1\n  <<: *b\n  k: 2\n",
-				      &compose_opts);
+	struct yml_doc *doc =
+	    load_ok("b: &b {k: 0, m: 1}\na:\n  k: 1\n  <<: *b\n  k: 2\n", &compose_opts);
 	const struct yml_node *a = yml_map_get(doc->root, "a");
 
 	ck_assert_int_eq(a->count, 3);
@@ -409,9 +413,8 @@ START_TEST(test_yaml_load_file)
 	struct yml_doc *doc = NULL;
 	char *msg;
 
-	ck_assert_int_eq(yml_load_file(&doc, TESTS_DIR "/packs/override/10-severity.yml", NULL,
-				       &err),
-			 0);
+	ck_assert_int_eq(
+	    yml_load_file(&doc, TESTS_DIR "/packs/override/10-severity.yml", NULL, &err), 0);
 	ck_assert_str_eq(yml_map_get(doc->root, "kind")->text, "rules");
 	ck_assert_str_eq(doc->path, TESTS_DIR "/packs/override/10-severity.yml");
 	yml_doc_free(doc);
@@ -420,7 +423,7 @@ START_TEST(test_yaml_load_file)
 	ck_assert_int_eq(yml_load_file(&doc, TESTS_DIR "/packs/no-such-file.yml", NULL, &err), -1);
 	msg = error_text(&err);
 	ck_assert_str_eq(msg, TESTS_DIR "/packs/no-such-file.yml: cannot open: No such file or "
-					"directory");
+	                                "directory");
 	free(msg);
 	ck_assert_int_eq(yml_load_file(&doc, TESTS_DIR "/packs", NULL, &err), -1);
 	ck_assert_str_eq(err.msg, "not a regular file");
@@ -438,12 +441,12 @@ yaml_suite(void)
 	tcase_add_test(tc, test_yaml_positions);
 	tcase_add_test(tc, test_yaml_positions_after_multibyte_and_crlf);
 	tcase_add_loop_test(tc, test_yaml_scalar_styles, 0,
-			    (int)(sizeof(style_cases) / sizeof(style_cases[0])));
+	                    (int)(sizeof(style_cases) / sizeof(style_cases[0])));
 	tcase_add_test(tc, test_yaml_embedded_nul_keeps_length);
 	tcase_add_test(tc, test_yaml_json_document);
 	tcase_add_test(tc, test_yaml_empty_input_has_no_root);
 	tcase_add_loop_test(tc, test_yaml_errors, 0,
-			    (int)(sizeof(error_cases) / sizeof(error_cases[0])));
+	                    (int)(sizeof(error_cases) / sizeof(error_cases[0])));
 	tcase_add_test(tc, test_yaml_nul_byte_is_an_error);
 	tcase_add_loop_test(tc, test_yaml_depth_limit_on_10000_levels, 0, 3);
 	tcase_add_test(tc, test_yaml_depth_limit_counts_expanded_aliases);

@@ -44,7 +44,7 @@ struct pack_kind {
 	const char *name;
 	const struct schema_type *schema;
 	int (*load)(struct packs *p, const struct yml_node *root, const char *path,
-		    struct schema_ctx *sc, struct el_error *err);
+	            struct schema_ctx *sc, struct el_error *err);
 };
 
 /* ---- kind: rules (rule metadata shown by `envlint rules ID` and in SARIF) ---- */
@@ -53,29 +53,29 @@ static const char *const severity_names[] = {"info", "warning", "error", NULL};
 static const char *const kind_rules_name[] = {"rules", NULL};
 static const char *const kind_secrets_name[] = {"secrets", NULL};
 static const struct schema_type severity_type = {.kind = SCHEMA_ENUM,
-						 .enum_values = severity_names};
+                                                 .enum_values = severity_names};
 static const struct schema_type version_type = {.kind = SCHEMA_INT};
 
 static const struct schema_field rule_fields[] = {
-	{"id", &schema_nonempty_string, true},
-	{"severity", &severity_type, false},
-	{"severity_text", &schema_nonempty_string, false},
-	{"summary", &schema_nonempty_string, false},
-	{"help", &schema_nonempty_string, false},
-	{NULL, NULL, false},
+    {"id", &schema_nonempty_string, true},
+    {"severity", &severity_type, false},
+    {"severity_text", &schema_nonempty_string, false},
+    {"summary", &schema_nonempty_string, false},
+    {"help", &schema_nonempty_string, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type rule_type = {.kind = SCHEMA_OBJECT, .fields = rule_fields};
 static const struct schema_type rule_list_type = {.kind = SCHEMA_LIST, .item = &rule_type};
 static const struct schema_type kind_rules_type = {.kind = SCHEMA_ENUM,
-						   .enum_values = kind_rules_name};
+                                                   .enum_values = kind_rules_name};
 static const struct schema_field rules_pack_fields[] = {
-	{"kind", &kind_rules_type, true},
-	{"version", &version_type, true},
-	{"rules", &rule_list_type, true},
-	{NULL, NULL, false},
+    {"kind", &kind_rules_type, true},
+    {"version", &version_type, true},
+    {"rules", &rule_list_type, true},
+    {NULL, NULL, false},
 };
 static const struct schema_type rules_pack_type = {.kind = SCHEMA_OBJECT,
-						   .fields = rules_pack_fields};
+                                                   .fields = rules_pack_fields};
 
 static int
 cmp_rule(const void *a, const void *b)
@@ -159,7 +159,7 @@ check_unique_ids(const struct yml_node *list, const char *path, struct el_error 
 	qsort(sorted, list->count, sizeof(*sorted), cmp_entry_id);
 	for (i = 1; i < list->count; i++) {
 		if (strcmp(yml_map_get(sorted[i - 1], "id")->text,
-			   yml_map_get(sorted[i], "id")->text) == 0 &&
+		           yml_map_get(sorted[i], "id")->text) == 0 &&
 		    (dup == NULL || sorted[i]->line < dup->line)) {
 			dup = sorted[i];
 			first = sorted[i - 1];
@@ -170,19 +170,19 @@ check_unique_ids(const struct yml_node *list, const char *path, struct el_error 
 		return 0;
 	/* sorted[i - 1] may be a second copy itself when an id appears three times. */
 	for (i = 0; i < list->count; i++)
-		if (strcmp(yml_map_get(list->items[i], "id")->text,
-			   yml_map_get(dup, "id")->text) == 0) {
+		if (strcmp(yml_map_get(list->items[i], "id")->text, yml_map_get(dup, "id")->text) ==
+		    0) {
 			first = list->items[i];
 			break;
 		}
 	return el_error_set(err, path, dup->line, dup->col,
-			    "rule \"%s\" appears twice in this pack (first at line %d)",
-			    yml_map_get(dup, "id")->text, first->line);
+	                    "rule \"%s\" appears twice in this pack (first at line %d)",
+	                    yml_map_get(dup, "id")->text, first->line);
 }
 
 static int
 load_rules(struct packs *p, const struct yml_node *root, const char *path, struct schema_ctx *sc,
-	   struct el_error *err)
+           struct el_error *err)
 {
 	const struct yml_node *list = yml_map_get(root, "rules");
 	size_t old = p->rules.len, i;
@@ -197,9 +197,9 @@ load_rules(struct packs *p, const struct yml_node *root, const char *path, struc
 		if (find_rule(p, old, id) == NULL &&
 		    (yml_map_get(e, "severity") == NULL || yml_map_get(e, "summary") == NULL))
 			return el_error_set(err, path, e->line, e->col,
-					    "rule \"%s\" is not defined by an earlier pack, so it "
-					    "needs severity and summary",
-					    id);
+			                    "rule \"%s\" is not defined by an earlier pack, so it "
+			                    "needs severity and summary",
+			                    id);
 	}
 	for (i = 0; i < list->count; i++) {
 		const struct yml_node *e = list->items[i];
@@ -222,22 +222,22 @@ load_rules(struct packs *p, const struct yml_node *root, const char *path, struc
 
 static const struct schema_type regex_list_type = {.kind = SCHEMA_LIST, .item = &schema_regex};
 static const struct schema_type nonempty_regex_list_type = {
-	.kind = SCHEMA_LIST, .item = &schema_regex, .nonempty = true};
+    .kind = SCHEMA_LIST, .item = &schema_regex, .nonempty = true};
 static const struct schema_type kind_secrets_type = {.kind = SCHEMA_ENUM,
-						     .enum_values = kind_secrets_name};
+                                                     .enum_values = kind_secrets_name};
 static const struct schema_field secrets_pack_fields[] = {
-	{"kind", &kind_secrets_type, true},
-	{"version", &version_type, true},
-	{"keys", &nonempty_regex_list_type, true},
-	{"except", &regex_list_type, false},
-	{NULL, NULL, false},
+    {"kind", &kind_secrets_type, true},
+    {"version", &version_type, true},
+    {"keys", &nonempty_regex_list_type, true},
+    {"except", &regex_list_type, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type secrets_pack_type = {.kind = SCHEMA_OBJECT,
-						     .fields = secrets_pack_fields};
+                                                     .fields = secrets_pack_fields};
 
 static int
-load_secrets(struct packs *p, const struct yml_node *root, const char *path,
-	     struct schema_ctx *sc, struct el_error *err)
+load_secrets(struct packs *p, const struct yml_node *root, const char *path, struct schema_ctx *sc,
+             struct el_error *err)
 {
 	const struct yml_node *keys = yml_map_get(root, "keys");
 	const struct yml_node *except = yml_map_get(root, "except");
@@ -256,97 +256,87 @@ static const char *const order_names[] = {"first-wins", "last-wins", NULL};
 static const char *const anchor_names[] = {"cwd", "service", "file", "walk-up-from-file", NULL};
 static const char *const kind_loaders_name[] = {"loaders", NULL};
 static const struct schema_type order_type = {.kind = SCHEMA_ENUM, .enum_values = order_names};
-static const struct schema_type anchor_type = {.kind = SCHEMA_ENUM,
-					       .enum_values = anchor_names};
-static const struct schema_type string_list_type = {.kind = SCHEMA_LIST,
-						    .item = &schema_string};
+static const struct schema_type anchor_type = {.kind = SCHEMA_ENUM, .enum_values = anchor_names};
+static const struct schema_type string_list_type = {.kind = SCHEMA_LIST, .item = &schema_string};
 static const struct schema_type any_type = {.kind = SCHEMA_ANY};
 static const struct schema_type major_type = {.kind = SCHEMA_INT, .min = 0, .max = 1000};
 
 static const struct schema_field loader_pattern_fields[] = {
-	{"id", &schema_nonempty_string, false},
-	{"lang", &any_type, false}, /* a name or a list of names */
-	{"literal", &schema_string, false},
-	{"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
-	{"requires", &schema_string, false},
-	{"call-args", &schema_bool, false},
-	{"value-after", &schema_bool, false},
-	{"group-by-line", &schema_bool, false},
-	{"find-dotenv", &schema_string, false},
-	{"order", &order_type, false},
-	{"default-files", &string_list_type, false},
-	{"path", &string_list_type, false},
-	{"dir", &string_list_type, false},
-	{"override", &string_list_type, false},
-	{"disable", &string_list_type, false},
-	{"expand", &string_list_type, false},
-	{NULL, NULL, false},
+    {"id", &schema_nonempty_string, false},
+    {"lang", &any_type, false}, /* a name or a list of names */
+    {"literal", &schema_string, false},
+    {"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
+    {"requires", &schema_string, false},
+    {"call-args", &schema_bool, false},
+    {"value-after", &schema_bool, false},
+    {"group-by-line", &schema_bool, false},
+    {"find-dotenv", &schema_string, false},
+    {"order", &order_type, false},
+    {"default-files", &string_list_type, false},
+    {"path", &string_list_type, false},
+    {"dir", &string_list_type, false},
+    {"override", &string_list_type, false},
+    {"disable", &string_list_type, false},
+    {"expand", &string_list_type, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type loader_pattern_type = {.kind = SCHEMA_OBJECT,
-						       .fields = loader_pattern_fields};
+                                                       .fields = loader_pattern_fields};
 static const struct schema_type loader_pattern_list = {.kind = SCHEMA_LIST,
-						       .item = &loader_pattern_type};
+                                                       .item = &loader_pattern_type};
 static const struct schema_field loader_fields[] = {
-	{"name", &schema_nonempty_string, true},
-	{"dialect", &schema_nonempty_string, false},
-	{"runtime", &schema_nonempty_string, false},
-	{"packages", &string_list_type, false},
-	{"max-major", &major_type, false},
-	{"order", &order_type, false},
-	{"override", &schema_bool, false},
-	{"files", &string_list_type, false},
-	{"skip-in-test", &string_list_type, false},
-	{"anchor", &anchor_type, false},
-	{"framework", &schema_bool, false},
-	{"lowest", &schema_bool, false},
-	{"requires-file", &schema_string, false},
-	{"exposes-prefix", &schema_string, false},
-	{"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
-	{"detect", &loader_pattern_list, false},
-	{NULL, NULL, false},
+    {"name", &schema_nonempty_string, true},     {"dialect", &schema_nonempty_string, false},
+    {"runtime", &schema_nonempty_string, false}, {"packages", &string_list_type, false},
+    {"max-major", &major_type, false},           {"order", &order_type, false},
+    {"override", &schema_bool, false},           {"files", &string_list_type, false},
+    {"skip-in-test", &string_list_type, false},  {"anchor", &anchor_type, false},
+    {"framework", &schema_bool, false},          {"lowest", &schema_bool, false},
+    {"requires-file", &schema_string, false},    {"exposes-prefix", &schema_string, false},
+    {"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
+    {"detect", &loader_pattern_list, false},     {NULL, NULL, false},
 };
 static const struct schema_type loader_type = {.kind = SCHEMA_OBJECT, .fields = loader_fields};
 static const struct schema_type loader_list = {.kind = SCHEMA_LIST, .item = &loader_type};
 static const struct schema_field read_pattern_fields[] = {
-	{"id", &schema_nonempty_string, true},
-	{"lang", &any_type, false},
-	{"literal", &schema_string, false},
-	{"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
-	{"case-insensitive", &schema_bool, false},
-	{NULL, NULL, false},
+    {"id", &schema_nonempty_string, true},
+    {"lang", &any_type, false},
+    {"literal", &schema_string, false},
+    {"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
+    {"case-insensitive", &schema_bool, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type read_pattern_type = {.kind = SCHEMA_OBJECT,
-						     .fields = read_pattern_fields};
+                                                     .fields = read_pattern_fields};
 static const struct schema_type read_pattern_list = {.kind = SCHEMA_LIST,
-						     .item = &read_pattern_type};
+                                                     .item = &read_pattern_type};
 static const struct schema_field runtime_scripts_fields[] = {
-	{"development", &string_list_type, false},
-	{"production", &string_list_type, false},
-	{"test", &string_list_type, false},
-	{NULL, NULL, false},
+    {"development", &string_list_type, false},
+    {"production", &string_list_type, false},
+    {"test", &string_list_type, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type runtime_scripts_type = {.kind = SCHEMA_OBJECT,
-							.fields = runtime_scripts_fields};
+                                                        .fields = runtime_scripts_fields};
 static const struct schema_type kind_loaders_type = {.kind = SCHEMA_ENUM,
-						     .enum_values = kind_loaders_name};
+                                                     .enum_values = kind_loaders_name};
 static const struct schema_field loaders_pack_fields[] = {
-	{"kind", &kind_loaders_type, true},
-	{"version", &version_type, true},
-	{"runtime-scripts", &runtime_scripts_type, false},
-	{"non-runtime-paths", &string_list_type, false},
-	{"loaders", &loader_list, false},
-	{"reads", &read_pattern_list, false},
-	{NULL, NULL, false},
+    {"kind", &kind_loaders_type, true},
+    {"version", &version_type, true},
+    {"runtime-scripts", &runtime_scripts_type, false},
+    {"non-runtime-paths", &string_list_type, false},
+    {"loaders", &loader_list, false},
+    {"reads", &read_pattern_list, false},
+    {NULL, NULL, false},
 };
 static const struct schema_type loaders_pack_type = {.kind = SCHEMA_OBJECT,
-						     .fields = loaders_pack_fields};
+                                                     .fields = loaders_pack_fields};
 
 /* ---- the registry: adding a pack kind is adding a row ---- */
 
 static const struct pack_kind pack_kinds[] = {
-	{"rules", &rules_pack_type, load_rules},
-	{"secrets", &secrets_pack_type, load_secrets},
-	{"loaders", &loaders_pack_type, NULL},
+    {"rules", &rules_pack_type, load_rules},
+    {"secrets", &secrets_pack_type, load_secrets},
+    {"loaders", &loaders_pack_type, NULL},
 };
 
 #define N_PACK_KINDS (sizeof(pack_kinds) / sizeof(pack_kinds[0]))
@@ -406,7 +396,7 @@ find_kind(const struct yml_node *kind)
 /* The kind and version header every pack starts with. */
 static int
 check_header(const struct yml_node *root, const char *path, const struct pack_kind **out,
-	     struct el_error *err)
+             struct el_error *err)
 {
 	const struct yml_node *kind, *version;
 	struct buf known = BUF_INIT;
@@ -415,38 +405,37 @@ check_header(const struct yml_node *root, const char *path, const struct pack_ki
 
 	if (root == NULL || yml_is_null(root))
 		return el_error_set(err, path, 1, 1,
-				    "empty rule pack (expected a mapping with kind: and version:)");
+		                    "empty rule pack (expected a mapping with kind: and version:)");
 	if (root->type != YML_MAPPING)
 		return el_error_set(err, path, root->line, root->col,
-				    "expected a mapping with kind: and version:, got %s",
-				    yml_kind_name(root));
+		                    "expected a mapping with kind: and version:, got %s",
+		                    yml_kind_name(root));
 	kind = yml_map_get(root, "kind");
 	if (kind == NULL)
 		return el_error_set(err, path, root->line, root->col,
-				    "missing required key \"kind\"");
+		                    "missing required key \"kind\"");
 	*out = find_kind(kind);
 	if (*out == NULL) {
 		for (i = 0; i < N_PACK_KINDS; i++)
 			buf_printf(&known, "%s%s", i ? ", " : "", pack_kinds[i].name);
-		el_error_set(err, path, kind->line, kind->col,
-			     "unknown pack kind \"%s\" (known kinds: %s)",
-			     kind->type == YML_SCALAR ? kind->text : yml_kind_name(kind),
-			     buf_cstr(&known));
+		el_error_set(
+		    err, path, kind->line, kind->col, "unknown pack kind \"%s\" (known kinds: %s)",
+		    kind->type == YML_SCALAR ? kind->text : yml_kind_name(kind), buf_cstr(&known));
 		buf_free(&known);
 		return -1;
 	}
 	version = yml_map_get(root, "version");
 	if (version == NULL)
 		return el_error_set(err, path, root->line, root->col,
-				    "missing required key \"version\"");
+		                    "missing required key \"version\"");
 	if (schema_scalar_long(version, &v) < 0)
 		return el_error_set(err, path, version->line, version->col,
-				    "expected version: %d, got %s", PACK_VERSION,
-				    yml_kind_name(version));
+		                    "expected version: %d, got %s", PACK_VERSION,
+		                    yml_kind_name(version));
 	if (v != PACK_VERSION)
 		return el_error_set(err, path, version->line, version->col,
-				    "unsupported pack version %ld (this envlint reads version %d)",
-				    v, PACK_VERSION);
+		                    "unsupported pack version %ld (this envlint reads version %d)",
+		                    v, PACK_VERSION);
 	return 0;
 }
 
@@ -454,7 +443,7 @@ int
 packs_load_file(struct packs *p, const char *path, struct el_error *err)
 {
 	struct yml_options opts = {PACK_MAX_DEPTH, PACK_MAX_NODES, PACK_MAX_BYTES, false,
-				   "rule packs"};
+	                           "rule packs"};
 	const struct pack_kind *kind = NULL;
 	struct yml_doc *doc = NULL;
 	struct schema_ctx *sc = NULL;
@@ -520,7 +509,7 @@ packs_load_dir(struct packs *p, const char *dir, struct el_error *err)
 	d = opendir(dir);
 	if (d == NULL)
 		return el_error_set(err, dir, 0, 0, "cannot open rules directory: %s",
-				    strerror(errno));
+		                    strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 		char *path;
@@ -621,7 +610,8 @@ packs_default_dir(char **out, const char *argv0, struct el_error *err)
 	}
 	/* No /proc: argv0 names the binary when it holds a slash (a PATH lookup
 	 * would read the environment, which envlint never does). */
-	if (argv0 != NULL && strchr(argv0, '/') != NULL && (dir = installed_rules_dir(argv0)) != NULL)
+	if (argv0 != NULL && strchr(argv0, '/') != NULL &&
+	    (dir = installed_rules_dir(argv0)) != NULL)
 		goto found;
 #ifdef ENVLINT_SOURCE_RULES_DIR
 	if (holds_rules(ENVLINT_SOURCE_RULES_DIR)) {
@@ -636,8 +626,8 @@ packs_default_dir(char **out, const char *argv0, struct el_error *err)
 	}
 #endif
 	return el_error_set(err, NULL, 0, 0,
-			    "cannot find the bundled rules (share/envlint/rules next to the "
-			    "executable, or the install prefix); pass --rules DIR");
+	                    "cannot find the bundled rules (share/envlint/rules next to the "
+	                    "executable, or the install prefix); pass --rules DIR");
 found:
 	*out = dir;
 	return 0;
@@ -690,7 +680,7 @@ packs_file_at(const struct packs *p, size_t i)
 
 int
 packs_kind_docs(const struct packs *p, const char *kind, const struct yml_node *const **roots,
-		const char *const **paths, size_t *n)
+                const char *const **paths, size_t *n)
 {
 	size_t i;
 

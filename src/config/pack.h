@@ -19,12 +19,12 @@
 /* One rule's documentation (kind `rules`). */
 struct rule_meta {
 	char *id;
-	enum severity severity;	  /* default severity */
-	char *severity_text;	  /* e.g. "error for connection keys, else warning"; NULL = name */
-	char *summary;		  /* one line */
-	char *help;		  /* Markdown */
-	char *file;		  /* pack file of the winning definition */
-	int line;		  /* its line there */
+	enum severity severity; /* default severity */
+	char *severity_text;    /* e.g. "error for connection keys, else warning"; NULL = name */
+	char *summary;          /* one line */
+	char *help;             /* Markdown */
+	char *file;             /* pack file of the winning definition */
+	int line;               /* its line there */
 };
 
 struct packs;
@@ -70,7 +70,7 @@ bool packs_key_is_secret(const struct packs *p, struct rx_ctx *ctx, const char *
  */
 struct yml_node;
 int packs_kind_docs(const struct packs *p, const char *kind, const struct yml_node *const **roots,
-		    const char *const **paths, size_t *n);
+                    const char *const **paths, size_t *n);
 
 /* Paths of the pack files loaded, in load order. */
 size_t packs_file_count(const struct packs *p);

@@ -75,8 +75,8 @@ schema_scalar_long(const struct yml_node *n, long *out)
 		return -1;
 	errno = 0;
 	v = strtol(n->text, &end, 10);
-	if (errno != 0 || *end != '\0' || (n->text[0] != '-' && n->text[0] != '+' &&
-					   (n->text[0] < '0' || n->text[0] > '9')))
+	if (errno != 0 || *end != '\0' ||
+	    (n->text[0] != '-' && n->text[0] != '+' && (n->text[0] < '0' || n->text[0] > '9')))
 		return -1;
 	*out = v;
 	return 0;
@@ -93,7 +93,8 @@ static bool
 scalar_is_false(const struct yml_node *n)
 {
 	return n->type == YML_SCALAR && n->style == YML_PLAIN &&
-	       (yml_scalar_is(n, "false") || yml_scalar_is(n, "False") || yml_scalar_is(n, "FALSE"));
+	       (yml_scalar_is(n, "false") || yml_scalar_is(n, "False") ||
+	        yml_scalar_is(n, "FALSE"));
 }
 
 /* A key or value as it appears in a message: quoted, control bytes escaped, cut at 60 bytes. */
@@ -184,25 +185,33 @@ static const char *
 expected_name(const struct schema_type *t)
 {
 	switch (t->kind) {
-	case SCHEMA_STRING: return "a string";
-	case SCHEMA_INT: return "an integer";
-	case SCHEMA_BOOL: return "true or false";
-	case SCHEMA_REGEX: return "a regular expression (string)";
-	case SCHEMA_ENUM: return "one of the names listed";
-	case SCHEMA_LIST: return "a list";
+	case SCHEMA_STRING:
+		return "a string";
+	case SCHEMA_INT:
+		return "an integer";
+	case SCHEMA_BOOL:
+		return "true or false";
+	case SCHEMA_REGEX:
+		return "a regular expression (string)";
+	case SCHEMA_ENUM:
+		return "one of the names listed";
+	case SCHEMA_LIST:
+		return "a list";
 	case SCHEMA_MAP:
-	case SCHEMA_OBJECT: return "a mapping";
-	case SCHEMA_ANY: return "a value";
+	case SCHEMA_OBJECT:
+		return "a mapping";
+	case SCHEMA_ANY:
+		return "a value";
 	}
 	return "a value";
 }
 
 static int
 wrong_type(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
-	   struct el_error *err)
+           struct el_error *err)
 {
 	return el_error_set(err, ctx->path, n->line, n->col, "expected %s, got %s",
-			    expected_name(t), yml_kind_name(n));
+	                    expected_name(t), yml_kind_name(n));
 }
 
 /* Column of the first character of a scalar's text, for regex offsets. */
@@ -219,7 +228,7 @@ check_regex(struct schema_ctx *ctx, const struct yml_node *n, struct el_error *e
 
 	if (strlen(n->text) != n->len)
 		return el_error_set(err, ctx->path, n->line, n->col,
-				    "a regular expression cannot contain a NUL byte");
+		                    "a regular expression cannot contain a NUL byte");
 	if (rx_compile(&c.rx, n->text, NULL, ctx->path, n->line, content_col(n), err) < 0)
 		return -1;
 	VEC_PUSH(&ctx->regexes, c);
@@ -228,7 +237,7 @@ check_regex(struct schema_ctx *ctx, const struct yml_node *n, struct el_error *e
 
 static int
 check_enum(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
-	   struct el_error *err)
+           struct el_error *err)
 {
 	struct buf msg = BUF_INIT;
 	const char *guess;
@@ -251,7 +260,7 @@ check_enum(struct schema_ctx *ctx, const struct schema_type *t, const struct yml
 
 static int
 check_scalar(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
-	     struct el_error *err)
+             struct el_error *err)
 {
 	long v;
 
@@ -263,7 +272,7 @@ check_scalar(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 			return wrong_type(ctx, t, n, err);
 		if (t->min < t->max && (v < t->min || v > t->max))
 			return el_error_set(err, ctx->path, n->line, n->col,
-					    "%ld is out of range (%ld to %ld)", v, t->min, t->max);
+			                    "%ld is out of range (%ld to %ld)", v, t->min, t->max);
 		return 0;
 	case SCHEMA_BOOL:
 		if (!schema_scalar_true(n) && !scalar_is_false(n))
@@ -311,7 +320,7 @@ check_keys(struct schema_ctx *ctx, const struct yml_node *map, struct el_error *
 
 		if (k->type != YML_SCALAR)
 			return el_error_set(err, ctx->path, k->line, k->col,
-					    "a key must be a string, not %s", yml_kind_name(k));
+			                    "a key must be a string, not %s", yml_kind_name(k));
 	}
 	if (map->count < 2)
 		return 0;
@@ -321,7 +330,8 @@ check_keys(struct schema_ctx *ctx, const struct yml_node *map, struct el_error *
 	qsort(sorted, map->count, sizeof(*sorted), cmp_key_ptr);
 	for (i = 1; i < map->count; i++) {
 		if (sorted[i - 1]->key->len == sorted[i]->key->len &&
-		    memcmp(sorted[i - 1]->key->text, sorted[i]->key->text, sorted[i]->key->len) == 0) {
+		    memcmp(sorted[i - 1]->key->text, sorted[i]->key->text, sorted[i]->key->len) ==
+		        0) {
 			/* Report the earliest duplicate in the document, not in sort order. */
 			if (dup == NULL || sorted[i] < dup)
 				dup = sorted[i];
@@ -339,13 +349,13 @@ check_keys(struct schema_ctx *ctx, const struct yml_node *map, struct el_error *
 	buf_puts(&msg, "duplicate key ");
 	quote_into(&msg, dup->key);
 	buf_printf(&msg, " (first defined at line %d, column %d)", first->key->line,
-		   first->key->col);
+	           first->key->col);
 	return fail(ctx, dup->key, &msg, err);
 }
 
 static int
 check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *map,
-	     struct el_error *err)
+             struct el_error *err)
 {
 	const struct schema_field *f;
 	struct buf msg = BUF_INIT;
@@ -382,13 +392,13 @@ check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 	for (f = t->fields; f->name != NULL; f++)
 		if (f->required && yml_map_pair(map, f->name) == NULL)
 			return el_error_set(err, ctx->path, map->line, map->col,
-					    "missing required key \"%s\"", f->name);
+			                    "missing required key \"%s\"", f->name);
 	return 0;
 }
 
 int
 schema_check(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
-	     struct el_error *err)
+             struct el_error *err)
 {
 	size_t i;
 

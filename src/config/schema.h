@@ -31,11 +31,11 @@ struct schema_field;
 
 struct schema_type {
 	enum schema_kind kind;
-	const char *const *enum_values;	    /* SCHEMA_ENUM: NULL-terminated */
-	const struct schema_type *item;	    /* SCHEMA_LIST, SCHEMA_MAP */
-	const struct schema_field *fields;  /* SCHEMA_OBJECT: terminated by {NULL} */
-	long min, max;			    /* SCHEMA_INT when min < max */
-	bool nonempty;			    /* SCHEMA_STRING/REGEX/LIST/MAP: reject empty */
+	const char *const *enum_values;    /* SCHEMA_ENUM: NULL-terminated */
+	const struct schema_type *item;    /* SCHEMA_LIST, SCHEMA_MAP */
+	const struct schema_field *fields; /* SCHEMA_OBJECT: terminated by {NULL} */
+	long min, max;                     /* SCHEMA_INT when min < max */
+	bool nonempty;                     /* SCHEMA_STRING/REGEX/LIST/MAP: reject empty */
 };
 
 struct schema_field {
@@ -61,8 +61,8 @@ void schema_ctx_free(struct schema_ctx *ctx);
  * Check node against type. On the first problem fills err with the file's
  * path and the node's position and returns -1.
  */
-int schema_check(struct schema_ctx *ctx, const struct schema_type *type, const struct yml_node *node,
-		 struct el_error *err);
+int schema_check(struct schema_ctx *ctx, const struct schema_type *type,
+                 const struct yml_node *node, struct el_error *err);
 
 /* The regex compiled from node during schema_check; the caller owns it afterwards. NULL if none. */
 struct rx *schema_take_regex(struct schema_ctx *ctx, const struct yml_node *node);

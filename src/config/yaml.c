@@ -24,14 +24,14 @@ struct frame {
 	VEC(struct yml_node *) items; /* sequence items, or mapping key, value, key, value... */
 	const char *anchor;
 	size_t nodes_at_start; /* expanded node count when it opened */
-	int height;	       /* collection levels below it */
+	int height;            /* collection levels below it */
 };
 
 struct anchor {
 	const char *name;
 	struct yml_node *node;
-	size_t size;   /* expanded nodes in its subtree */
-	int height;    /* collection levels in its subtree, itself included */
+	size_t size; /* expanded nodes in its subtree */
+	int height;  /* collection levels in its subtree, itself included */
 };
 
 struct loader {
@@ -94,7 +94,7 @@ parser_error(struct loader *ld, struct el_error *err)
 		offset_position(ld->buf, ld->len, p->problem_offset, &line, &col);
 		if (p->problem_value != -1)
 			return el_error_set(err, ld->path, line, col, "%s (byte 0x%02X)", problem,
-					    (unsigned)p->problem_value & 0xFFu);
+			                    (unsigned)p->problem_value & 0xFFu);
 		return el_error_set(err, ld->path, line, col, "%s", problem);
 	default:
 		break;
@@ -103,8 +103,8 @@ parser_error(struct loader *ld, struct el_error *err)
 	col = (int)p->problem_mark.column + 1;
 	if (p->context != NULL)
 		return el_error_set(err, ld->path, line, col, "%s (%s at line %d, column %d)",
-				    problem, p->context, (int)p->context_mark.line + 1,
-				    (int)p->context_mark.column + 1);
+		                    problem, p->context, (int)p->context_mark.line + 1,
+		                    (int)p->context_mark.column + 1);
 	return el_error_set(err, ld->path, line, col, "%s", problem);
 }
 
@@ -125,8 +125,8 @@ count_nodes(struct loader *ld, size_t add, yaml_mark_t mark, struct el_error *er
 {
 	if (add > max_nodes(ld) - ld->nodes)
 		return el_error_set(err, ld->path, (int)mark.line + 1, (int)mark.column + 1,
-				    "document has more than %zu nodes%s", max_nodes(ld),
-				    ld->opts->allow_aliases ? " (after expanding aliases)" : "");
+		                    "document has more than %zu nodes%s", max_nodes(ld),
+		                    ld->opts->allow_aliases ? " (after expanding aliases)" : "");
 	ld->nodes += add;
 	return 0;
 }
@@ -136,8 +136,8 @@ static int
 refuse_alias(struct loader *ld, yaml_mark_t mark, struct el_error *err)
 {
 	return el_error_set(err, ld->path, (int)mark.line + 1, (int)mark.column + 1,
-			    "anchors and aliases are not allowed in %s",
-			    ld->opts->what ? ld->opts->what : "this file");
+	                    "anchors and aliases are not allowed in %s",
+	                    ld->opts->what ? ld->opts->what : "this file");
 }
 
 /* Attach a finished node (height = its collection levels) to the open collection or the root. */
@@ -257,19 +257,21 @@ apply_merge(struct loader *ld, struct yml_node *map, struct el_error *err)
 		} else if (v->type == YML_SEQUENCE) {
 			for (j = 0; j < v->count; j++) {
 				if (v->items[j]->type != YML_MAPPING) {
-					el_error_set(err, ld->path, v->items[j]->line, v->items[j]->col,
-						     "a merge key (<<) takes a mapping or a list of "
-						     "mappings, not %s",
-						     yml_kind_name(v->items[j]));
+					el_error_set(
+					    err, ld->path, v->items[j]->line, v->items[j]->col,
+					    "a merge key (<<) takes a mapping or a list of "
+					    "mappings, not %s",
+					    yml_kind_name(v->items[j]));
 					goto cleanup;
 				}
 				total += v->items[j]->count;
 			}
 		} else {
 			/* At the key: v may be an alias whose node is written elsewhere. */
-			el_error_set(err, ld->path, map->pairs[i].key->line, map->pairs[i].key->col,
-				     "a merge key (<<) takes a mapping or a list of mappings, not %s",
-				     yml_kind_name(v));
+			el_error_set(
+			    err, ld->path, map->pairs[i].key->line, map->pairs[i].key->col,
+			    "a merge key (<<) takes a mapping or a list of mappings, not %s",
+			    yml_kind_name(v));
 			goto cleanup;
 		}
 	}
@@ -296,7 +298,7 @@ apply_merge(struct loader *ld, struct yml_node *map, struct el_error *err)
 		for (j = 0; j < v->count; j++)
 			for (k = 0; k < v->items[j]->count; k++)
 				push_pair_unique(&out, &seen, v->items[j]->pairs[k].key,
-						 v->items[j]->pairs[k].value);
+				                 v->items[j]->pairs[k].value);
 	}
 	map->pairs = arena_alloc(ld->arena, (out.v.len ? out.v.len : 1) * sizeof(*map->pairs));
 	if (out.v.len)
@@ -313,8 +315,8 @@ static int
 open_collection(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 {
 	bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
-	const yaml_char_t *anchor = seq ? ev->data.sequence_start.anchor
-					: ev->data.mapping_start.anchor;
+	const yaml_char_t *anchor =
+	    seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
 	struct frame *f;
 
 	if (anchor != NULL && !ld->opts->allow_aliases)
@@ -322,15 +324,15 @@ open_collection(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 	/* libyaml 0.2.5 has no nesting limit of its own: this counter is the only one. */
 	if ((int)ld->stack.len >= max_depth(ld))
 		return el_error_set(err, ld->path, (int)ev->start_mark.line + 1,
-				    (int)ev->start_mark.column + 1,
-				    "nesting is deeper than %d levels", max_depth(ld));
+		                    (int)ev->start_mark.column + 1,
+		                    "nesting is deeper than %d levels", max_depth(ld));
 	if (count_nodes(ld, 1, ev->start_mark, err) < 0)
 		return -1;
 	f = VEC_PUSH_ZERO(&ld->stack);
 	f->node = node_new(ld, seq ? YML_SEQUENCE : YML_MAPPING, ev->start_mark,
-			   seq ? ev->data.sequence_start.tag : ev->data.mapping_start.tag);
+	                   seq ? ev->data.sequence_start.tag : ev->data.mapping_start.tag);
 	f->node->flow = seq ? ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-			    : ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+	                    : ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
 	f->anchor = anchor ? arena_strdup(ld->arena, (const char *)anchor) : NULL;
 	f->nodes_at_start = ld->nodes - 1;
 	return 0;
@@ -345,7 +347,8 @@ close_collection(struct loader *ld, struct el_error *err)
 	bool merge = false;
 
 	if (n->type == YML_SEQUENCE) {
-		n->items = arena_alloc(ld->arena, (f.items.len ? f.items.len : 1) * sizeof(*n->items));
+		n->items =
+		    arena_alloc(ld->arena, (f.items.len ? f.items.len : 1) * sizeof(*n->items));
 		if (f.items.len)
 			memcpy(n->items, f.items.items, f.items.len * sizeof(*n->items));
 		n->count = f.items.len;
@@ -377,19 +380,29 @@ add_scalar(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 	if (count_nodes(ld, 1, ev->start_mark, err) < 0)
 		return -1;
 	n = node_new(ld, YML_SCALAR, ev->start_mark, ev->data.scalar.tag);
-	n->text = arena_strndup(ld->arena, (const char *)ev->data.scalar.value,
-				ev->data.scalar.length);
+	n->text =
+	    arena_strndup(ld->arena, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 	n->len = ev->data.scalar.length;
 	switch (ev->data.scalar.style) {
-	case YAML_SINGLE_QUOTED_SCALAR_STYLE: n->style = YML_SINGLE_QUOTED; break;
-	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = YML_DOUBLE_QUOTED; break;
-	case YAML_LITERAL_SCALAR_STYLE: n->style = YML_LITERAL; break;
-	case YAML_FOLDED_SCALAR_STYLE: n->style = YML_FOLDED; break;
-	default: n->style = YML_PLAIN; break;
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+		n->style = YML_SINGLE_QUOTED;
+		break;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+		n->style = YML_DOUBLE_QUOTED;
+		break;
+	case YAML_LITERAL_SCALAR_STYLE:
+		n->style = YML_LITERAL;
+		break;
+	case YAML_FOLDED_SCALAR_STYLE:
+		n->style = YML_FOLDED;
+		break;
+	default:
+		n->style = YML_PLAIN;
+		break;
 	}
 	if (ev->data.scalar.anchor != NULL)
 		add_anchor(ld, arena_strdup(ld->arena, (const char *)ev->data.scalar.anchor), n, 1,
-			   0);
+		           0);
 	attach(ld, n, 0);
 	return 0;
 }
@@ -407,12 +420,12 @@ add_alias(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 	 * its own anchor (a cycle) is undefined here too. */
 	a = find_anchor(ld, name);
 	if (a == NULL)
-		return el_error_set(err, ld->path, line, col, "alias *%s refers to no anchor before it",
-				    name);
+		return el_error_set(err, ld->path, line, col,
+		                    "alias *%s refers to no anchor before it", name);
 	if ((int)ld->stack.len + a->height > max_depth(ld))
 		return el_error_set(err, ld->path, line, col,
-				    "nesting is deeper than %d levels (after expanding *%s)",
-				    max_depth(ld), name);
+		                    "nesting is deeper than %d levels (after expanding *%s)",
+		                    max_depth(ld), name);
 	/* The subtree is shared, not copied, but it counts as many nodes as a copy
 	 * would: whoever walks the tree visits them all, so an alias bomb stops here. */
 	if (count_nodes(ld, a->size, ev->start_mark, err) < 0)
@@ -428,8 +441,8 @@ handle_event(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 	case YAML_DOCUMENT_START_EVENT:
 		if (++ld->documents > 1)
 			return el_error_set(err, ld->path, (int)ev->start_mark.line + 1,
-					    (int)ev->start_mark.column + 1,
-					    "only one YAML document is allowed in this file");
+			                    (int)ev->start_mark.column + 1,
+			                    "only one YAML document is allowed in this file");
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
@@ -448,7 +461,7 @@ handle_event(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 
 int
 yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *path,
-		const struct yml_options *opts, struct el_error *err)
+                const struct yml_options *opts, struct el_error *err)
 {
 	static const struct yml_options defaults = {0, 0, 0, false, NULL};
 	struct loader ld;
@@ -467,7 +480,7 @@ yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *p
 	ld.len = len;
 	if (len > (ld.opts->max_bytes ? ld.opts->max_bytes : YML_DEFAULT_MAX_BYTES)) {
 		el_error_set(err, path, 0, 0, "file is larger than %zu bytes",
-			     ld.opts->max_bytes ? ld.opts->max_bytes : YML_DEFAULT_MAX_BYTES);
+		             ld.opts->max_bytes ? ld.opts->max_bytes : YML_DEFAULT_MAX_BYTES);
 		arena_free(&priv->arena);
 		free(priv);
 		return -1;
@@ -511,7 +524,7 @@ cleanup:
 
 int
 yml_load_file(struct yml_doc **out, const char *path, const struct yml_options *opts,
-	      struct el_error *err)
+              struct el_error *err)
 {
 	size_t limit = opts && opts->max_bytes ? opts->max_bytes : YML_DEFAULT_MAX_BYTES;
 	struct buf b = BUF_INIT;
@@ -611,12 +624,16 @@ yml_kind_name(const struct yml_node *n)
 	if (n == NULL || yml_is_null(n))
 		return "null";
 	switch (n->type) {
-	case YML_SEQUENCE: return "a list";
-	case YML_MAPPING: return "a mapping";
-	default: break;
+	case YML_SEQUENCE:
+		return "a list";
+	case YML_MAPPING:
+		return "a mapping";
+	default:
+		break;
 	}
 	if (n->style == YML_PLAIN && n->tag == NULL) {
-		static const char *const bools[] = {"true", "false", "True", "False", "TRUE", "FALSE"};
+		static const char *const bools[] = {"true",  "false", "True",
+		                                    "False", "TRUE",  "FALSE"};
 		size_t i;
 		char *end;
 
@@ -635,9 +652,12 @@ const char *
 yml_type_name(enum yml_type t)
 {
 	switch (t) {
-	case YML_SCALAR: return "scalar";
-	case YML_SEQUENCE: return "sequence";
-	case YML_MAPPING: return "mapping";
+	case YML_SCALAR:
+		return "scalar";
+	case YML_SEQUENCE:
+		return "sequence";
+	case YML_MAPPING:
+		return "mapping";
 	}
 	return "node";
 }

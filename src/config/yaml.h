@@ -39,8 +39,8 @@ struct yml_pair {
 struct yml_node {
 	enum yml_type type;
 	enum yml_style style; /* scalars; YML_PLAIN for collections */
-	bool flow;	      /* collections written as [..] or {..} */
-	int line;	      /* 1-based position of the node's first character */
+	bool flow;            /* collections written as [..] or {..} */
+	int line;             /* 1-based position of the node's first character */
 	int col;
 	const char *tag; /* explicit tag such as "!!str", or NULL */
 	/* Scalars: text (NUL-terminated; len counts embedded NULs from escapes). */
@@ -53,11 +53,12 @@ struct yml_node {
 };
 
 struct yml_options {
-	int max_depth;	   /* nesting of collections; 0 = YML_DEFAULT_MAX_DEPTH */
-	size_t max_nodes;  /* nodes after alias/merge expansion; 0 = YML_DEFAULT_MAX_NODES */
-	size_t max_bytes;  /* input size; 0 = YML_DEFAULT_MAX_BYTES */
+	int max_depth;      /* nesting of collections; 0 = YML_DEFAULT_MAX_DEPTH */
+	size_t max_nodes;   /* nodes after alias/merge expansion; 0 = YML_DEFAULT_MAX_NODES */
+	size_t max_bytes;   /* input size; 0 = YML_DEFAULT_MAX_BYTES */
 	bool allow_aliases; /* expand anchors/aliases and `<<` merge keys (compose files) */
-	const char *what;   /* for "anchors and aliases are not allowed in <what>"; NULL = "this file" */
+	const char
+	    *what; /* for "anchors and aliases are not allowed in <what>"; NULL = "this file" */
 };
 
 #define YML_DEFAULT_MAX_DEPTH 64
@@ -77,10 +78,10 @@ struct yml_doc {
  * On success *out is a new document the caller frees with yml_doc_free.
  */
 int yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *path,
-		    const struct yml_options *opts, struct el_error *err);
+                    const struct yml_options *opts, struct el_error *err);
 /* Read path (at most max_bytes) and load it as yml_load_buffer does. */
 int yml_load_file(struct yml_doc **out, const char *path, const struct yml_options *opts,
-		  struct el_error *err);
+                  struct el_error *err);
 void yml_doc_free(struct yml_doc *doc);
 
 /* The value of the first pair whose key is the scalar key, or NULL (also for non-mappings). */
