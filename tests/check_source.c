@@ -71,6 +71,7 @@ static const struct lang_case lang_cases[] = {
     {"Procfile", LANG_SHELL},
     {"Dockerfile", LANG_SHELL},
     {"services/api/Dockerfile.prod", LANG_SHELL},
+    {"deploy/api.dockerfile", LANG_SHELL},
     {"prisma/schema.prisma", LANG_PRISMA},
     {"docker-compose.yml", LANG_YAML},
     {"k8s/deploy.yaml", LANG_YAML},

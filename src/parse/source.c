@@ -43,7 +43,7 @@ static const struct lang_ext lang_exts[] = {
     {".sh", LANG_SHELL}, {".bash", LANG_SHELL}, {".prisma", LANG_PRISMA},
     {".yml", LANG_YAML}, {".yaml", LANG_YAML},  {".java", LANG_JAVA},
     {".kt", LANG_JAVA},  {".kts", LANG_JAVA},   {".properties", LANG_JAVA},
-    {".rs", LANG_RUST},  {".php", LANG_PHP},
+    {".rs", LANG_RUST},  {".php", LANG_PHP},    {".dockerfile", LANG_SHELL},
 };
 
 enum source_lang
