@@ -89,6 +89,19 @@ render(const struct compose_file *cf)
 			buf_printf(&b, " replicas:%s @%d\n", s->replicas, s->replicas_line);
 		if (s->scale != NULL)
 			buf_printf(&b, " scale:%s @%d\n", s->scale, s->scale_line);
+		if (s->extends_service != NULL)
+			buf_printf(&b, " extends:%s%s%s @%d\n", s->extends_service,
+				   s->extends_file ? " file=" : "", s->extends_file ? s->extends_file : "",
+				   s->extends_line);
+	}
+	for (size_t i = 0; i < cf->nincludes; i++) {
+		const struct compose_include *in = &cf->includes[i];
+
+		buf_printf(&b, "include:%s @%d:%d\n", in->path, in->line, in->col);
+		if (in->project_directory != NULL)
+			buf_printf(&b, " project_directory:%s\n", in->project_directory);
+		for (size_t k = 0; k < in->nenv_files; k++)
+			buf_printf(&b, " env_file:%s\n", in->env_files[k]);
 	}
 	return buf_detach(&b);
 }
@@ -232,6 +245,39 @@ static const struct parse_case parse_cases[] = {
 	 "service:b @1:62\n"},
 	{"version: '3.8'\r\nservices:\r\nvolumes:\r\n  data: {}\r\n", ""},
 	{"volumes:\n  data:\n", ""},
+	/* extends (short and long) and top-level include (short and long) */
+	{"include:\n"
+	 "  - ./db/compose.yaml\n"
+	 "  - path: [../shared/a.yaml, ../shared/b.yaml]\n"
+	 "    project_directory: ../shared\n"
+	 "    env_file: ../shared/.env\n"
+	 "  - path: infra.yaml\n"
+	 "    env_file: [a.env, b.env]\n"
+	 "services:\n"
+	 "  base:\n"
+	 "    env_file: .env\n"
+	 "  api:\n"
+	 "    extends: base\n"
+	 "  worker:\n"
+	 "    extends:\n"
+	 "      service: common\n"
+	 "      file: common.yaml\n",
+	 "service:base @9:3\n"
+	 " env_file:.env @10:15\n"
+	 "service:api @11:3\n"
+	 " extends:base @12\n"
+	 "service:worker @13:3\n"
+	 " extends:common file=common.yaml @15\n"
+	 "include:./db/compose.yaml @2:5\n"
+	 "include:../shared/a.yaml @3:12\n"
+	 " project_directory:../shared\n"
+	 " env_file:../shared/.env\n"
+	 "include:../shared/b.yaml @3:30\n"
+	 " project_directory:../shared\n"
+	 " env_file:../shared/.env\n"
+	 "include:infra.yaml @6:11\n"
+	 " env_file:a.env\n"
+	 " env_file:b.env\n"},
 	/* null values for optional keys */
 	{"services:\n  a:\n    env_file:\n    environment:\n    command:\n    deploy:\n", "service:a @2:3\n"},
 };
@@ -288,6 +334,9 @@ static const struct bad_case bad_cases[] = {
 	{"x: &a 1\nservices:\n  a:\n    <<: *a\n", 4, 5,
 	 "a merge key (<<) takes a mapping or a list of mappings, not a number"},
 	{"services: {a: {image: x}}\n---\nservices: {}\n", 2, 1, "only one YAML document"},
+	{"include: a.yaml\n", 1, 10, "include must be a list, not a string"},
+	{"include:\n  - project_directory: x\n", 2, 5, "include entry must have a `path`"},
+	{"services:\n  a:\n    extends: {file: x.yaml}\n", 3, 14, "extends must name a `service`"},
 };
 
 START_TEST(test_compose_malformed)

@@ -68,6 +68,7 @@ struct compose_parser {
 	const char *path;
 	struct el_error *err;
 	VEC(struct compose_service) services;
+	VEC(struct compose_include) includes;
 };
 
 static void
@@ -92,6 +93,18 @@ service_free(struct compose_service *s)
 	free(s->environment);
 	free(s->replicas);
 	free(s->scale);
+	free(s->extends_service);
+	free(s->extends_file);
+}
+
+static void
+include_free(struct compose_include *in)
+{
+	free(in->path);
+	free(in->project_directory);
+	for (size_t i = 0; i < in->nenv_files; i++)
+		free(in->env_files[i]);
+	free(in->env_files);
 }
 
 void
@@ -102,6 +115,9 @@ compose_file_free(struct compose_file *cf)
 	for (size_t i = 0; i < cf->nservices; i++)
 		service_free(&cf->services[i]);
 	free(cf->services);
+	for (size_t i = 0; i < cf->nincludes; i++)
+		include_free(&cf->includes[i]);
+	free(cf->includes);
 	free(cf);
 }
 
@@ -381,6 +397,29 @@ count_value(struct compose_parser *cp, const struct yml_node *n, const char *wha
 }
 
 static int
+parse_extends(struct compose_parser *cp, struct compose_service *s, const struct yml_node *n)
+{
+	const struct yml_node *v;
+
+	s->extends_line = n->line;
+	if (n->type == YML_SCALAR && !yml_is_null(n)) {
+		s->extends_service = xstrdup(n->text);
+		return 0;
+	}
+	if (n->type != YML_MAPPING)
+		return type_error(cp, n, "extends", "a service name or a mapping");
+	v = yml_map_get(n, "service");
+	if (v == NULL || v->type != YML_SCALAR || yml_is_null(v))
+		return el_error_set(cp->err, cp->path, n->line, n->col,
+				    "extends must name a `service`");
+	s->extends_service = xstrdup(v->text);
+	if ((v = yml_map_get(n, "file")) != NULL &&
+	    scalar_value(cp, v, "extends.file", &s->extends_file) < 0)
+		return -1;
+	return 0;
+}
+
+static int
 parse_service(struct compose_parser *cp, struct compose_service *s, const struct yml_node *map)
 {
 	if (check_duplicate_keys(cp, map) < 0)
@@ -418,6 +457,8 @@ parse_service(struct compose_parser *cp, struct compose_service *s, const struct
 				rc = count_value(cp, r, "deploy.replicas", &s->replicas,
 						 &s->replicas_line);
 		}
+		else if (strcmp(key, "extends") == 0)
+			rc = parse_extends(cp, s, v);
 		/* x-* extensions and every other key do not matter here */
 		if (rc < 0)
 			return -1;
@@ -454,6 +495,65 @@ parse_services(struct compose_parser *cp, const struct yml_node *services)
 	return 0;
 }
 
+/* One path of an include entry, with the entry's project_directory and env_file. */
+static void
+push_include(struct compose_parser *cp, const struct yml_node *path, const struct yml_node *dir,
+	     const struct yml_node *env)
+{
+	struct compose_include *in = VEC_PUSH_ZERO(&cp->includes);
+
+	in->path = xstrdup(path->text);
+	in->line = path->line;
+	in->col = path->col;
+	if (dir != NULL && dir->type == YML_SCALAR && !yml_is_null(dir))
+		in->project_directory = xstrdup(dir->text);
+	if (env != NULL && env->type == YML_SCALAR && !yml_is_null(env)) {
+		in->env_files = xcalloc(1, sizeof(char *));
+		in->env_files[in->nenv_files++] = xstrdup(env->text);
+	} else if (env != NULL && env->type == YML_SEQUENCE) {
+		in->env_files = xcalloc(env->count ? env->count : 1, sizeof(char *));
+		for (size_t i = 0; i < env->count; i++)
+			if (env->items[i]->type == YML_SCALAR)
+				in->env_files[in->nenv_files++] = xstrdup(env->items[i]->text);
+	}
+}
+
+static int
+parse_includes(struct compose_parser *cp, const struct yml_node *list)
+{
+	if (yml_is_null(list))
+		return 0;
+	if (list->type != YML_SEQUENCE)
+		return type_error(cp, list, "include", "a list");
+	for (size_t i = 0; i < list->count; i++) {
+		const struct yml_node *it = list->items[i], *path, *dir, *env;
+
+		if (it->type == YML_SCALAR && !yml_is_null(it)) {
+			push_include(cp, it, NULL, NULL);
+			continue;
+		}
+		if (it->type != YML_MAPPING)
+			return type_error(cp, it, "include entry", "a path or a mapping with `path`");
+		path = yml_map_get(it, "path");
+		dir = yml_map_get(it, "project_directory");
+		env = yml_map_get(it, "env_file");
+		if (path != NULL && path->type == YML_SCALAR && !yml_is_null(path)) {
+			push_include(cp, path, dir, env);
+		} else if (path != NULL && path->type == YML_SEQUENCE && path->count > 0) {
+			for (size_t k = 0; k < path->count; k++) {
+				if (path->items[k]->type != YML_SCALAR)
+					return type_error(cp, path->items[k], "include path",
+							  "a string");
+				push_include(cp, path->items[k], dir, env);
+			}
+		} else {
+			return el_error_set(cp->err, cp->path, it->line, it->col,
+					    "include entry must have a `path`");
+		}
+	}
+	return 0;
+}
+
 int
 compose_parse(struct compose_file **out, const char *path, const char *data, size_t len,
 	      struct el_error *err)
@@ -483,20 +583,28 @@ compose_parse(struct compose_file **out, const char *path, const char *data, siz
 	}
 	if (check_duplicate_keys(&cp, doc->root) < 0)
 		goto cleanup;
+	if (yml_map_get(doc->root, "include") != NULL &&
+	    parse_includes(&cp, yml_map_get(doc->root, "include")) < 0)
+		goto cleanup;
 	if (yml_map_get(doc->root, "services") != NULL &&
 	    parse_services(&cp, yml_map_get(doc->root, "services")) < 0)
 		goto cleanup;
 	cf = xcalloc(1, sizeof(*cf));
 	cf->services = cp.services.items;
 	cf->nservices = cp.services.len;
-	cp.services.items = NULL;
-	cp.services.len = 0;
+	cf->includes = cp.includes.items;
+	cf->nincludes = cp.includes.len;
+	memset(&cp.services, 0, sizeof(cp.services));
+	memset(&cp.includes, 0, sizeof(cp.includes));
 	*out = cf;
 	rc = 0;
 cleanup:
 	for (size_t i = 0; i < cp.services.len; i++)
 		service_free(&cp.services.items[i]);
 	VEC_FREE(&cp.services);
+	for (size_t i = 0; i < cp.includes.len; i++)
+		include_free(&cp.includes.items[i]);
+	VEC_FREE(&cp.includes);
 	yml_doc_free(doc);
 	return rc;
 }

@@ -3,7 +3,8 @@
  * docker-compose.yml and docker-compose.*.yml overrides): per service the
  * build context, working_dir, env_file entries (short and long form with
  * `required`), environment (list and map forms), command, and process counts
- * (deploy.replicas, scale). YAML anchors, aliases and merge keys are allowed
+ * (deploy.replicas, scale), `extends`, and the top-level `include:` list.
+ * YAML anchors, aliases and merge keys are allowed
  * (they are legitimate in compose) under a node budget. Values are kept as
  * written; interpolation (${VAR:-default}, ...) is done by compose_interpolate
  * with a lookup the caller supplies. The caller owns struct compose_file.
@@ -46,11 +47,27 @@ struct compose_service {
 	int replicas_line;
 	char *scale;
 	int scale_line;
+	/* extends: NAME or extends: {service: NAME, file: F}; NULL when none */
+	char *extends_service;
+	char *extends_file; /* NULL: the same compose file */
+	int extends_line;
+};
+
+/* A top-level `include:` entry (Compose >= 2.20): another compose file loaded
+ * with its own project directory and interpolation env files. */
+struct compose_include {
+	char *path; /* as written; a list-form `path:` gives one entry per file */
+	char *project_directory; /* NULL when not written */
+	char **env_files;	 /* `env_file:` (string or list), as written */
+	size_t nenv_files;
+	int line, col;
 };
 
 struct compose_file {
 	struct compose_service *services;
 	size_t nservices;
+	struct compose_include *includes;
+	size_t nincludes;
 };
 
 /* Whether a base name is a compose file envlint reads. */

@@ -1048,7 +1048,7 @@ pom_close(struct mf_builder *b, struct pom_scan *ps, const char *tag_start)
 		return;
 	c = ps->content[ps->depth - 1];
 	cn = (size_t)(tag_start - c);
-	c = trim(c, &cn);
+	/* element text may span lines: trim newlines too */
 	while (cn > 0 && isspace((unsigned char)c[cn - 1]))
 		cn--;
 	while (cn > 0 && isspace((unsigned char)*c)) {
