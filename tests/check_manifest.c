@@ -191,6 +191,9 @@ static const struct parse_case json_cases[] = {
 	 "ws:!**/test/**\n"},
 	{"pnpm-workspace.yaml", "packages: [apps/*, libs/*]\n", "ws:apps/*\nws:libs/*\n"},
 	{"pnpm-workspace.yaml", "", ""},
+	{"pnpm-workspace.yaml",
+	 "packages:\n  - &apps apps/*\n  - *apps\ncatalog: &c {pg: ^8}\ncatalogs: {default: *c}\n",
+	 "ws:apps/*\nws:apps/*\n"},
 };
 
 START_TEST(test_manifest_json_forms)
@@ -708,26 +711,30 @@ struct hostile_case {
 	const char *head, *unit, *tail;
 	size_t times;
 	int rc;
+	const char *kind_msg; /* substring of the error message, or NULL */
 };
 
 static const struct hostile_case hostile_cases[] = {
 	/* deep nesting is an error, not a stack overflow */
-	{"pyproject.toml", "a = ", "[", "", 10000, -1},
-	{"Cargo.toml", "a = ", "{b = ", "", 10000, -1},
-	{"package.json", "", "[", "", 10000, -1},
-	{"composer.json", "{\"a\":", "{\"a\":", "", 10000, -1},
+	{"pyproject.toml", "a = ", "[", "", 10000, -1, "nested too deeply"},
+	{"Cargo.toml", "a = ", "{b = ", "", 10000, -1, "nested too deeply"},
+	{"package.json", "", "[", "", 10000, -1, "deeper than"},
+	{"composer.json", "{\"a\":", "{\"a\":", "", 10000, -1, "deeper than"},
+	/* an alias bomb in pnpm-workspace.yaml stops at the node budget */
+	{"pnpm-workspace.yaml", "packages:\n  - &a [x, x, x, x, x, x, x, x, x, x]\n",
+	 "  - &a [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n", "", 8, -1, "more than 100000 nodes"},
 	/* long lines and many lines are fine */
-	{"requirements.txt", "", "x", "\n", 1000000, 0},
-	{"requirements.txt", "", "a\\\n", "", 100000, 0},
-	{"Dockerfile", "FROM x\nCMD ", "a \\\n", "", 100000, 0},
-	{"Dockerfile", "", "FROM x AS y\n", "", 5000, 0},
-	{"Gemfile", "", "group :test do\n", "", 5000, 0},
-	{"Gemfile", "", "end\n", "gem 'a'\n", 5000, 0},
-	{"pom.xml", "", "<a>", "", 100000, 0},
-	{"pom.xml", "", "</dependency>", "<!--", 1000, 0},
-	{"build.gradle", "", "implementation(", "'", 100000, 0},
-	{"go.mod", "require (\n", "x v1\n", "", 10000, 0},
-	{"Procfile", "", ":::", "", 10000, 0},
+	{"requirements.txt", "", "x", "\n", 1000000, 0, NULL},
+	{"requirements.txt", "", "a\\\n", "", 100000, 0, NULL},
+	{"Dockerfile", "FROM x\nCMD ", "a \\\n", "", 100000, 0, NULL},
+	{"Dockerfile", "", "FROM x AS y\n", "", 5000, 0, NULL},
+	{"Gemfile", "", "group :test do\n", "", 5000, 0, NULL},
+	{"Gemfile", "", "end\n", "gem 'a'\n", 5000, 0, NULL},
+	{"pom.xml", "", "<a>", "", 100000, 0, NULL},
+	{"pom.xml", "", "</dependency>", "<!--", 1000, 0, NULL},
+	{"build.gradle", "", "implementation(", "'", 100000, 0, NULL},
+	{"go.mod", "require (\n", "x v1\n", "", 10000, 0, NULL},
+	{"Procfile", "", ":::", "", 10000, 0, NULL},
 };
 
 START_TEST(test_manifest_hostile_input)
@@ -742,6 +749,9 @@ START_TEST(test_manifest_hostile_input)
 		      err.msg ? err.msg : "");
 	if (rc < 0)
 		ck_assert_msg(err.msg != NULL && err.line > 0, "%s: error without position", c->file);
+	if (rc < 0 && c->kind_msg != NULL)
+		ck_assert_msg(strstr(err.msg, c->kind_msg) != NULL, "%s: message \"%s\" lacks \"%s\"",
+			      c->file, err.msg, c->kind_msg);
 	manifest_free(m);
 	el_error_clear(&err);
 	free(in);

@@ -16,6 +16,8 @@
 
 /* Nesting of pom.xml elements that is tracked; deeper elements are skipped. */
 #define POM_MAX_DEPTH 128
+/* Nodes of a pnpm-workspace.yaml after alias expansion. */
+#define PNPM_MAX_NODES 100000u
 /* Nesting of Gemfile blocks (group/do/if ... end) that is tracked. */
 #define GEMFILE_MAX_BLOCKS 64
 
@@ -516,6 +518,9 @@ parse_pnpm_workspace(struct mf_builder *b, const char *data, size_t len, struct 
 	const struct yml_node *pkgs;
 
 	opts.what = "pnpm-workspace.yaml";
+	/* Anchors are legitimate YAML here (catalogs repeat versions); budget them. */
+	opts.allow_aliases = true;
+	opts.max_nodes = PNPM_MAX_NODES;
 	if (yml_load_buffer(&doc, data, len, b->path, &opts, err) < 0)
 		return -1;
 	if (doc->root != NULL && doc->root->type != YML_MAPPING && !yml_is_null(doc->root)) {
