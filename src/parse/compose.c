@@ -38,7 +38,8 @@ compose_is_compose_file(const char *name)
 
 		if (strncmp(name, prefixes[i], p) != 0)
 			continue;
-		/* compose.yaml, docker-compose.yml, docker-compose.prod.yml, compose.override.yaml */
+		/* compose.yaml, docker-compose.yml, docker-compose.prod.yml, compose.override.yaml
+		 */
 		if (strcmp(name + p, ".yaml") == 0 || strcmp(name + p, ".yml") == 0)
 			return true;
 		if (name[p] == '.' && (has_suffix(name, ".yaml") || has_suffix(name, ".yml"))) {
@@ -122,10 +123,11 @@ compose_file_free(struct compose_file *cf)
 }
 
 static int
-type_error(struct compose_parser *cp, const struct yml_node *n, const char *what, const char *expected)
+type_error(struct compose_parser *cp, const struct yml_node *n, const char *what,
+           const char *expected)
 {
-	return el_error_set(cp->err, cp->path, n->line, n->col, "%s must be %s, not %s", what, expected,
-			    yml_kind_name(n));
+	return el_error_set(cp->err, cp->path, n->line, n->col, "%s must be %s, not %s", what,
+	                    expected, yml_kind_name(n));
 }
 
 static int
@@ -168,7 +170,7 @@ check_duplicate_keys(struct compose_parser *cp, const struct yml_node *map)
 			j++;
 		/* report the duplicate that comes first in the file */
 		if (j > i && (dup == NULL || keys[i + 1]->line < dup->line ||
-			      (keys[i + 1]->line == dup->line && keys[i + 1]->col < dup->col))) {
+		              (keys[i + 1]->line == dup->line && keys[i + 1]->col < dup->col))) {
 			dup = keys[i + 1];
 			first = keys[i];
 		}
@@ -177,8 +179,8 @@ check_duplicate_keys(struct compose_parser *cp, const struct yml_node *map)
 	free(keys);
 	if (dup != NULL)
 		return el_error_set(cp->err, cp->path, dup->line, dup->col,
-				    "mapping key \"%s\" already defined at line %d", dup->text,
-				    first->line);
+		                    "mapping key \"%s\" already defined at line %d", dup->text,
+		                    first->line);
 	return 0;
 }
 
@@ -255,8 +257,7 @@ parse_bool(const char *text, bool *out)
 }
 
 static int
-parse_env_file_entry(struct compose_parser *cp, struct env_file_vec *out,
-		     const struct yml_node *n)
+parse_env_file_entry(struct compose_parser *cp, struct env_file_vec *out, const struct yml_node *n)
 {
 	struct compose_env_file ef;
 
@@ -273,14 +274,14 @@ parse_env_file_entry(struct compose_parser *cp, struct env_file_vec *out,
 
 		if (path == NULL || path->type != YML_SCALAR || yml_is_null(path))
 			return el_error_set(cp->err, cp->path, n->line, n->col,
-					    "env_file entry must have a `path`");
+			                    "env_file entry must have a `path`");
 		if (req != NULL && !yml_is_null(req)) {
 			/* required: ${OPTIONAL:-false} is only known after interpolation;
 			 * until then the file counts as required, as compose's default. */
-			if (req->type != YML_SCALAR ||
-			    (!parse_bool(req->text, &ef.required) && strchr(req->text, '$') == NULL))
+			if (req->type != YML_SCALAR || (!parse_bool(req->text, &ef.required) &&
+			                                strchr(req->text, '$') == NULL))
 				return el_error_set(cp->err, cp->path, req->line, req->col,
-						    "env_file.required must be a boolean");
+				                    "env_file.required must be a boolean");
 		}
 		if (fmt != NULL && scalar_value(cp, fmt, "env_file.format", &ef.format) < 0)
 			return -1;
@@ -316,8 +317,7 @@ parse_env_files(struct compose_parser *cp, struct compose_service *s, const stru
 }
 
 static void
-push_var(struct var_vec *vars, const char *key, size_t klen, const char *value, int line,
-	 int col)
+push_var(struct var_vec *vars, const char *key, size_t klen, const char *value, int line, int col)
 {
 	struct compose_var v;
 
@@ -343,17 +343,19 @@ parse_environment(struct compose_parser *cp, struct compose_service *s, const st
 			const char *eq;
 
 			if (it->type != YML_SCALAR || yml_is_null(it)) {
-				rc = type_error(cp, it, "environment entry", "a `KEY=VALUE` string");
+				rc =
+				    type_error(cp, it, "environment entry", "a `KEY=VALUE` string");
 				break;
 			}
 			eq = strchr(it->text, '=');
 			if (eq == it->text) {
 				rc = el_error_set(cp->err, cp->path, it->line, it->col,
-						  "environment entry \"%s\" has no variable name", it->text);
+				                  "environment entry \"%s\" has no variable name",
+				                  it->text);
 				break;
 			}
 			push_var(&vars, it->text, eq ? (size_t)(eq - it->text) : strlen(it->text),
-				 eq ? eq + 1 : NULL, it->line, it->col);
+			         eq ? eq + 1 : NULL, it->line, it->col);
 		}
 	} else if (n->type == YML_MAPPING) {
 		/* KEY: VALUE; numbers and booleans as written; KEY: / KEY: null inherit */
@@ -366,14 +368,15 @@ parse_environment(struct compose_parser *cp, struct compose_service *s, const st
 				break;
 			}
 			if (!yml_is_null(v) && v->type != YML_SCALAR) {
-				rc = el_error_set(cp->err, cp->path, v->line, v->col,
-						  "environment.%s must be a string, number, boolean or "
-						  "null, not %s",
-						  k->text, yml_kind_name(v));
+				rc = el_error_set(
+				    cp->err, cp->path, v->line, v->col,
+				    "environment.%s must be a string, number, boolean or "
+				    "null, not %s",
+				    k->text, yml_kind_name(v));
 				break;
 			}
-			push_var(&vars, k->text, strlen(k->text),
-				 yml_is_null(v) ? NULL : v->text, k->line, k->col);
+			push_var(&vars, k->text, strlen(k->text), yml_is_null(v) ? NULL : v->text,
+			         k->line, k->col);
 		}
 	} else {
 		rc = type_error(cp, n, "environment", "a mapping or a list");
@@ -386,7 +389,7 @@ parse_environment(struct compose_parser *cp, struct compose_service *s, const st
 /* deploy.replicas and scale: kept as written (they may be ${N:-2}). */
 static int
 count_value(struct compose_parser *cp, const struct yml_node *n, const char *what, char **out,
-	    int *line)
+            int *line)
 {
 	if (n->type != YML_SCALAR || yml_is_null(n))
 		return yml_is_null(n) ? 0 : type_error(cp, n, what, "a number");
@@ -411,7 +414,7 @@ parse_extends(struct compose_parser *cp, struct compose_service *s, const struct
 	v = yml_map_get(n, "service");
 	if (v == NULL || v->type != YML_SCALAR || yml_is_null(v))
 		return el_error_set(cp->err, cp->path, n->line, n->col,
-				    "extends must name a `service`");
+		                    "extends must name a `service`");
 	s->extends_service = xstrdup(v->text);
 	if ((v = yml_map_get(n, "file")) != NULL &&
 	    scalar_value(cp, v, "extends.file", &s->extends_file) < 0)
@@ -455,9 +458,8 @@ parse_service(struct compose_parser *cp, struct compose_service *s, const struct
 				rc = type_error(cp, v, "deploy", "a mapping");
 			else if ((r = yml_map_get(v, "replicas")) != NULL)
 				rc = count_value(cp, r, "deploy.replicas", &s->replicas,
-						 &s->replicas_line);
-		}
-		else if (strcmp(key, "extends") == 0)
+				                 &s->replicas_line);
+		} else if (strcmp(key, "extends") == 0)
 			rc = parse_extends(cp, s, v);
 		/* x-* extensions and every other key do not matter here */
 		if (rc < 0)
@@ -472,7 +474,8 @@ parse_services(struct compose_parser *cp, const struct yml_node *services)
 	if (yml_is_null(services))
 		return 0;
 	if (services->type != YML_MAPPING)
-		return type_error(cp, services, "services", "a mapping of service names to services");
+		return type_error(cp, services, "services",
+		                  "a mapping of service names to services");
 	if (check_duplicate_keys(cp, services) < 0)
 		return -1;
 	for (size_t i = 0; i < services->count; i++) {
@@ -483,8 +486,8 @@ parse_services(struct compose_parser *cp, const struct yml_node *services)
 			return type_error(cp, k, "a service name", "a string");
 		if (v->type != YML_MAPPING)
 			return el_error_set(cp->err, cp->path, v->line, v->col,
-					    "service \"%s\" must be a mapping, not %s", k->text,
-					    yml_kind_name(v));
+			                    "service \"%s\" must be a mapping, not %s", k->text,
+			                    yml_kind_name(v));
 		s = VEC_PUSH_ZERO(&cp->services);
 		s->name = xstrdup(k->text);
 		s->line = k->line;
@@ -498,7 +501,7 @@ parse_services(struct compose_parser *cp, const struct yml_node *services)
 /* One path of an include entry, with the entry's project_directory and env_file. */
 static void
 push_include(struct compose_parser *cp, const struct yml_node *path, const struct yml_node *dir,
-	     const struct yml_node *env)
+             const struct yml_node *env)
 {
 	struct compose_include *in = VEC_PUSH_ZERO(&cp->includes);
 
@@ -533,7 +536,8 @@ parse_includes(struct compose_parser *cp, const struct yml_node *list)
 			continue;
 		}
 		if (it->type != YML_MAPPING)
-			return type_error(cp, it, "include entry", "a path or a mapping with `path`");
+			return type_error(cp, it, "include entry",
+			                  "a path or a mapping with `path`");
 		path = yml_map_get(it, "path");
 		dir = yml_map_get(it, "project_directory");
 		env = yml_map_get(it, "env_file");
@@ -543,12 +547,12 @@ parse_includes(struct compose_parser *cp, const struct yml_node *list)
 			for (size_t k = 0; k < path->count; k++) {
 				if (path->items[k]->type != YML_SCALAR)
 					return type_error(cp, path->items[k], "include path",
-							  "a string");
+					                  "a string");
 				push_include(cp, path->items[k], dir, env);
 			}
 		} else {
 			return el_error_set(cp->err, cp->path, it->line, it->col,
-					    "include entry must have a `path`");
+			                    "include entry must have a `path`");
 		}
 	}
 	return 0;
@@ -556,7 +560,7 @@ parse_includes(struct compose_parser *cp, const struct yml_node *list)
 
 int
 compose_parse(struct compose_file **out, const char *path, const char *data, size_t len,
-	      struct el_error *err)
+              struct el_error *err)
 {
 	struct yml_options opts = {0};
 	struct yml_doc *doc = NULL;

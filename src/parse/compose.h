@@ -18,7 +18,7 @@
 #include "util/error.h"
 
 struct compose_env_file {
-	char *path; /* as written, relative to the compose file's folder */
+	char *path;    /* as written, relative to the compose file's folder */
 	bool required; /* false only for the long form with required: false */
 	char *format;  /* long form `format:` as written (e.g. "raw"); NULL when none */
 	int line, col;
@@ -37,13 +37,13 @@ struct compose_service {
 	char *dockerfile;    /* build.dockerfile */
 	char *working_dir;
 	char *image;
-	char *command;       /* string form, or list joined with spaces */
+	char *command; /* string form, or list joined with spaces */
 	char *entrypoint;
 	struct compose_env_file *env_files;
 	size_t nenv_files;
 	struct compose_var *environment;
 	size_t nenvironment;
-	char *replicas;      /* deploy.replicas as written (may be "${N:-2}"); NULL when none */
+	char *replicas; /* deploy.replicas as written (may be "${N:-2}"); NULL when none */
 	int replicas_line;
 	char *scale;
 	int scale_line;
@@ -56,9 +56,9 @@ struct compose_service {
 /* A top-level `include:` entry (Compose >= 2.20): another compose file loaded
  * with its own project directory and interpolation env files. */
 struct compose_include {
-	char *path; /* as written; a list-form `path:` gives one entry per file */
+	char *path;              /* as written; a list-form `path:` gives one entry per file */
 	char *project_directory; /* NULL when not written */
-	char **env_files;	 /* `env_file:` (string or list), as written */
+	char **env_files;        /* `env_file:` (string or list), as written */
 	size_t nenv_files;
 	int line, col;
 };
@@ -73,7 +73,7 @@ struct compose_file {
 /* Whether a base name is a compose file envlint reads. */
 bool compose_is_compose_file(const char *name);
 int compose_parse(struct compose_file **out, const char *path, const char *data, size_t len,
-		  struct el_error *err);
+                  struct el_error *err);
 void compose_file_free(struct compose_file *cf);
 
 /* Interpolation lookup: NULL when the variable is unset. */
@@ -90,14 +90,14 @@ struct compose_lookup {
  * appended to *missing (a newly allocated array of names) when missing != NULL.
  */
 char *compose_interpolate(const char *value, const struct compose_lookup *lookup, char ***missing,
-			  size_t *nmissing, struct el_error *err);
+                          size_t *nmissing, struct el_error *err);
 /*
  * compose_interpolate for the value at field (e.g. "services.api.environment.DB"),
  * which names the value in a syntax error the way compose does; field may be NULL.
  */
 char *compose_interpolate_field(const char *value, const char *field,
-				const struct compose_lookup *lookup, char ***missing,
-				size_t *nmissing, struct el_error *err);
+                                const struct compose_lookup *lookup, char ***missing,
+                                size_t *nmissing, struct el_error *err);
 /* Free an array of names that compose_interpolate returned in *missing. */
 void compose_missing_free(char **missing, size_t nmissing);
 

@@ -66,23 +66,24 @@ static int
 invalid_format(struct interp *in, size_t at)
 {
 	if (in->field != NULL)
-		return el_error_set(in->err, NULL, 0, 0,
-				    "invalid interpolation format for %s (at character %zu): you may "
-				    "need to escape any $ with another $",
-				    in->field, at + 1);
+		return el_error_set(
+		    in->err, NULL, 0, 0,
+		    "invalid interpolation format for %s (at character %zu): you may "
+		    "need to escape any $ with another $",
+		    in->field, at + 1);
 	return el_error_set(in->err, NULL, 0, 0,
-			    "invalid interpolation format (at character %zu): you may need to "
-			    "escape any $ with another $",
-			    at + 1);
+	                    "invalid interpolation format (at character %zu): you may need to "
+	                    "escape any $ with another $",
+	                    at + 1);
 }
 
 static int substitute(struct interp *in, const char *s, size_t n, size_t base, struct buf *out,
-		      int depth);
+                      int depth);
 
 /* The inside of ${...}: NAME, or NAME then an operator and its argument. */
 static int
 substitute_braced(struct interp *in, const char *c, size_t m, size_t base, struct buf *out,
-		  int depth)
+                  int depth)
 {
 	size_t k = 0, name_len;
 	bool colon = false;
@@ -113,8 +114,8 @@ substitute_braced(struct interp *in, const char *c, size_t m, size_t base, struc
 	op = c[k++];
 	if (depth + 1 > COMPOSE_MAX_NESTING)
 		return el_error_set(in->err, NULL, 0, 0,
-				    "interpolation is nested deeper than %d levels",
-				    COMPOSE_MAX_NESTING);
+		                    "interpolation is nested deeper than %d levels",
+		                    COMPOSE_MAX_NESTING);
 	/* compose-go interpolates the argument before it looks at the variable. */
 	buf_puts(&arg, "");
 	if (substitute(in, c + k, m - k, base + k, &arg, depth + 1) < 0)
@@ -126,18 +127,19 @@ substitute_braced(struct interp *in, const char *c, size_t m, size_t base, struc
 		break;
 	case '+':
 		buf_puts(out, value != NULL && (!colon || *value != '\0') ? buf_cstr(&arg)
-									 : value ? value : "");
+		              : value                                     ? value
+		                                                          : "");
 		break;
 	default: /* '?' */
 		if (value == NULL || (colon && *value == '\0')) {
 			if (arg.len > 0)
 				el_error_set(in->err, NULL, 0, 0,
-					     "required variable %.*s is missing a value: %s",
-					     (int)name_len, c, buf_cstr(&arg));
+				             "required variable %.*s is missing a value: %s",
+				             (int)name_len, c, buf_cstr(&arg));
 			else
 				el_error_set(in->err, NULL, 0, 0,
-					     "required variable %.*s is missing a value",
-					     (int)name_len, c);
+				             "required variable %.*s is missing a value",
+				             (int)name_len, c);
 			goto cleanup;
 		}
 		buf_puts(out, value);
@@ -199,7 +201,8 @@ substitute(struct interp *in, const char *s, size_t n, size_t base, struct buf *
 			close = closing_brace(s + d, n - d);
 			if (close == n - d)
 				return invalid_format(in, base + d);
-			if (substitute_braced(in, s + d + 2, close - 2, base + d + 2, out, depth) < 0)
+			if (substitute_braced(in, s + d + 2, close - 2, base + d + 2, out, depth) <
+			    0)
 				return -1;
 			i = d + close + 1;
 		} else {
@@ -218,9 +221,8 @@ compose_missing_free(char **missing, size_t nmissing)
 }
 
 char *
-compose_interpolate_field(const char *value, const char *field,
-			  const struct compose_lookup *lookup, char ***missing, size_t *nmissing,
-			  struct el_error *err)
+compose_interpolate_field(const char *value, const char *field, const struct compose_lookup *lookup,
+                          char ***missing, size_t *nmissing, struct el_error *err)
 {
 	struct interp in;
 	struct buf out = BUF_INIT;
@@ -255,7 +257,7 @@ compose_interpolate_field(const char *value, const char *field,
 
 char *
 compose_interpolate(const char *value, const struct compose_lookup *lookup, char ***missing,
-		    size_t *nmissing, struct el_error *err)
+                    size_t *nmissing, struct el_error *err)
 {
 	return compose_interpolate_field(value, NULL, lookup, missing, nmissing, err);
 }

@@ -42,20 +42,13 @@ static const struct {
 	const char *name;
 	enum manifest_kind kind;
 } manifest_names[] = {
-	{"package.json", MANIFEST_PACKAGE_JSON},
-	{"pyproject.toml", MANIFEST_PYPROJECT},
-	{"Pipfile", MANIFEST_PIPFILE},
-	{"go.mod", MANIFEST_GO_MOD},
-	{"Cargo.toml", MANIFEST_CARGO},
-	{"Gemfile", MANIFEST_GEMFILE},
-	{"composer.json", MANIFEST_COMPOSER},
-	{"pom.xml", MANIFEST_POM},
-	{"build.gradle", MANIFEST_GRADLE},
-	{"build.gradle.kts", MANIFEST_GRADLE},
-	{"Dockerfile", MANIFEST_DOCKERFILE},
-	{"dockerfile", MANIFEST_DOCKERFILE},
-	{"Procfile", MANIFEST_PROCFILE},
-	{"pnpm-workspace.yaml", MANIFEST_PNPM_WORKSPACE},
+    {"package.json", MANIFEST_PACKAGE_JSON}, {"pyproject.toml", MANIFEST_PYPROJECT},
+    {"Pipfile", MANIFEST_PIPFILE},           {"go.mod", MANIFEST_GO_MOD},
+    {"Cargo.toml", MANIFEST_CARGO},          {"Gemfile", MANIFEST_GEMFILE},
+    {"composer.json", MANIFEST_COMPOSER},    {"pom.xml", MANIFEST_POM},
+    {"build.gradle", MANIFEST_GRADLE},       {"build.gradle.kts", MANIFEST_GRADLE},
+    {"Dockerfile", MANIFEST_DOCKERFILE},     {"dockerfile", MANIFEST_DOCKERFILE},
+    {"Procfile", MANIFEST_PROCFILE},         {"pnpm-workspace.yaml", MANIFEST_PNPM_WORKSPACE},
 };
 
 enum manifest_kind
@@ -401,7 +394,7 @@ mf_parse_pep508(const char *req, size_t len, char **name, char **version)
 
 static int
 load_json_object(struct yml_doc **out, const char *what, const char *path, const char *data,
-		 size_t len, struct el_error *err)
+                 size_t len, struct el_error *err)
 {
 	struct yml_options opts = {0};
 	struct yml_doc *doc = NULL;
@@ -417,8 +410,8 @@ load_json_object(struct yml_doc **out, const char *what, const char *path, const
 		int line = doc->root->line, col = doc->root->col;
 		const char *kind = yml_kind_name(doc->root);
 
-		el_error_set(err, path, line, col, "%s: expected a JSON object at the top level, not %s",
-			     what, kind);
+		el_error_set(err, path, line, col,
+		             "%s: expected a JSON object at the top level, not %s", what, kind);
 		yml_doc_free(doc);
 		return -1;
 	}
@@ -437,7 +430,8 @@ add_json_deps(struct mf_builder *b, const struct yml_node *map, bool dev)
 
 		if (k->type != YML_SCALAR || k->len == 0)
 			continue;
-		mf_add_dep(b, k->text, v->type == YML_SCALAR ? v->text : NULL, dev, k->line, k->col);
+		mf_add_dep(b, k->text, v->type == YML_SCALAR ? v->text : NULL, dev, k->line,
+		           k->col);
 	}
 }
 
@@ -458,10 +452,10 @@ parse_package_json(struct mf_builder *b, const char *data, size_t len, struct el
 		const char *key;
 		bool dev;
 	} dep_keys[] = {
-		{"dependencies", false},
-		{"devDependencies", true},
-		{"peerDependencies", false},
-		{"optionalDependencies", false},
+	    {"dependencies", false},
+	    {"devDependencies", true},
+	    {"peerDependencies", false},
+	    {"optionalDependencies", false},
 	};
 	struct yml_doc *doc = NULL;
 	const struct yml_node *root, *n;
@@ -525,16 +519,16 @@ parse_pnpm_workspace(struct mf_builder *b, const char *data, size_t len, struct 
 		return -1;
 	if (doc->root != NULL && doc->root->type != YML_MAPPING && !yml_is_null(doc->root)) {
 		el_error_set(err, b->path, doc->root->line, doc->root->col,
-			     "pnpm-workspace.yaml: expected a mapping with `packages:`, not %s",
-			     yml_kind_name(doc->root));
+		             "pnpm-workspace.yaml: expected a mapping with `packages:`, not %s",
+		             yml_kind_name(doc->root));
 		yml_doc_free(doc);
 		return -1;
 	}
 	pkgs = yml_map_get(doc->root, "packages");
 	if (pkgs != NULL && pkgs->type != YML_SEQUENCE && !yml_is_null(pkgs)) {
 		el_error_set(err, b->path, pkgs->line, pkgs->col,
-			     "pnpm-workspace.yaml: `packages` must be a list of globs, not %s",
-			     yml_kind_name(pkgs));
+		             "pnpm-workspace.yaml: `packages` must be a list of globs, not %s",
+		             yml_kind_name(pkgs));
 		yml_doc_free(doc);
 		return -1;
 	}
@@ -634,7 +628,8 @@ requirements_line(struct mf_builder *b, const char *s, size_t n, int line, const
 	}
 	/* Per-requirement options (--hash=..., --config-settings) follow whitespace. */
 	for (size_t i = 1; i < n; i++)
-		if (i + 1 < n && s[i] == '-' && s[i + 1] == '-' && isspace((unsigned char)s[i - 1])) {
+		if (i + 1 < n && s[i] == '-' && s[i + 1] == '-' &&
+		    isspace((unsigned char)s[i - 1])) {
 			n = i;
 			break;
 		}
@@ -842,14 +837,16 @@ word_at(const char *s, size_t n, const char *w)
 {
 	size_t m = strlen(w);
 
-	return n >= m && memcmp(s, w, m) == 0 && (n == m || !(isalnum((unsigned char)s[m]) || s[m] == '_'));
+	return n >= m && memcmp(s, w, m) == 0 &&
+	       (n == m || !(isalnum((unsigned char)s[m]) || s[m] == '_'));
 }
 
 /* Whether a Ruby line opens a block closed by `end` (`... do`, `do |x|`, if/unless/case/begin). */
 static bool
 opens_ruby_block(const char *s, size_t n)
 {
-	static const char *const openers[] = {"if", "unless", "case", "begin", "while", "until", "def", "class", "module"};
+	static const char *const openers[] = {"if",    "unless", "case",  "begin", "while",
+	                                      "until", "def",    "class", "module"};
 
 	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
 		if (word_at(s, n, openers[i]))
@@ -872,7 +869,7 @@ opens_ruby_block(const char *s, size_t n)
 
 static void
 gemfile_gem(struct mf_builder *b, const char *s, size_t n, const char *line_start, int line,
-	    bool dev)
+            bool dev)
 {
 	size_t i = 3;
 	const char *str;
@@ -911,7 +908,8 @@ gemfile_gem(struct mf_builder *b, const char *s, size_t n, const char *line_star
 			dev = true;
 			break;
 		}
-	mf_add_dep(b, name, ver.len > 0 ? buf_cstr(&ver) : NULL, dev, line, (int)(str - line_start) + 1);
+	mf_add_dep(b, name, ver.len > 0 ? buf_cstr(&ver) : NULL, dev, line,
+	           (int)(str - line_start) + 1);
 	free(name);
 	buf_free(&ver);
 }
@@ -1083,7 +1081,7 @@ pom_close(struct mf_builder *b, struct pom_scan *ps, const char *tag_start)
 	if (ps->in_dep && pom_is_dependency(ps)) {
 		if (ps->dep.artifact != NULL) {
 			char *name = xasprintf("%s:%s", ps->dep.group ? ps->dep.group : "",
-					       ps->dep.artifact);
+			                       ps->dep.artifact);
 			bool dev = ps->dep.scope != NULL && strcmp(ps->dep.scope, "test") == 0;
 
 			mf_add_dep(b, name, ps->dep.version, dev, ps->dep.line, ps->dep.col);
@@ -1169,11 +1167,25 @@ parse_pom(struct mf_builder *b, const char *data, size_t len, struct el_error *e
 /* build.gradle / build.gradle.kts */
 
 static const char *const gradle_configs[] = {
-	"implementation", "api", "compileOnly", "runtimeOnly", "compile", "runtime",
-	"developmentOnly", "annotationProcessor", "kapt", "ksp",
-	"testImplementation", "testRuntimeOnly", "testCompileOnly", "testCompile",
-	"testRuntime", "androidTestImplementation", "testFixturesImplementation",
-	"testFixturesApi", "integrationTestImplementation",
+    "implementation",
+    "api",
+    "compileOnly",
+    "runtimeOnly",
+    "compile",
+    "runtime",
+    "developmentOnly",
+    "annotationProcessor",
+    "kapt",
+    "ksp",
+    "testImplementation",
+    "testRuntimeOnly",
+    "testCompileOnly",
+    "testCompile",
+    "testRuntime",
+    "androidTestImplementation",
+    "testFixturesImplementation",
+    "testFixturesApi",
+    "integrationTestImplementation",
 };
 
 struct gradle_scan {
@@ -1231,7 +1243,7 @@ gradle_string(struct gradle_scan *g, const char **str, size_t *slen)
 
 static void
 gradle_add(struct mf_builder *b, const char *group, size_t glen, const char *artifact, size_t alen,
-	   const char *version, size_t vlen, bool dev, int line, int col)
+           const char *version, size_t vlen, bool dev, int line, int col)
 {
 	char *name = xasprintf("%.*s:%.*s", (int)glen, group, (int)alen, artifact);
 	char *ver = version != NULL && vlen > 0 ? xstrndup(version, vlen) : NULL;
@@ -1260,7 +1272,8 @@ gradle_dependency(struct mf_builder *b, struct gradle_scan *g, bool dev)
 	if (ilen > 0) {
 		gradle_skip_blanks(g);
 		if (g->s < g->end && *g->s == '(' &&
-		    (token_is(ident, ilen, "platform") || token_is(ident, ilen, "enforcedPlatform") ||
+		    (token_is(ident, ilen, "platform") ||
+		     token_is(ident, ilen, "enforcedPlatform") ||
 		     token_is(ident, ilen, "testFixtures"))) {
 			g->s++;
 			gradle_skip_blanks(g);
@@ -1278,14 +1291,14 @@ gradle_dependency(struct mf_builder *b, struct gradle_scan *g, bool dev)
 			return; /* project(':x') or files(...) take other shapes */
 		c2 = memchr(c1 + 1, ':', slen - (size_t)(c1 + 1 - str));
 		if (c2 == NULL)
-			gradle_add(b, str, (size_t)(c1 - str), c1 + 1, slen - (size_t)(c1 + 1 - str),
-				   NULL, 0, dev, line, col);
+			gradle_add(b, str, (size_t)(c1 - str), c1 + 1,
+			           slen - (size_t)(c1 + 1 - str), NULL, 0, dev, line, col);
 		else {
 			const char *c3 = memchr(c2 + 1, ':', slen - (size_t)(c2 + 1 - str));
 			size_t vlen = (size_t)((c3 ? c3 : str + slen) - (c2 + 1));
 
-			gradle_add(b, str, (size_t)(c1 - str), c1 + 1, (size_t)(c2 - c1 - 1), c2 + 1,
-				   vlen, dev, line, col);
+			gradle_add(b, str, (size_t)(c1 - str), c1 + 1, (size_t)(c2 - c1 - 1),
+			           c2 + 1, vlen, dev, line, col);
 		}
 		return;
 	}
@@ -1358,7 +1371,8 @@ parse_gradle(struct mf_builder *b, const char *data, size_t len, struct el_error
 
 			if (!gradle_string(&g, &str, &slen))
 				gradle_advance(&g, g.s + 1);
-		} else if (is_ident_char(c) && (g.s == data || (!is_ident_char(g.s[-1]) && g.s[-1] != '.'))) {
+		} else if (is_ident_char(c) &&
+		           (g.s == data || (!is_ident_char(g.s[-1]) && g.s[-1] != '.'))) {
 			const char *id = g.s;
 			size_t idlen;
 			bool matched = false;
@@ -1366,15 +1380,16 @@ parse_gradle(struct mf_builder *b, const char *data, size_t len, struct el_error
 			while (g.s < g.end && is_ident_char(*g.s))
 				g.s++;
 			idlen = (size_t)(g.s - id);
-			for (size_t i = 0; i < sizeof(gradle_configs) / sizeof(gradle_configs[0]); i++)
+			for (size_t i = 0; i < sizeof(gradle_configs) / sizeof(gradle_configs[0]);
+			     i++)
 				if (token_is(id, idlen, gradle_configs[i])) {
 					matched = true;
 					break;
 				}
 			if (matched) {
 				bool dev = (idlen >= 4 && memcmp(id, "test", 4) == 0) ||
-					   (idlen >= 11 && memcmp(id, "androidTest", 11) == 0) ||
-					   (idlen >= 15 && memcmp(id, "integrationTest", 15) == 0);
+				           (idlen >= 11 && memcmp(id, "androidTest", 11) == 0) ||
+				           (idlen >= 15 && memcmp(id, "integrationTest", 15) == 0);
 
 				gradle_dependency(b, &g, dev);
 			}
@@ -1425,7 +1440,7 @@ parse_procfile(struct mf_builder *b, const char *data, size_t len, struct el_err
 
 int
 manifest_parse(struct manifest **out, enum manifest_kind kind, const char *path, const char *data,
-	       size_t len, struct el_error *err)
+               size_t len, struct el_error *err)
 {
 	struct mf_builder b;
 	int rc = -1;

@@ -24,7 +24,7 @@ enum manifest_kind {
 	MANIFEST_GEMFILE,
 	MANIFEST_COMPOSER,
 	MANIFEST_POM,
-	MANIFEST_GRADLE, /* build.gradle, build.gradle.kts */
+	MANIFEST_GRADLE,     /* build.gradle, build.gradle.kts */
 	MANIFEST_DOCKERFILE, /* Dockerfile, Dockerfile.*, *.Dockerfile */
 	MANIFEST_PROCFILE,
 	MANIFEST_PNPM_WORKSPACE, /* pnpm-workspace.yaml: members only, not a runtime */
@@ -43,7 +43,7 @@ enum manifest_runtime {
 };
 
 struct manifest_dep {
-	char *name;    /* as written, e.g. "@prisma/client", "sqlalchemy", "github.com/jackc/pgx/v5" */
+	char *name; /* as written, e.g. "@prisma/client", "sqlalchemy", "github.com/jackc/pgx/v5" */
 	char *version; /* version spec as written, NULL when none */
 	bool dev;      /* devDependencies / dev groups */
 	int line, col;
@@ -59,7 +59,7 @@ struct manifest_command {
 
 /* A requirements file's `-r other.txt` / `-c constraints.txt` line: noted, not followed. */
 struct manifest_include {
-	char *path;	 /* as written, relative to the requirements file's folder */
+	char *path;      /* as written, relative to the requirements file's folder */
 	bool constraint; /* -c / --constraint rather than -r / --requirement */
 	int line, col;
 };
@@ -81,10 +81,11 @@ struct manifest {
 	size_t ncommands;
 	struct manifest_env *env; /* Dockerfile ENV */
 	size_t nenv;
-	char **workspaces; /* workspace member globs (package.json workspaces, pnpm-workspace.yaml) */
+	char *
+	    *workspaces; /* workspace member globs (package.json workspaces, pnpm-workspace.yaml) */
 	size_t nworkspaces;
-	char *workdir;     /* Dockerfile WORKDIR (last), NULL when none */
-	char *prisma_schema; /* package.json "prisma": {"schema": ...} */
+	char *workdir;                     /* Dockerfile WORKDIR (last), NULL when none */
+	char *prisma_schema;               /* package.json "prisma": {"schema": ...} */
 	struct manifest_include *includes; /* requirements*.txt -r/-c lines */
 	size_t nincludes;
 };
@@ -97,7 +98,7 @@ enum manifest_kind manifest_kind_of(const char *name);
  * goes on.
  */
 int manifest_parse(struct manifest **out, enum manifest_kind kind, const char *path,
-		   const char *data, size_t len, struct el_error *err);
+                   const char *data, size_t len, struct el_error *err);
 void manifest_free(struct manifest *m);
 
 #endif

@@ -104,7 +104,7 @@ line_position(const struct docker_line *dl, size_t off, int *line, int *col)
  */
 static bool
 docker_word(const char *s, size_t n, size_t *i, char escape, bool whole, struct buf *out,
-	    size_t *start)
+            size_t *start)
 {
 	size_t k = *i;
 	char q = 0;
@@ -171,7 +171,7 @@ docker_from(struct docker_parser *dp, const char *s, size_t n)
 		if (image == NULL) {
 			image = buf_detach(&w);
 		} else if (strcasecmp(buf_cstr(&w), "as") == 0 &&
-			   docker_word(s, n, &i, dp->escape, false, &w, &start)) {
+		           docker_word(s, n, &i, dp->escape, false, &w, &start)) {
 			alias = buf_detach(&w);
 			break;
 		}
@@ -214,8 +214,9 @@ docker_command(const char *s, size_t n)
 	}
 	opts.max_depth = 2;
 	opts.what = "a Dockerfile exec form";
-	if (n > 0 && s[0] == '[' && yml_load_buffer(&doc, s, n, "Dockerfile", &opts, &ignored) == 0 &&
-	    doc->root != NULL && doc->root->type == YML_SEQUENCE && doc->root->flow) {
+	if (n > 0 && s[0] == '[' &&
+	    yml_load_buffer(&doc, s, n, "Dockerfile", &opts, &ignored) == 0 && doc->root != NULL &&
+	    doc->root->type == YML_SEQUENCE && doc->root->flow) {
 		struct buf cmd = BUF_INIT;
 		bool json = true;
 
@@ -273,7 +274,7 @@ docker_env(struct docker_parser *dp, const struct docker_line *dl, size_t args)
 				free(st->env.items[k].key);
 				free(st->env.items[k].value);
 				memmove(&st->env.items[k], &st->env.items[k + 1],
-					(st->env.len - k - 1) * sizeof(st->env.items[0]));
+				        (st->env.len - k - 1) * sizeof(st->env.items[0]));
 				st->env.len--;
 				break;
 			}
@@ -305,11 +306,11 @@ docker_workdir(struct docker_parser *dp, const char *s, size_t n)
 	if (w.data[0] == '/' || w.data[0] == '$')
 		dir = buf_detach(&w);
 	else if (st->workdir != NULL)
-		dir = xasprintf("%s%s%s", st->workdir,
-				st->workdir[0] != '\0' && st->workdir[strlen(st->workdir) - 1] == '/'
-					? ""
-					: "/",
-				buf_cstr(&w));
+		dir = xasprintf(
+		    "%s%s%s", st->workdir,
+		    st->workdir[0] != '\0' && st->workdir[strlen(st->workdir) - 1] == '/' ? ""
+		                                                                          : "/",
+		    buf_cstr(&w));
 	else
 		dir = xasprintf("/%s", buf_cstr(&w));
 	free(st->workdir);
@@ -445,8 +446,8 @@ docker_finish(struct docker_parser *dp)
 	if (st->cmd != NULL)
 		mf_add_command(dp->b, "CMD", st->cmd, st->cmd_line, st->cmd_col);
 	for (size_t i = 0; i < st->env.len; i++)
-		mf_add_env(dp->b, st->env.items[i].key, st->env.items[i].value, st->env.items[i].line,
-			   st->env.items[i].col);
+		mf_add_env(dp->b, st->env.items[i].key, st->env.items[i].value,
+		           st->env.items[i].line, st->env.items[i].col);
 	if (st->workdir != NULL)
 		mf_set_string(&dp->b->workdir, st->workdir);
 }
@@ -482,7 +483,8 @@ mf_parse_dockerfile(struct mf_builder *b, const char *data, size_t len, struct e
 				t++;
 				tn--;
 			}
-			if (tn == strlen(heredoc[in_heredoc]) && memcmp(t, heredoc[in_heredoc], tn) == 0)
+			if (tn == strlen(heredoc[in_heredoc]) &&
+			    memcmp(t, heredoc[in_heredoc], tn) == 0)
 				in_heredoc++;
 			continue;
 		}
@@ -515,7 +517,7 @@ mf_parse_dockerfile(struct mf_builder *b, const char *data, size_t len, struct e
 		continued = false;
 		if (docker_instruction(&dp, &dl)) {
 			nheredocs = heredoc_words(dl.text.data, dl.text.len, heredoc, strip_tabs,
-						  DOCKER_MAX_HEREDOCS);
+			                          DOCKER_MAX_HEREDOCS);
 			in_heredoc = 0;
 		}
 	}

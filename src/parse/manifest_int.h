@@ -27,7 +27,7 @@ struct mf_builder {
 
 /* Copies of the strings are stored; version may be NULL. */
 void mf_add_dep(struct mf_builder *b, const char *name, const char *version, bool dev, int line,
-		int col);
+                int col);
 void mf_add_command(struct mf_builder *b, const char *name, const char *command, int line, int col);
 void mf_add_env(struct mf_builder *b, const char *key, const char *value, int line, int col);
 void mf_add_workspace(struct mf_builder *b, const char *glob);

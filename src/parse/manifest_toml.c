@@ -227,8 +227,8 @@ toml_escape(struct toml_parser *tp, struct buf *out)
 		if (toml_at_end(tp) || !isxdigit((unsigned char)*tp->p))
 			return toml_error(tp, "invalid escape sequence in a string");
 		cp = cp * 16 + (unsigned long)(isdigit((unsigned char)*tp->p)
-						   ? *tp->p - '0'
-						   : tolower((unsigned char)*tp->p) - 'a' + 10);
+		                                   ? *tp->p - '0'
+		                                   : tolower((unsigned char)*tp->p) - 'a' + 10);
 	}
 	put_utf8(out, cp);
 	return 0;
@@ -426,7 +426,7 @@ toml_value(struct toml_parser *tp, struct toml_node **out, int depth)
 			toml_skip_space(tp);
 			if (toml_at_end(tp))
 				return el_error_set(tp->err, tp->path, v->line, v->col,
-						    "unterminated array");
+				                    "unterminated array");
 			if (*tp->p == ']') {
 				tp->p++;
 				break;
@@ -449,7 +449,7 @@ toml_value(struct toml_parser *tp, struct toml_node **out, int depth)
 			toml_skip_space(tp);
 			if (toml_at_end(tp))
 				return el_error_set(tp->err, tp->path, v->line, v->col,
-						    "unterminated inline table");
+				                    "unterminated inline table");
 			if (*tp->p == '}') {
 				tp->p++;
 				break;
@@ -510,7 +510,7 @@ toml_header(struct toml_parser *tp, struct toml_node **cur)
 		if (array && !toml_at_end(tp) && *tp->p == ']')
 			tp->p++; /* point where the second `]` is missing */
 		return toml_error(tp, array ? "expected `]]` after a table name"
-					    : "expected `]` after a table name");
+		                            : "expected `]` after a table name");
 	}
 	tp->p += array ? 2 : 1;
 	for (int i = 0; i < n - 1; i++)
@@ -529,7 +529,7 @@ toml_header(struct toml_parser *tp, struct toml_node **cur)
 			toml_append(t, arr);
 		} else if (arr->type != TOML_ARRAY || !arr->array_of_tables) {
 			return el_error_set(tp->err, tp->path, line, col,
-					    "key `%s` is not an array of tables", keys[n - 1]);
+			                    "key `%s` is not an array of tables", keys[n - 1]);
 		}
 		if ((item = toml_new(tp, TOML_TABLE)) == NULL)
 			return -1;
@@ -581,7 +581,7 @@ toml_parser_free(struct toml_parser *tp)
 
 static int
 toml_load(struct toml_parser *tp, struct mf_builder *b, const char *data, size_t len,
-	  struct el_error *err)
+          struct el_error *err)
 {
 	memset(tp, 0, sizeof(*tp));
 	tp->path = b->path;
@@ -652,7 +652,8 @@ add_name_table(struct mf_builder *b, const struct toml_node *t, bool dev, bool p
 			version = toml_string_of(toml_child(d, "version"));
 			if (!python && toml_string_of(toml_child(d, "package")) != NULL)
 				real = toml_string_of(toml_child(d, "package"));
-		} else if (d->type == TOML_ARRAY && d->first != NULL && d->first->type == TOML_TABLE) {
+		} else if (d->type == TOML_ARRAY && d->first != NULL &&
+		           d->first->type == TOML_TABLE) {
 			/* Poetry multiple constraints: [{version = ..., python = ...}, ...] */
 			version = toml_string_of(toml_child(d->first, "version"));
 		}
@@ -703,7 +704,7 @@ mf_parse_pyproject(struct mf_builder *b, const char *data, size_t len, struct el
 	if (groups != NULL && groups->type == TOML_TABLE)
 		for (const struct toml_node *g = groups->first; g != NULL; g = g->next)
 			add_name_table(b, toml_child(g, "dependencies"),
-				       g->key == NULL || strcmp(g->key, "main") != 0, true);
+			               g->key == NULL || strcmp(g->key, "main") != 0, true);
 	add_script_table(b, toml_get(root, "tool.poetry.scripts"));
 	toml_parser_free(&tp);
 	return 0;
