@@ -522,12 +522,16 @@ static const struct interp_case interp_cases[] = {
     {"${UNSET:-${SET}}", "value", ""},
     {"${UNSET:-${OTHER:-x}}", "x", ""},
     {"${A:-${B:-${C:-deep}}}", "deep", ""},
+    /* compose interpolates (and warns about) a default even when it is not used */
     {"${SET:-${OTHER}}", "value", "OTHER"},
     {"${UNSET:-postgresql://postgres:${PASS}@${HOST}:5432/app?schema=public&sslmode=disable}",
      "postgresql://postgres:s3cret@db:5432/app?schema=public&sslmode=disable", ""},
     {"postgresql://${USER}:${PASS:?set PASS}@${HOST:-localhost}:${PORT:-5432}/app",
      "postgresql://app:s3cret@db:5432/app", ""},
     {"${UNSET:-$$literal}", "$literal", ""},
+    /* compose-go closes at the first `}` not matched by a `${`: the rest is literal */
+    {"${UNSET:-{x}}", "{x}", ""},
+    {"${SET}}", "value}", ""},
     {"${SET:-${UNSET:?inner}}", NULL, "required variable UNSET is missing a value: inner"},
     /* malformed */
     {"${", NULL, "invalid interpolation format (at character 1)"},
