@@ -13,6 +13,7 @@
 const struct check *const check_table[] = {
 	&check_envfile,
 	&check_ignored,
+	&check_shadow,
 };
 
 static const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);

@@ -37,5 +37,6 @@ bool check_rule_known(const char *id);
 /* Families (one file each). */
 extern const struct check check_envfile;
 extern const struct check check_ignored;
+extern const struct check check_shadow;
 
 #endif

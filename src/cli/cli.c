@@ -10,7 +10,11 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "config/config.h"
 #include "config/pack.h"
+#include "model/loaders.h"
+#include "model/scan.h"
+#include "model/service.h"
 #include "report/redact.h"
 #include "util/fileio.h"
 
@@ -27,6 +31,16 @@ static const struct command command_table[] = {
 		 OPT_WRITE_BASELINE | OPT_NO_REDACT | OPT_NO_TEMPLATES | OPT_CATEGORY |
 		 OPT_VERBOSE | COMMON_OPTS,
 	 0, 1, cmd_check},
+	{"services", "services [PATH]",
+	 "services, their loader, dialect and env sources in priority order",
+	 OPT_FORMAT | OPT_OUTPUT | OPT_CONFIG | OPT_RULES | OPT_ENV | OPT_SERVICE |
+		 OPT_NO_TEMPLATES | OPT_VERBOSE | COMMON_OPTS,
+	 0, 1, cmd_services},
+	{"explain", "explain KEY [PATH]",
+	 "where KEY's effective value comes from in each service, and what it shadows",
+	 OPT_FORMAT | OPT_OUTPUT | OPT_CONFIG | OPT_RULES | OPT_ENV | OPT_SERVICE |
+		 OPT_NO_TEMPLATES | OPT_NO_REDACT | OPT_VERBOSE | COMMON_OPTS,
+	 1, 2, cmd_explain},
 	{"parse", "parse FILE", "what a loader dialect parses from one env file",
 	 OPT_FORMAT | OPT_OUTPUT | OPT_RULES | OPT_DIALECT | OPT_SET | OPT_NO_REDACT | COMMON_OPTS,
 	 1, 1, cmd_parse},
@@ -68,6 +82,7 @@ cli_main(int argc, char **argv)
 {
 	const struct command *c = NULL;
 	struct cli cli;
+	char usage[128];
 	size_t i;
 	int rc;
 
@@ -95,8 +110,9 @@ cli_main(int argc, char **argv)
 	memset(&cli, 0, sizeof(cli));
 	cli.argv0 = argv[0];
 	cli.cmd = c;
-	if (options_parse(&cli.opts, c->name, c->options, c->min_args, c->max_args, argc, argv,
-			  2) != 0) {
+	snprintf(usage, sizeof(usage), "envlint %s", c->usage);
+	if (options_parse(&cli.opts, c->name, usage, c->options, c->min_args, c->max_args, argc,
+			  argv, 2) != 0) {
 		options_free(&cli.opts);
 		return 2;
 	}
@@ -120,6 +136,10 @@ cli_main(int argc, char **argv)
 void
 cli_cleanup(struct cli *cli)
 {
+	loaders_free(cli->loaders);
+	cli->loaders = NULL;
+	config_free(cli->config);
+	cli->config = NULL;
 	packs_free(cli->packs);
 	rx_ctx_free(cli->rx);
 	options_free(&cli->opts);
@@ -222,4 +242,93 @@ cli_write_output(const struct cli *cli, const struct buf *out)
 		return -1;
 	}
 	return 0;
+}
+
+/* Rule ids named in `severity:` and `disable:` must exist. */
+static int
+validate_config_rules(const struct cli *cli, struct el_error *err)
+{
+	const struct config *c = cli->config;
+	size_t i;
+
+	for (i = 0; i < c->severity.len; i++) {
+		if (packs_rule_find(cli->packs, c->severity.items[i].rule) == NULL)
+			return el_error_set(err, c->path, c->severity.items[i].line,
+					    c->severity.items[i].col, "unknown rule \"%s\"",
+					    c->severity.items[i].rule);
+	}
+	for (i = 0; i < c->disable.len; i++) {
+		if (packs_rule_find(cli->packs, c->disable.items[i]) == NULL)
+			return el_error_set(err, c->path, 0, 0, "unknown rule \"%s\" in disable",
+					    c->disable.items[i]);
+	}
+	return 0;
+}
+
+int
+cli_scan(struct cli *cli, const char *root, struct scan **out)
+{
+	struct el_error err = EL_ERROR_INIT;
+	const struct yml_node *const *docs = NULL;
+	const char *const *paths = NULL;
+	struct scan_options so;
+	size_t n = 0, i;
+
+	if (cli->opts.config != NULL) {
+		if (config_load(&cli->config, cli->opts.config, &err) != 0)
+			goto fail;
+	} else if (config_find(&cli->config, root, &err) != 0) {
+		goto fail;
+	}
+	if (cli->packs == NULL &&
+	    cli_load_packs(cli,
+			   cli->config ? (const char *const *)cli->config->rules_dirs.items : NULL,
+			   cli->config ? cli->config->rules_dirs.len : 0) != 0)
+		return -1;
+	if (cli->config != NULL && validate_config_rules(cli, &err) != 0)
+		goto fail;
+	if (packs_kind_docs(cli->packs, "loaders", &docs, &paths, &n) != 0)
+		n = 0;
+	if (loaders_load(&cli->loaders, docs, paths, n, &err) != 0)
+		goto fail;
+	memset(&so, 0, sizeof(so));
+	/* Command line over configuration over defaults. */
+	so.env = cli->opts.env             ? cli->opts.env
+		 : cli->config && cli->config->env ? cli->config->env
+						   : "development";
+	so.no_templates = cli->opts.no_templates;
+	so.loaders = cli->loaders;
+	so.config = cli->config;
+	if (cli->config != NULL) {
+		so.exclude = (const char *const *)cli->config->exclude.items;
+		so.nexclude = cli->config->exclude.len;
+	}
+	if (scan_new(out, root, &so, cli->packs, &err) != 0)
+		goto fail;
+	for (i = 0; i < (*out)->diags.len; i++) {
+		const struct scan_diag *d = &(*out)->diags.items[i];
+
+		if (d->verbose_only && !cli->opts.verbose)
+			continue;
+		fprintf(stderr, "envlint: %s: %s\n", d->path, d->message);
+	}
+	return 0;
+fail:
+	cli_error(&err);
+	el_error_clear(&err);
+	return -1;
+}
+
+int
+cli_check_service(const struct cli *cli, const struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->services.len; i++) {
+		if (strcmp(s->services.items[i]->path, cli->opts.service) == 0)
+			return 0;
+	}
+	fprintf(stderr, "envlint %s: no service at '%s' (see 'envlint services')\n",
+		cli->cmd->name, cli->opts.service);
+	return -1;
 }

@@ -4,6 +4,7 @@
 
 #include "checks/checks.h"
 #include "cli/commands.h"
+#include "config/config.h"
 #include "config/pack.h"
 #include "model/scan.h"
 #include "report/report.h"
@@ -96,30 +97,25 @@ set_fingerprints(struct finding_list *fl, const char *root)
 static void
 filter_findings(const struct cli *cli, struct finding_list *fl)
 {
-	size_t i;
+	const struct config *c = cli->config;
+	size_t i, j;
 
 	for (i = 0; i < fl->items.len; i++) {
 		struct finding *f = &fl->items.items[i];
 
+		for (j = 0; c != NULL && j < c->severity.len; j++) {
+			if (strcmp(c->severity.items[j].rule, f->rule) == 0)
+				f->severity = c->severity.items[j].severity;
+		}
+		for (j = 0; c != NULL && j < c->disable.len; j++) {
+			if (strcmp(c->disable.items[j], f->rule) == 0)
+				f->suppressed = true;
+		}
 		if (cli->opts.select.len > 0 &&
 		    !id_in_lists(f->rule, cli->opts.select.items, cli->opts.select.len))
 			f->suppressed = true;
 		if (id_in_lists(f->rule, cli->opts.ignore.items, cli->opts.ignore.len))
 			f->suppressed = true;
-	}
-}
-
-static void
-print_diagnostics(const struct cli *cli, const struct scan *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->diags.len; i++) {
-		const struct scan_diag *d = &s->diags.items[i];
-
-		if (d->verbose_only && !cli->opts.verbose)
-			continue;
-		fprintf(stderr, "envlint: %s: %s\n", d->path, d->message);
 	}
 }
 
@@ -153,18 +149,14 @@ cmd_check(struct cli *cli)
 	size_t i;
 	int rc = 2;
 
-	if (cli_load_packs(cli, NULL, 0) != 0)
-		return 2;
+	if (cli_scan(cli, root, &scan) != 0)
+		goto cleanup;
 	if (validate_rule_lists(cli, "--select", cli->opts.select.items, cli->opts.select.len) != 0 ||
 	    validate_rule_lists(cli, "--ignore", cli->opts.ignore.items, cli->opts.ignore.len) != 0)
 		goto cleanup;
-	memset(&so, 0, sizeof(so));
-	so.env = cli->opts.env ? cli->opts.env : "development";
-	so.no_templates = cli->opts.no_templates;
-	if (scan_new(&scan, root, &so, cli->packs, &err) != 0) {
-		cli_error(&err);
+	if (cli->opts.service != NULL && cli_check_service(cli, scan) != 0)
 		goto cleanup;
-	}
+	so = scan->opts;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.scan = scan;
 	ctx.findings = &fl;
@@ -173,19 +165,19 @@ cmd_check(struct cli *cli)
 	finding_list_sort(&fl);
 	filter_findings(cli, &fl);
 	set_fingerprints(&fl, scan->root);
-	print_diagnostics(cli, scan);
 
 	memset(&ro, 0, sizeof(ro));
 	ro.root = scan->root;
 	ro.color = cli_use_color(cli);
 	ro.quiet = cli->opts.quiet;
 	ro.env = so.env;
-	ro.plan = cli->opts.plan;
+	ro.plan = cli->opts.plan ? cli->opts.plan : cli->config ? cli->config->plan : NULL;
 	ro.category = cli->opts.category;
 	ro.packs = cli->packs;
 	ro.redact = cli_redact_text;
 	ro.redact_ctx = cli;
 	ro.summary.files = scan->env_files.len;
+	ro.summary.services = scan->services.len;
 	for (i = 0; i < fl.items.len; i++)
 		ro.summary.suppressed += fl.items.items[i].suppressed;
 	switch (cli->opts.format) {

@@ -14,6 +14,9 @@
 
 struct packs;
 struct cli;
+struct scan;
+struct loader_set;
+struct config;
 
 struct command {
 	const char *name;
@@ -30,11 +33,20 @@ struct cli {
 	struct options opts;
 	struct packs *packs; /* after cli_load_packs */
 	struct rx_ctx *rx;
+	struct loader_set *loaders; /* after cli_scan */
+	struct config *config;      /* .envlint.yml, after cli_scan; NULL when none */
 };
 
 int cmd_check(struct cli *cli);
 int cmd_parse(struct cli *cli);
 int cmd_rules(struct cli *cli);
+int cmd_services(struct cli *cli);
+int cmd_explain(struct cli *cli);
+
+/* Load packs and scan the repository at root: services, loaders, environments. */
+int cli_scan(struct cli *cli, const char *root, struct scan **out);
+/* --service must name a service of the scan; prints the error and returns -1. */
+int cli_check_service(const struct cli *cli, const struct scan *s);
 
 /* Load the bundled packs, then extra (config `rules:`), then --rules. Prints the error. */
 int cli_load_packs(struct cli *cli, const char *const *extra, size_t nextra);

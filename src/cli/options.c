@@ -151,13 +151,14 @@ find_short(char c)
 }
 
 int
-options_parse(struct options *o, const char *cmd, unsigned allowed, int min_args, int max_args,
-	      int argc, char **argv, int first)
+options_parse(struct options *o, const char *cmd, const char *usage, unsigned allowed,
+	      int min_args, int max_args, int argc, char **argv, int first)
 {
 	int i;
 	bool only_args = false;
 
 	memset(o, 0, sizeof(*o));
+	o->usage = usage;
 	o->fail_on = SEV_WARNING;
 	allowed |= OPT_HELP;
 	for (i = first; i < argc; i++) {
@@ -207,7 +208,7 @@ options_parse(struct options *o, const char *cmd, unsigned allowed, int min_args
 	if (o->help)
 		return 0;
 	if ((int)o->args.len < min_args)
-		return usage_error(cmd, "missing argument%s", "");
+		return usage_error(cmd, "missing argument (usage: %s)", o->usage ? o->usage : cmd);
 	if (max_args >= 0 && (int)o->args.len > max_args)
 		return usage_error(cmd, "unexpected argument '%s'", o->args.items[max_args]);
 	return 0;

@@ -76,6 +76,7 @@ struct options {
 	bool verbose;
 	bool help;
 	VEC(const char *) args; /* positional arguments */
+	const char *usage;      /* "envlint explain KEY [PATH]", for messages */
 };
 
 /*
@@ -83,8 +84,8 @@ struct options {
  * and takes between min_args and max_args positional arguments. On a usage
  * error prints one line "envlint CMD: ..." to stderr and returns -1.
  */
-int options_parse(struct options *o, const char *cmd, unsigned allowed, int min_args,
-		  int max_args, int argc, char **argv, int first);
+int options_parse(struct options *o, const char *cmd, const char *usage, unsigned allowed,
+		  int min_args, int max_args, int argc, char **argv, int first);
 void options_free(struct options *o);
 /* Print the help lines of the options in allowed. */
 void options_print_help(FILE *fp, unsigned allowed);

@@ -7,9 +7,61 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model/detect.h"
+#include "model/discover.h"
+#include "model/resolve.h"
+#include "parse/compose.h"
+#include "parse/manifest.h"
+#include "parse/source.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "util/rx.h"
+
+/*
+ * Folders never worth entering even when no .gitignore says so: installed
+ * dependencies and virtual environments hold other people's code.
+ */
+static const char *const default_excludes[] = {
+	"node_modules/", ".venv/", "venv/", "__pycache__/", ".tox/", ".mypy_cache/",
+};
+
+/* What the walker keeps besides env files. */
+static int
+classify_file(const char *name, const char *path, void *ctx)
+{
+	enum source_lang lang;
+
+	(void)path;
+	(void)ctx;
+	if (manifest_kind_of(name) != MANIFEST_NONE)
+		return SCAN_FILE_MANIFEST;
+	if (compose_is_compose_file(name))
+		return SCAN_FILE_COMPOSE;
+	lang = source_lang_of(name);
+	if (lang != LANG_NONE && lang != LANG_YAML && lang != LANG_JAVA)
+		return SCAN_FILE_SOURCE;
+	return SCAN_FILE_OTHER;
+}
+
+/* Services, their loaders and their effective environments. */
+static void
+scan_build_model(struct scan *s)
+{
+	size_t i;
+
+	discover_services(s);
+	if (s->loaders == NULL)
+		return;
+	for (i = 0; i < s->services.len; i++) {
+		struct detect_result det;
+
+		detect_service(s, s->services.items[i], &det);
+		resolve_service(s, s->services.items[i], &det);
+		detect_result_free(&det);
+	}
+}
+
+#define NDEFAULT_EXCLUDES (sizeof(default_excludes) / sizeof(default_excludes[0]))
 
 void
 scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
@@ -33,7 +85,9 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	struct scan *s;
 	struct walk_options wo;
 	struct stat st;
+	const char **excludes;
 	size_t i;
+	int rc;
 
 	if (stat(root, &st) != 0)
 		return el_error_set(err, root, 0, 0, "cannot scan: %s", strerror(errno));
@@ -44,10 +98,19 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	s->opts = *opts;
 	s->packs = packs;
 	s->rx = rx_ctx_new();
+	s->loaders = opts->loaders;
 	memset(&wo, 0, sizeof(wo));
-	wo.exclude = opts->exclude;
-	wo.nexclude = opts->nexclude;
-	if (walk_repo(&s->walk, root, &wo, err) != 0) {
+	excludes = xcalloc(opts->nexclude + NDEFAULT_EXCLUDES, sizeof(*excludes));
+	for (i = 0; i < NDEFAULT_EXCLUDES; i++)
+		excludes[i] = default_excludes[i];
+	for (i = 0; i < opts->nexclude; i++)
+		excludes[NDEFAULT_EXCLUDES + i] = opts->exclude[i];
+	wo.exclude = excludes;
+	wo.nexclude = opts->nexclude + NDEFAULT_EXCLUDES;
+	wo.classify = classify_file;
+	rc = walk_repo(&s->walk, root, &wo, err);
+	free(excludes);
+	if (rc != 0) {
 		scan_free(s);
 		return -1;
 	}
@@ -62,6 +125,7 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 		ef = VEC_PUSH_ZERO(&s->env_files);
 		ef->entry = e;
 	}
+	scan_build_model(s);
 	*out = s;
 	return 0;
 }
@@ -88,6 +152,15 @@ scan_free(struct scan *s)
 		free(s->diags.items[i].message);
 	}
 	VEC_FREE(&s->diags);
+	for (i = 0; i < s->services.len; i++)
+		service_free(s->services.items[i]);
+	VEC_FREE(&s->services);
+	for (i = 0; i < s->manifests.len; i++)
+		manifest_free(s->manifests.items[i].manifest);
+	VEC_FREE(&s->manifests);
+	for (i = 0; i < s->composes.len; i++)
+		compose_file_free(s->composes.items[i].compose);
+	VEC_FREE(&s->composes);
 	walk_result_free(s->walk);
 	rx_ctx_free(s->rx);
 	arena_free(&s->arena);

@@ -18,6 +18,26 @@
 
 struct packs;
 struct rx_ctx;
+struct service;
+struct loader_set;
+struct manifest;
+struct compose_file;
+struct config;
+
+/* What the walker keeps besides env files (walk_entry.kind). */
+enum scan_file_kind {
+	SCAN_FILE_OTHER = 0,
+	SCAN_FILE_MANIFEST = 1, /* a runtime manifest (parse/manifest.h) */
+	SCAN_FILE_COMPOSE = 2,  /* a docker compose file */
+	SCAN_FILE_SOURCE = 3,   /* source code scanned for loader calls and env reads */
+};
+
+/* A parsed manifest or compose file, cached for the scan. */
+struct scan_parsed {
+	const struct walk_entry *entry;
+	struct manifest *manifest;    /* SCAN_FILE_MANIFEST */
+	struct compose_file *compose; /* SCAN_FILE_COMPOSE */
+};
 
 /* A loader that reads an env file (filled by service resolution). */
 struct env_reader {
@@ -43,6 +63,8 @@ struct scan_diag {
 
 struct scan_options {
 	const char *env; /* development, production, test */
+	const struct loader_set *loaders; /* loader models from the packs */
+	const struct config *config;      /* .envlint.yml, or NULL */
 	bool no_templates;
 	const char *const *exclude;
 	size_t nexclude;
@@ -56,6 +78,10 @@ struct scan {
 	struct walk_result *walk;
 	VEC(struct scan_env_file) env_files;
 	VEC(struct scan_diag) diags;
+	VEC(struct scan_parsed) manifests; /* every manifest that parsed, by path */
+	VEC(struct scan_parsed) composes;
+	VEC(struct service *) services;    /* sorted by path */
+	const struct loader_set *loaders;
 	struct arena arena;
 };
 

@@ -1,0 +1,29 @@
+/*
+ * Loader detection for one service: the load operations its loaders perform
+ * (framework conventions, calls found in its source code, flags in its start
+ * scripts, compose env_file/environment), and the reads of the environment
+ * in its code. Owned by the caller (detect_ops_free).
+ */
+#ifndef ENVLINT_DETECT_H
+#define ENVLINT_DETECT_H
+
+#include "model/loaders.h"
+#include "model/scan.h"
+#include "model/service.h"
+
+struct inline_source {
+	char *origin_file;
+	int origin_line;
+	VEC(struct inline_var) vars;
+};
+
+struct detect_result {
+	VEC(struct load_op) ops;        /* execution order: outer layers first, lowest last */
+	VEC(struct inline_source) inlines; /* compose environment: (highest priority) */
+};
+
+/* Detect the loaders of svc and fill svc->reads and svc->notes. */
+void detect_service(struct scan *s, struct service *svc, struct detect_result *out);
+void detect_result_free(struct detect_result *r);
+
+#endif

@@ -1,0 +1,358 @@
+#include "model/discover.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "parse/compose.h"
+#include "parse/manifest.h"
+#include "util/buf.h"
+#include "util/fileio.h"
+
+char *
+path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *
+path_join(const char *dir, const char *rel)
+{
+	VEC(char *) parts = {0};
+	struct buf b = BUF_INIT;
+	char *copy, *tok, *save = NULL;
+	size_t i, up = 0;
+
+	if (rel[0] == '/')
+		return xstrdup(rel);
+	copy = xasprintf("%s/%s", strcmp(dir, ".") == 0 ? "" : dir, rel);
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (parts.len > 0)
+				parts.len--;
+			else
+				up++;
+			continue;
+		}
+		VEC_PUSH(&parts, tok);
+	}
+	for (i = 0; i < up; i++)
+		buf_puts(&b, i ? "/.." : "..");
+	for (i = 0; i < parts.len; i++) {
+		if (b.len > 0)
+			buf_putc(&b, '/');
+		buf_puts(&b, parts.items[i]);
+	}
+	VEC_FREE(&parts);
+	free(copy);
+	if (b.len == 0)
+		buf_putc(&b, '.');
+	return buf_detach(&b);
+}
+
+bool
+path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strncmp(path, "../", 3) == 0 || strcmp(path, "..") == 0)
+		return false;
+	if (strcmp(dir, ".") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static int
+service_cmp(const void *a, const void *b)
+{
+	const struct service *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+struct service *
+discover_find(const struct scan *s, const char *dir)
+{
+	size_t lo = 0, hi = s->services.len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->services.items[mid]->path, dir);
+
+		if (c == 0)
+			return s->services.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct service *
+discover_owner(const struct scan *s, const char *path)
+{
+	char *dir = xstrdup(path);
+	struct service *svc = NULL;
+
+	for (;;) {
+		char *slash;
+
+		if ((svc = discover_find(s, dir)) != NULL)
+			break;
+		slash = strrchr(dir, '/');
+		if (slash == NULL) {
+			svc = discover_find(s, ".");
+			break;
+		}
+		*slash = '\0';
+	}
+	free(dir);
+	return svc;
+}
+
+static struct service *
+service_get(struct scan *s, const char *dir)
+{
+	struct service *svc;
+	size_t i;
+	const char *base;
+
+	for (i = 0; i < s->services.len; i++) {
+		if (strcmp(s->services.items[i]->path, dir) == 0)
+			return s->services.items[i];
+	}
+	svc = xcalloc(1, sizeof(*svc));
+	svc->path = xstrdup(dir);
+	if (strcmp(dir, ".") == 0) {
+		char *abs = realpath(s->root, NULL);
+
+		base = abs ? strrchr(abs, '/') : NULL;
+		svc->name = xstrdup(base && base[1] ? base + 1 : ".");
+		free(abs);
+	} else {
+		base = strrchr(dir, '/');
+		svc->name = xstrdup(base ? base + 1 : dir);
+	}
+	svc->dialect = DOTENV_NODE_DOTENV;
+	VEC_PUSH(&s->services, svc);
+	return svc;
+}
+
+static void
+add_manifest(struct service *svc, const struct scan_parsed *p)
+{
+	const struct manifest *m = p->manifest;
+	size_t i;
+
+	svc->runtime |= m->runtime;
+	VEC_PUSH(&svc->manifests, xstrdup(p->entry->path));
+	for (i = 0; i < m->ndeps; i++)
+		VEC_PUSH(&svc->deps, xstrdup(m->deps[i].name));
+}
+
+static void
+parse_files(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->walk->nentries; i++) {
+		const struct walk_entry *e = &s->walk->entries[i];
+		struct el_error err = EL_ERROR_INIT;
+		struct scan_parsed p;
+		const char *name;
+		char *full, *data = NULL;
+		size_t len;
+
+		if (e->kind != SCAN_FILE_MANIFEST && e->kind != SCAN_FILE_COMPOSE)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.entry = e;
+		full = xasprintf("%s/%s", s->root, e->path);
+		if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK) {
+			scan_diag(s, e->path, false, "%s", err.msg);
+			goto next;
+		}
+		name = strrchr(e->path, '/');
+		name = name ? name + 1 : e->path;
+		if (e->kind == SCAN_FILE_MANIFEST) {
+			if (manifest_parse(&p.manifest, manifest_kind_of(name), e->path, data, len,
+					   &err) != 0) {
+				scan_diag(s, e->path, false, "%d:%d: %s", err.line, err.col,
+					  err.msg);
+				goto next;
+			}
+			VEC_PUSH(&s->manifests, p);
+		} else {
+			if (compose_parse(&p.compose, e->path, data, len, &err) != 0) {
+				scan_diag(s, e->path, false, "%d:%d: %s", err.line, err.col,
+					  err.msg);
+				goto next;
+			}
+			VEC_PUSH(&s->composes, p);
+		}
+	next:
+		el_error_clear(&err);
+		free(data);
+		free(full);
+	}
+}
+
+/* A root package.json that only declares workspaces does not make the root a service. */
+static bool
+is_workspace_root_only(const struct scan_parsed *p)
+{
+	const struct manifest *m = p->manifest;
+
+	if (m->kind == MANIFEST_PNPM_WORKSPACE)
+		return true;
+	return m->kind == MANIFEST_PACKAGE_JSON && m->nworkspaces > 0;
+}
+
+void
+discover_services(struct scan *s)
+{
+	size_t i, j;
+	bool root_runtime = false, root_any = false;
+
+	parse_files(s);
+	for (i = 0; i < s->manifests.len; i++) {
+		const struct scan_parsed *p = &s->manifests.items[i];
+		char *dir = path_dirname(p->entry->path);
+
+		if (strcmp(dir, ".") == 0) {
+			root_any = true;
+			if (!is_workspace_root_only(p) && p->manifest->runtime != 0)
+				root_runtime = true;
+		} else if (p->manifest->kind != MANIFEST_PNPM_WORKSPACE) {
+			add_manifest(service_get(s, dir), p);
+		}
+		free(dir);
+	}
+	/* Compose services built from a folder are services of that folder. */
+	for (i = 0; i < s->composes.len; i++) {
+		const struct scan_parsed *p = &s->composes.items[i];
+		char *cdir = path_dirname(p->entry->path);
+
+		for (j = 0; j < p->compose->nservices; j++) {
+			const struct compose_service *cs = &p->compose->services[j];
+			char *dir;
+
+			if (cs->build_context == NULL || strstr(cs->build_context, "://") != NULL ||
+			    strchr(cs->build_context, '$') != NULL)
+				continue;
+			dir = path_join(cdir, cs->build_context);
+			if (strncmp(dir, "..", 2) != 0 && strcmp(dir, ".") != 0)
+				service_get(s, dir);
+			else if (strcmp(dir, ".") == 0)
+				root_runtime = true;
+			free(dir);
+		}
+		free(cdir);
+	}
+	/* The configuration can add services detection missed. */
+	for (i = 0; s->opts.config != NULL && i < s->opts.config->services.len; i++) {
+		const struct config_service *cs = &s->opts.config->services.items[i];
+
+		if (strcmp(cs->path, ".") == 0)
+			root_runtime = true;
+		else
+			service_get(s, cs->path)->pinned = true;
+	}
+	/* The root is a service when it has a runtime of its own, or when nothing else is. */
+	if (root_runtime || s->services.len == 0) {
+		struct service *root = service_get(s, ".");
+
+		for (i = 0; i < s->manifests.len; i++) {
+			const struct scan_parsed *p = &s->manifests.items[i];
+
+			if (strchr(p->entry->path, '/') == NULL &&
+			    p->manifest->kind != MANIFEST_PNPM_WORKSPACE)
+				add_manifest(root, p);
+		}
+		(void)root_any;
+	}
+	for (i = 0; i < s->services.len; i++) {
+		const struct config_service *cs =
+			config_service_find(s->opts.config, s->services.items[i]->path);
+
+		if (cs == NULL)
+			continue;
+		s->services.items[i]->pinned = cs->loader != NULL || cs->has_env_files;
+		if (cs->replicas)
+			s->services.items[i]->replicas = cs->replicas;
+		if (cs->workers)
+			s->services.items[i]->workers = cs->workers;
+	}
+	if (s->services.len > 1)
+		qsort(s->services.items, s->services.len, sizeof(struct service *), service_cmp);
+}
+
+static void
+env_def_clear(struct env_def *d)
+{
+	size_t i;
+
+	free(d->value);
+	free(d->raw);
+	for (i = 0; i < d->undefined.len; i++)
+		free(d->undefined.items[i]);
+	VEC_FREE(&d->undefined);
+}
+
+void
+service_free(struct service *svc)
+{
+	size_t i, j;
+
+	if (svc == NULL)
+		return;
+	free(svc->path);
+	free(svc->name);
+	for (i = 0; i < svc->manifests.len; i++)
+		free(svc->manifests.items[i]);
+	VEC_FREE(&svc->manifests);
+	for (i = 0; i < svc->deps.len; i++)
+		free(svc->deps.items[i]);
+	VEC_FREE(&svc->deps);
+	for (i = 0; i < svc->sources.len; i++) {
+		struct env_source *src = &svc->sources.items[i];
+
+		free(src->file);
+		free(src->standin_for);
+		free(src->origin_file);
+		for (j = 0; j < src->vars.len; j++) {
+			free(src->vars.items[j].key);
+			free(src->vars.items[j].value);
+		}
+		VEC_FREE(&src->vars);
+	}
+	VEC_FREE(&svc->sources);
+	for (i = 0; i < svc->env.len; i++) {
+		struct env_entry *e = &svc->env.items[i];
+
+		free(e->key);
+		env_def_clear(&e->winner);
+		for (j = 0; j < e->shadowed.len; j++)
+			env_def_clear(&e->shadowed.items[j]);
+		VEC_FREE(&e->shadowed);
+	}
+	VEC_FREE(&svc->env);
+	for (i = 0; i < svc->reads.len; i++) {
+		free(svc->reads.items[i].key);
+		free(svc->reads.items[i].file);
+	}
+	VEC_FREE(&svc->reads);
+	for (i = 0; i < svc->notes.len; i++) {
+		free(svc->notes.items[i].file);
+		free(svc->notes.items[i].message);
+	}
+	VEC_FREE(&svc->notes);
+	free(svc);
+}

@@ -1,0 +1,420 @@
+/* The loader models of the `loaders` rule pack, as typed structs. */
+#include "model/loaders.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/manifest.h"
+
+static const char *const env_names[3] = {"development", "production", "test"};
+
+int
+loaders_env_index(const char *env)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (env != NULL && strcmp(env, env_names[i]) == 0)
+			return i;
+	}
+	return 0;
+}
+
+static void
+str_list(const struct yml_node *n, void *vec)
+{
+	VEC(char *) *v = vec;
+	size_t i;
+
+	if (n == NULL)
+		return;
+	if (n->type == YML_SCALAR) {
+		VEC_PUSH(v, xstrdup(n->text));
+		return;
+	}
+	if (n->type != YML_SEQUENCE)
+		return;
+	for (i = 0; i < n->count; i++) {
+		if (n->items[i]->type == YML_SCALAR)
+			VEC_PUSH(v, xstrdup(n->items[i]->text));
+	}
+}
+
+static const char *
+scalar(const struct yml_node *map, const char *key)
+{
+	const struct yml_node *n = yml_map_get(map, key);
+
+	return n != NULL && n->type == YML_SCALAR && !yml_is_null(n) ? n->text : NULL;
+}
+
+static bool
+flag(const struct yml_node *map, const char *key)
+{
+	const char *s = scalar(map, key);
+
+	return s != NULL && strcmp(s, "true") == 0;
+}
+
+static int
+parse_order(const char *s, enum load_order *out)
+{
+	if (s == NULL || strcmp(s, "first-wins") == 0)
+		*out = ORDER_FIRST_WINS;
+	else if (strcmp(s, "last-wins") == 0)
+		*out = ORDER_LAST_WINS;
+	else
+		return -1;
+	return 0;
+}
+
+static unsigned
+parse_langs(const struct yml_node *n)
+{
+	static const struct {
+		const char *name;
+		unsigned lang;
+	} names[] = {{"js", LANG_JS},       {"python", LANG_PYTHON}, {"go", LANG_GO},
+		     {"ruby", LANG_RUBY},   {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
+		     {"yaml", LANG_YAML},   {"java", LANG_JAVA},     {"rust", LANG_RUST},
+		     {"php", LANG_PHP}};
+	unsigned langs = 0;
+	size_t i, j, count = 1;
+	const struct yml_node *item;
+
+	if (n == NULL)
+		return 0;
+	if (n->type == YML_SEQUENCE)
+		count = n->count;
+	for (i = 0; i < count; i++) {
+		item = n->type == YML_SEQUENCE ? n->items[i] : n;
+		if (item->type != YML_SCALAR)
+			continue;
+		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+			if (strcmp(item->text, names[j].name) == 0)
+				langs |= names[j].lang;
+		}
+	}
+	return langs;
+}
+
+static unsigned
+parse_runtime(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "node") == 0)
+		return RUNTIME_NODE;
+	if (strcmp(s, "python") == 0)
+		return RUNTIME_PYTHON;
+	if (strcmp(s, "go") == 0)
+		return RUNTIME_GO;
+	if (strcmp(s, "ruby") == 0)
+		return RUNTIME_RUBY;
+	if (strcmp(s, "rust") == 0)
+		return RUNTIME_RUST;
+	return 0;
+}
+
+/* "prop:path", "kw:override", "pos:0", "value" */
+static int
+parse_arg_refs(const struct yml_node *n, void *vec, const char *path, struct el_error *err)
+{
+	VEC(struct arg_ref) *v = vec;
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	for (i = 0; i < (n->type == YML_SEQUENCE ? n->count : 0); i++) {
+		const struct yml_node *item = n->items[i];
+		struct arg_ref r;
+
+		memset(&r, 0, sizeof(r));
+		if (item->type != YML_SCALAR)
+			continue;
+		if (strncmp(item->text, "prop:", 5) == 0) {
+			r.kind = ARG_PROP;
+			r.name = xstrdup(item->text + 5);
+		} else if (strncmp(item->text, "kw:", 3) == 0) {
+			r.kind = ARG_KW;
+			r.name = xstrdup(item->text + 3);
+		} else if (strncmp(item->text, "pos:", 4) == 0) {
+			r.kind = ARG_POS;
+			r.pos = atoi(item->text + 4);
+		} else if (strcmp(item->text, "value") == 0) {
+			r.kind = ARG_VALUE;
+		} else {
+			return el_error_set(err, path, item->line, item->col,
+					    "unknown argument reference \"%s\" (expected prop:NAME, "
+					    "kw:NAME, pos:N or value)",
+					    item->text);
+		}
+		VEC_PUSH(v, r);
+	}
+	return 0;
+}
+
+static int
+load_pattern(struct loader_set *ls, struct loader_model *lm, const struct yml_node *n,
+	     const char *path, struct el_error *err)
+{
+	struct loader_pattern *lp = xcalloc(1, sizeof(*lp));
+	const struct yml_node *rxn = yml_map_get(n, "regex");
+	struct rx *rx = NULL;
+	const char *s;
+
+	VEC_PUSH(&ls->patterns, lp);
+	lp->loader = lm;
+	lp->file = xstrdup(path);
+	lp->line = n->line;
+	lp->sp.id = xstrdup(scalar(n, "id") ? scalar(n, "id") : lm->name);
+	lp->sp.langs = parse_langs(yml_map_get(n, "lang"));
+	lp->sp.literal = xstrdup(scalar(n, "literal"));
+	lp->sp.call_args = flag(n, "call-args");
+	lp->requires = xstrdup(scalar(n, "requires"));
+	lp->value_after = flag(n, "value-after");
+	lp->group_by_line = flag(n, "group-by-line");
+	lp->find_dotenv = xstrdup(scalar(n, "find-dotenv"));
+	if ((s = scalar(n, "order")) != NULL) {
+		lp->has_order = true;
+		if (parse_order(s, &lp->order) != 0)
+			return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"", s);
+	}
+	str_list(yml_map_get(n, "default-files"), &lp->default_files);
+	if (rxn == NULL || rxn->type != YML_SCALAR)
+		return el_error_set(err, path, n->line, n->col, "pattern needs a regex");
+	if (rx_compile(&rx, rxn->text, NULL, path, rxn->line, rxn->col, err) != 0)
+		return -1;
+	lp->sp.rx = rx;
+	if (parse_arg_refs(yml_map_get(n, "path"), &lp->path, path, err) != 0 ||
+	    parse_arg_refs(yml_map_get(n, "dir"), &lp->dir, path, err) != 0 ||
+	    parse_arg_refs(yml_map_get(n, "override"), &lp->override, path, err) != 0 ||
+	    parse_arg_refs(yml_map_get(n, "disable"), &lp->disable, path, err) != 0 ||
+	    parse_arg_refs(yml_map_get(n, "expand"), &lp->expand, path, err) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
+	    struct el_error *err)
+{
+	struct loader_model *lm;
+	const struct yml_node *detect, *script;
+	const char *s;
+	size_t i;
+
+	if (n->type != YML_MAPPING || scalar(n, "name") == NULL)
+		return el_error_set(err, path, n->line, n->col, "a loader needs a name");
+	/* A later pack replaces a loader of the same name. */
+	for (i = 0; i < ls->loaders.len; i++) {
+		if (strcmp(ls->loaders.items[i]->name, scalar(n, "name")) == 0) {
+			ls->loaders.items[i]->name[0] = '\0';
+			break;
+		}
+	}
+	lm = xcalloc(1, sizeof(*lm));
+	VEC_PUSH(&ls->loaders, lm);
+	lm->name = xstrdup(scalar(n, "name"));
+	lm->dialect = DOTENV_NODE_DOTENV;
+	if ((s = scalar(n, "dialect")) != NULL && dotenv_dialect_from_name(s, &lm->dialect) != 0) {
+		const struct yml_node *d = yml_map_get(n, "dialect");
+
+		return el_error_set(err, path, d->line, d->col, "unknown dialect \"%s\"", s);
+	}
+	lm->runtime = parse_runtime(scalar(n, "runtime"));
+	str_list(yml_map_get(n, "packages"), &lm->packages);
+	if ((s = scalar(n, "max-major")) != NULL)
+		lm->max_major = atoi(s);
+	if (parse_order(scalar(n, "order"), &lm->order) != 0)
+		return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"",
+				    scalar(n, "order"));
+	lm->override = flag(n, "override");
+	str_list(yml_map_get(n, "files"), &lm->files);
+	str_list(yml_map_get(n, "skip-in-test"), &lm->skip_in_test);
+	s = scalar(n, "anchor");
+	if (s == NULL || strcmp(s, "cwd") == 0)
+		lm->anchor = LOAD_AT_CWD;
+	else if (strcmp(s, "service") == 0)
+		lm->anchor = LOAD_AT_SERVICE;
+	else if (strcmp(s, "file") == 0)
+		lm->anchor = LOAD_AT_FILE;
+	else if (strcmp(s, "walk-up-from-file") == 0)
+		lm->anchor = LOAD_WALK_UP;
+	else
+		return el_error_set(err, path, n->line, n->col, "unknown anchor \"%s\"", s);
+	lm->framework = flag(n, "framework");
+	lm->lowest = flag(n, "lowest");
+	lm->requires_file = xstrdup(scalar(n, "requires-file"));
+	lm->exposes_prefix = xstrdup(scalar(n, "exposes-prefix"));
+	script = yml_map_get(n, "script");
+	if (script != NULL && script->type == YML_SCALAR &&
+	    rx_compile(&lm->script, script->text, NULL, path, script->line, script->col, err) != 0)
+		return -1;
+	detect = yml_map_get(n, "detect");
+	for (i = 0; detect != NULL && detect->type == YML_SEQUENCE && i < detect->count; i++) {
+		if (load_pattern(ls, lm, detect->items[i], path, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_read(struct loader_set *ls, const struct yml_node *n, const char *path, struct el_error *err)
+{
+	struct read_pattern *rp = xcalloc(1, sizeof(*rp));
+	const struct yml_node *rxn = yml_map_get(n, "regex");
+	struct rx *rx = NULL;
+
+	VEC_PUSH(&ls->reads, rp);
+	rp->file = xstrdup(path);
+	rp->line = n->line;
+	rp->sp.id = xstrdup(scalar(n, "id") ? scalar(n, "id") : "env-read");
+	rp->sp.langs = parse_langs(yml_map_get(n, "lang"));
+	rp->sp.literal = xstrdup(scalar(n, "literal"));
+	rp->case_insensitive = flag(n, "case-insensitive");
+	if (rxn == NULL || rxn->type != YML_SCALAR)
+		return el_error_set(err, path, n->line, n->col, "a read pattern needs a regex");
+	if (rx_compile(&rx, rxn->text, NULL, path, rxn->line, rxn->col, err) != 0)
+		return -1;
+	rp->sp.rx = rx;
+	if (rx_group_number(rx, "key") < 0 && rx_group_number(rx, "keys") < 0)
+		return el_error_set(err, path, rxn->line, rxn->col,
+				    "a read pattern needs a named group (?<key>...) or (?<keys>...)");
+	return 0;
+}
+
+int
+loaders_load(struct loader_set **out, const struct yml_node *const *docs,
+	     const char *const *paths, size_t ndocs, struct el_error *err)
+{
+	struct loader_set *ls = xcalloc(1, sizeof(*ls));
+	size_t d, i;
+	int e;
+
+	for (d = 0; d < ndocs; d++) {
+		const struct yml_node *root = docs[d], *list, *rs;
+
+		list = yml_map_get(root, "loaders");
+		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
+			if (load_loader(ls, list->items[i], paths[d], err) != 0)
+				goto fail;
+		}
+		rs = yml_map_get(root, "runtime-scripts");
+		for (e = 0; rs != NULL && e < 3; e++) {
+			const struct yml_node *l = yml_map_get(rs, env_names[e]);
+
+			if (l == NULL)
+				continue;
+			for (i = 0; i < ls->runtime_scripts[e].len; i++)
+				free(ls->runtime_scripts[e].items[i]);
+			ls->runtime_scripts[e].len = 0;
+			str_list(l, &ls->runtime_scripts[e]);
+		}
+		str_list(yml_map_get(root, "non-runtime-paths"), &ls->non_runtime_paths);
+		list = yml_map_get(root, "reads");
+		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
+			if (load_read(ls, list->items[i], paths[d], err) != 0)
+				goto fail;
+		}
+	}
+	for (i = 0; i < ls->patterns.len; i++)
+		VEC_PUSH(&ls->flat, ls->patterns.items[i]->sp);
+	for (i = 0; i < ls->reads.len; i++)
+		VEC_PUSH(&ls->flat, ls->reads.items[i]->sp);
+	*out = ls;
+	return 0;
+fail:
+	loaders_free(ls);
+	return -1;
+}
+
+static void
+free_strs(void *vec)
+{
+	VEC(char *) *v = vec;
+	size_t i;
+
+	for (i = 0; i < v->len; i++)
+		free(v->items[i]);
+	VEC_FREE(v);
+}
+
+static void
+free_refs(void *vec)
+{
+	VEC(struct arg_ref) *v = vec;
+	size_t i;
+
+	for (i = 0; i < v->len; i++)
+		free(v->items[i].name);
+	VEC_FREE(v);
+}
+
+void
+loaders_free(struct loader_set *ls)
+{
+	size_t i;
+	int e;
+
+	if (ls == NULL)
+		return;
+	for (i = 0; i < ls->patterns.len; i++) {
+		struct loader_pattern *lp = ls->patterns.items[i];
+
+		free((char *)lp->sp.id);
+		free((char *)lp->sp.literal);
+		rx_free((struct rx *)lp->sp.rx);
+		free(lp->requires);
+		free(lp->find_dotenv);
+		free(lp->file);
+		free_refs(&lp->path);
+		free_refs(&lp->dir);
+		free_refs(&lp->override);
+		free_refs(&lp->disable);
+		free_refs(&lp->expand);
+		free_strs(&lp->default_files);
+		free(lp);
+	}
+	VEC_FREE(&ls->patterns);
+	for (i = 0; i < ls->reads.len; i++) {
+		struct read_pattern *rp = ls->reads.items[i];
+
+		free((char *)rp->sp.id);
+		free((char *)rp->sp.literal);
+		rx_free((struct rx *)rp->sp.rx);
+		free(rp->file);
+		free(rp);
+	}
+	VEC_FREE(&ls->reads);
+	VEC_FREE(&ls->flat);
+	for (i = 0; i < ls->loaders.len; i++) {
+		struct loader_model *lm = ls->loaders.items[i];
+
+		free(lm->name);
+		free_strs(&lm->packages);
+		free_strs(&lm->files);
+		free_strs(&lm->skip_in_test);
+		free(lm->requires_file);
+		free(lm->exposes_prefix);
+		rx_free(lm->script);
+		free(lm);
+	}
+	VEC_FREE(&ls->loaders);
+	for (e = 0; e < 3; e++)
+		free_strs(&ls->runtime_scripts[e]);
+	free_strs(&ls->non_runtime_paths);
+	free(ls);
+}
+
+const struct loader_model *
+loaders_find(const struct loader_set *ls, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ls->loaders.len; i++) {
+		if (strcmp(ls->loaders.items[i]->name, name) == 0)
+			return ls->loaders.items[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,128 @@
+/*
+ * Loader models (from the `loaders` rule pack) and loader detection: for one
+ * service, the load operations its real loaders perform, in execution order.
+ * A load operation is one call or one framework convention: the files it
+ * reads (resolved to repository paths), how they rank among themselves, and
+ * whether they beat what is already in the process environment.
+ * A struct loader_set is owned by whoever loads it; load ops by the caller.
+ */
+#ifndef ENVLINT_LOADERS_H
+#define ENVLINT_LOADERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/yaml.h"
+#include "parse/dotenv.h"
+#include "parse/source.h"
+#include "util/error.h"
+#include "util/rx.h"
+#include "util/vec.h"
+
+struct scan;
+struct service;
+
+enum load_order {
+	ORDER_FIRST_WINS,
+	ORDER_LAST_WINS,
+};
+
+enum load_anchor {
+	LOAD_AT_CWD,      /* relative to the working directory (the service folder) */
+	LOAD_AT_SERVICE,  /* the framework's project folder */
+	LOAD_AT_FILE,     /* the calling source file's folder */
+	LOAD_WALK_UP,     /* python-dotenv find_dotenv: from the calling file upwards */
+};
+
+enum arg_ref_kind {
+	ARG_PROP,  /* property of the call's object argument */
+	ARG_KW,    /* keyword argument */
+	ARG_POS,   /* positional argument */
+	ARG_VALUE, /* the expression after the match (value-after patterns) */
+};
+
+struct arg_ref {
+	enum arg_ref_kind kind;
+	char *name;
+	int pos;
+};
+
+struct loader_model;
+
+struct loader_pattern {
+	struct source_pattern sp;
+	const struct loader_model *loader;
+	char *requires; /* literal that must also be in the file */
+	bool value_after;
+	bool group_by_line;
+	bool has_order;
+	enum load_order order;
+	VEC(struct arg_ref) path, dir, override, disable, expand;
+	VEC(char *) default_files;
+	char *find_dotenv; /* name of the walk-up helper (load_dotenv(find_dotenv())) */
+	char *file;        /* pack file and line, for messages */
+	int line;
+};
+
+struct loader_model {
+	char *name;
+	enum dotenv_dialect dialect;
+	unsigned runtime; /* enum manifest_runtime bits; 0 = any */
+	VEC(char *) packages;
+	int max_major; /* 0 = any version */
+	enum load_order order;
+	bool override;
+	VEC(char *) files;
+	VEC(char *) skip_in_test;
+	enum load_anchor anchor;
+	bool framework;
+	bool lowest; /* loaded under everything else (Prisma's own .env loading) */
+	char *requires_file;
+	struct rx *script;
+	char *exposes_prefix;
+};
+
+/* A read of the environment in code: group `key` names one variable, group
+ * `keys` a destructuring list ("A, B: b, C = 1"). */
+struct read_pattern {
+	struct source_pattern sp;
+	bool case_insensitive; /* pydantic settings fields */
+	char *file;
+	int line;
+};
+
+struct loader_set {
+	VEC(struct loader_model *) loaders;
+	VEC(struct loader_pattern *) patterns;
+	VEC(struct read_pattern *) reads;
+	/* Copies of patterns[i]->sp, then of reads[i]->sp, for one source_scan pass. */
+	VEC(struct source_pattern) flat;
+	VEC(char *) runtime_scripts[3];  /* development, production, test */
+	VEC(char *) non_runtime_paths;
+};
+
+/* One load operation of one service. */
+struct load_op {
+	const struct loader_model *loader;
+	enum dotenv_dialect dialect;
+	VEC(char *) files;    /* repository-relative, in the order the loader reads them */
+	VEC(bool) optional;   /* parallel to files: a missing file is skipped silently */
+	enum load_order order;
+	bool override;
+	bool expands;
+	bool lowest;
+	char *origin_file;
+	int origin_line;
+};
+
+
+/* Build the loader set from the documents of kind `loaders` (already validated). */
+int loaders_load(struct loader_set **out, const struct yml_node *const *docs,
+		 const char *const *paths, size_t ndocs, struct el_error *err);
+void loaders_free(struct loader_set *ls);
+/* The model of a loader by name, or NULL. */
+const struct loader_model *loaders_find(const struct loader_set *ls, const char *name);
+/* Index of an --env name in runtime_scripts (development 0, production 1, test 2). */
+int loaders_env_index(const char *env);
+
+#endif

@@ -1,0 +1,443 @@
+#include "model/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/discover.h"
+#include "util/buf.h"
+
+/* How deep a ${A} -> ${B} -> ... chain is followed across files. */
+#define RESOLVE_EXPAND_DEPTH 8
+
+/* Suffixes that make a file a template of the file without them. */
+static const char *const template_suffixes[] = {".example", ".sample", ".template", ".dist"};
+
+struct scan_env_file *
+resolve_template_for(struct scan *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(template_suffixes) / sizeof(template_suffixes[0]); i++) {
+		char *cand = xasprintf("%s%s", path, template_suffixes[i]);
+		struct scan_env_file *ef = scan_find_env_file(s, cand);
+
+		free(cand);
+		if (ef != NULL && (ef->entry->flags & WALK_TEMPLATE))
+			return ef;
+	}
+	return NULL;
+}
+
+static bool
+source_listed(const struct service *svc, const char *file, enum dotenv_dialect d)
+{
+	size_t i;
+
+	for (i = 0; i < svc->sources.len; i++) {
+		const struct env_source *src = &svc->sources.items[i];
+
+		if (src->kind == SOURCE_ENV_FILE && strcmp(src->file, file) == 0 &&
+		    src->dialect == d)
+			return true;
+	}
+	return false;
+}
+
+static struct env_source
+make_file_source(struct scan *s, const struct load_op *op, size_t k)
+{
+	struct env_source src;
+	const char *file = op->files.items[k];
+
+	memset(&src, 0, sizeof(src));
+	src.kind = SOURCE_ENV_FILE;
+	src.file = xstrdup(file);
+	src.outside = strncmp(file, "..", 2) == 0 || file[0] == '/';
+	src.required = !op->optional.items[k];
+	src.dialect = op->dialect;
+	src.loader = op->loader->name;
+	src.origin_file = xstrdup(op->origin_file);
+	src.origin_line = op->origin_line;
+	src.override = op->override;
+	src.expands = op->expands;
+	if (!src.outside)
+		src.ef = scan_find_env_file(s, file);
+	src.exists = src.ef != NULL && !(src.ef->entry->flags & WALK_DANGLING);
+	if (!src.exists && !src.outside && !s->opts.no_templates) {
+		struct scan_env_file *t = resolve_template_for(s, file);
+
+		if (t != NULL) {
+			src.template = true;
+			src.standin_for = xstrdup(file);
+			src.ef = t;
+		}
+	}
+	if (!src.exists && !src.template)
+		src.ef = NULL;
+	return src;
+}
+
+/*
+ * The priority list follows from the operations in execution order: an
+ * operation that does not override puts its files under everything already
+ * loaded (the process environment and earlier files win); one that
+ * overrides puts them on top. Within one operation, first-wins keeps the
+ * given order and last-wins reverses it.
+ */
+static void
+build_sources(struct scan *s, struct service *svc, const struct detect_result *det)
+{
+	VEC(struct env_source) list = {0};
+	size_t i, k;
+
+	for (i = 0; i < det->inlines.len; i++) {
+		const struct inline_source *in = &det->inlines.items[i];
+		struct env_source src;
+
+		memset(&src, 0, sizeof(src));
+		src.kind = SOURCE_INLINE;
+		src.file = xstrdup(in->origin_file);
+		src.exists = true;
+		src.loader = "compose";
+		src.dialect = DOTENV_COMPOSE;
+		src.origin_file = xstrdup(in->origin_file);
+		src.origin_line = in->origin_line;
+		src.override = true;
+		for (k = 0; k < in->vars.len; k++) {
+			struct inline_var v = in->vars.items[k];
+
+			v.key = xstrdup(v.key);
+			v.value = xstrdup(v.value);
+			VEC_PUSH(&src.vars, v);
+		}
+		VEC_PUSH(&list, src);
+	}
+	for (i = 0; i < det->ops.len; i++) {
+		const struct load_op *op = &det->ops.items[i];
+		VEC(struct env_source) group = {0};
+		size_t n = op->files.len, j;
+
+		for (k = 0; k < n; k++) {
+			size_t idx = op->order == ORDER_LAST_WINS ? n - 1 - k : k;
+
+			VEC_PUSH(&group, make_file_source(s, op, idx));
+		}
+		if (op->override) {
+			/* On top, but under inline compose environment: which beats env_file. */
+			size_t top = det->inlines.len;
+
+			VEC_RESERVE(&list, group.len);
+			memmove(&list.items[top + group.len], &list.items[top],
+				(list.len - top) * sizeof(list.items[0]));
+			memcpy(&list.items[top], group.items, group.len * sizeof(group.items[0]));
+			list.len += group.len;
+		} else {
+			for (j = 0; j < group.len; j++)
+				VEC_PUSH(&list, group.items[j]);
+		}
+		VEC_FREE(&group);
+	}
+	/* A file loaded twice in the same dialect counts once, at its highest rank. */
+	for (i = 0; i < list.len; i++) {
+		struct env_source *src = &list.items[i];
+
+		if (src->kind == SOURCE_ENV_FILE && source_listed(svc, src->file, src->dialect)) {
+			free(src->file);
+			free(src->standin_for);
+			free(src->origin_file);
+			continue;
+		}
+		VEC_PUSH(&svc->sources, *src);
+	}
+	VEC_FREE(&list);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct env_entry *)a)->key, ((const struct env_entry *)b)->key);
+}
+
+const struct env_entry *
+resolve_find(const struct service *svc, const char *key)
+{
+	struct env_entry probe;
+
+	probe.key = (char *)key;
+	if (svc->env.len == 0)
+		return NULL;
+	return bsearch(&probe, svc->env.items, svc->env.len, sizeof(struct env_entry), entry_cmp);
+}
+
+/* Linear lookup while the list is still being built. */
+static struct env_entry *
+entry_get(struct service *svc, const char *key, bool create)
+{
+	size_t i;
+	struct env_entry *e;
+
+	for (i = 0; i < svc->env.len; i++) {
+		if (strcmp(svc->env.items[i].key, key) == 0)
+			return &svc->env.items[i];
+	}
+	if (!create)
+		return NULL;
+	e = VEC_PUSH_ZERO(&svc->env);
+	e->key = xstrdup(key);
+	return e;
+}
+
+static bool
+same_place(const struct env_def *a, const struct env_def *b)
+{
+	return a->line == b->line && a->col == b->col && strcmp(a->file, b->file) == 0;
+}
+
+static void
+add_def(struct service *svc, struct env_def *d, const char *key)
+{
+	struct env_entry *e = entry_get(svc, key, true);
+	size_t i;
+
+	/* One line read by two loaders (dotenv and Prisma's own loading) is one definition. */
+	if (e->winner.source != NULL) {
+		bool dup = same_place(&e->winner, d);
+
+		for (i = 0; i < e->shadowed.len && !dup; i++)
+			dup = same_place(&e->shadowed.items[i], d);
+		if (dup) {
+			free(d->value);
+			return;
+		}
+	}
+
+	if (e->winner.source == NULL)
+		e->winner = *d;
+	else
+		VEC_PUSH(&e->shadowed, *d);
+}
+
+static bool
+has_reference(const char *v)
+{
+	const char *p = v ? strchr(v, '$') : NULL;
+
+	for (; p != NULL; p = strchr(p + 1, '$')) {
+		if (p[1] == '{' || p[1] == '_' || (p[1] >= 'A' && p[1] <= 'Z') ||
+		    (p[1] >= 'a' && p[1] <= 'z'))
+			return true;
+	}
+	return false;
+}
+
+/* The definition a file gives a key: the last one, or the first for dotenvy. */
+static bool
+binding_is_effective(const struct dotenv_file *df, size_t i)
+{
+	size_t j;
+	bool first = dotenv_dialect_first_duplicate_wins(df->dialect);
+
+	for (j = 0; j < df->nbindings; j++) {
+		if (j == i || strcmp(df->bindings[j].key, df->bindings[i].key) != 0)
+			continue;
+		if ((first && j < i) || (!first && j > i))
+			return false;
+	}
+	return true;
+}
+
+static void
+collect_defs(struct scan *s, struct service *svc)
+{
+	size_t i, j;
+
+	for (i = 0; i < svc->sources.len; i++) {
+		const struct env_source *src = &svc->sources.items[i];
+		const struct dotenv_file *df;
+
+		if (src->kind == SOURCE_INLINE) {
+			for (j = 0; j < src->vars.len; j++) {
+				const struct inline_var *v = &src->vars.items[j];
+				struct env_def d;
+
+				if (v->value == NULL)
+					continue; /* `- KEY`: inherited, defines nothing here */
+				memset(&d, 0, sizeof(d));
+				d.source = src;
+				d.file = src->file;
+				d.line = v->line;
+				d.col = v->col;
+				d.end_line = v->line;
+				d.value = xstrdup(v->value);
+				add_def(svc, &d, v->key);
+			}
+			continue;
+		}
+		if (src->ef == NULL)
+			continue;
+		df = scan_env_parse(s, src->ef, src->dialect);
+		/* A file the loader rejects as a whole contributes nothing. */
+		if (df == NULL || df->failed)
+			continue;
+		for (j = 0; j < df->nbindings; j++) {
+			const struct dotenv_binding *b = &df->bindings[j];
+			struct env_def d;
+
+			if (!binding_is_effective(df, j))
+				continue;
+			/* python-dotenv's bare KEY defines nothing for load_dotenv. */
+			if (b->value == NULL)
+				continue;
+			memset(&d, 0, sizeof(d));
+			d.source = src;
+			d.binding = b;
+			d.file = src->ef->entry->path;
+			d.line = b->line;
+			d.col = b->col;
+			d.end_line = b->end_line;
+			d.end_col = b->end_col;
+			d.value = xstrdup(src->expands ? b->raw_value : b->value);
+			d.unknowable = b->unknowable;
+			d.unexpanded = !src->expands && has_reference(b->raw_value);
+			add_def(svc, &d, b->key);
+		}
+	}
+}
+
+struct expand_ctx {
+	struct service *svc;
+	int depth;
+	struct env_def *def; /* whose undefined names are collected */
+	char *scratch[RESOLVE_EXPAND_DEPTH + 1];
+};
+
+static char *expand_def(struct expand_ctx *x, const struct env_def *d);
+static bool has_reference(const char *v);
+
+/* Lookup for cross-file expansion: the effective value of name in the service. */
+static const char *
+service_lookup(void *arg, const char *name)
+{
+	struct expand_ctx *x = arg;
+	const struct env_entry *e = resolve_find(x->svc, name);
+
+	if (e == NULL || e->winner.value == NULL) {
+		/* Only the names this definition itself references, not deeper ones. */
+		if (x->depth == 1) {
+			size_t i;
+
+			for (i = 0; i < x->def->undefined.len; i++) {
+				if (strcmp(x->def->undefined.items[i], name) == 0)
+					return NULL;
+			}
+			VEC_PUSH(&x->def->undefined, xstrdup(name));
+		}
+		return NULL;
+	}
+	if (x->depth >= RESOLVE_EXPAND_DEPTH || !e->winner.source->expands)
+			return e->winner.raw ? e->winner.value : e->winner.value;
+	free(x->scratch[x->depth]);
+	x->scratch[x->depth] = expand_def(x, &e->winner);
+	return x->scratch[x->depth];
+}
+
+static char *
+expand_def(struct expand_ctx *x, const struct env_def *d)
+{
+	struct dotenv_lookup lookup = {service_lookup, x};
+	char *v;
+	bool unknowable = false;
+
+	x->depth++;
+	v = dotenv_expand_value(d->source->dialect, d->value,
+				d->binding ? d->binding->quote : DOTENV_QUOTE_NONE, &lookup,
+				&unknowable);
+	x->depth--;
+	return v;
+}
+
+static void
+expand_all(struct service *svc)
+{
+	size_t i, j;
+
+	/* Expand every definition that its loader expands, against the effective
+	 * environment (the process environment wins inside expansions, §2). */
+	for (i = 0; i < svc->env.len; i++) {
+		struct env_entry *e = &svc->env.items[i];
+		struct env_def *defs[1];
+
+		defs[0] = &e->winner;
+		for (j = 0; j <= e->shadowed.len; j++) {
+			struct env_def *d = j == 0 ? defs[0] : &e->shadowed.items[j - 1];
+			struct expand_ctx x;
+			char *v;
+			int k;
+
+			if (!d->source->expands || d->value == NULL || !has_reference(d->value))
+				continue;
+			memset(&x, 0, sizeof(x));
+			x.svc = svc;
+			x.def = d;
+			v = expand_def(&x, d);
+			for (k = 0; k <= RESOLVE_EXPAND_DEPTH; k++)
+				free(x.scratch[k]);
+			if (v != NULL && strcmp(v, d->value) != 0) {
+				d->raw = d->value;
+				d->value = v;
+			} else {
+				free(v);
+			}
+		}
+	}
+}
+
+/* The innermost loader: the first non-compose operation that read something. */
+static void
+pick_loader(struct service *svc, const struct detect_result *det)
+{
+	size_t i;
+
+	svc->loader = "none";
+	for (i = 0; i < det->ops.len; i++) {
+		const struct load_op *op = &det->ops.items[i];
+
+		if (strcmp(op->loader->name, "compose") == 0 && i + 1 < det->ops.len)
+			continue;
+		if (op->lowest && strcmp(svc->loader, "none") != 0)
+			continue;
+		svc->loader = op->loader->name;
+		svc->dialect = op->dialect;
+		if (!op->lowest)
+			return;
+	}
+	if (strcmp(svc->loader, "none") == 0 && det->inlines.len > 0) {
+		svc->loader = "compose";
+		svc->dialect = DOTENV_COMPOSE;
+	}
+}
+
+void
+resolve_service(struct scan *s, struct service *svc, const struct detect_result *det)
+{
+	size_t i;
+
+	build_sources(s, svc, det);
+	pick_loader(svc, det);
+	collect_defs(s, svc);
+	if (svc->env.len > 1)
+		qsort(svc->env.items, svc->env.len, sizeof(struct env_entry), entry_cmp);
+	expand_all(svc);
+	/* Tell every scanned file which loaders read it, for the per-file rules. */
+	for (i = 0; i < svc->sources.len; i++) {
+		struct env_source *src = &svc->sources.items[i];
+		struct env_reader r;
+
+		if (src->ef == NULL || src->kind != SOURCE_ENV_FILE)
+			continue;
+		r.dialect = src->dialect;
+		r.loader = src->loader;
+		r.service = svc->path;
+		VEC_PUSH(&src->ef->readers, r);
+	}
+}

@@ -1,0 +1,99 @@
+/*
+ * Services and their environments. A service is a folder with its own
+ * runtime (a manifest, a workspace member, or a compose build context); every
+ * file belongs to the nearest enclosing service. For each service, loader
+ * detection (model/loaders.c) produces load operations; resolution
+ * (model/resolve.c) turns them into sources in priority order and an
+ * effective environment in which every key knows the file:line that won and
+ * every definition it shadowed. Everything here is owned by the scan.
+ */
+#ifndef ENVLINT_SERVICE_H
+#define ENVLINT_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/scan.h"
+#include "parse/dotenv.h"
+#include "util/vec.h"
+
+enum env_source_kind {
+	SOURCE_ENV_FILE, /* an env file read by a loader */
+	SOURCE_INLINE,   /* variables given in place: compose environment:, config pins */
+};
+
+struct inline_var {
+	char *key;
+	char *value; /* NULL: inherited from the outer environment */
+	int line, col;
+};
+
+struct env_source {
+	enum env_source_kind kind;
+	char *file;     /* relative to the root ('/' separators; "../" when outside) */
+	bool exists;
+	bool outside;   /* resolves outside the scanned repository */
+	bool template;  /* a template standing in for the missing file */
+	char *standin_for; /* the missing file a template stands in for */
+	bool required;  /* the loader fails when the file is missing */
+	enum dotenv_dialect dialect;
+	const char *loader; /* loader name (static string from the loader model) */
+	char *origin_file;  /* where the loader was configured */
+	int origin_line;
+	bool override;      /* beats the pre-existing process environment */
+	bool expands;       /* the loader expands ${VAR} in this file */
+	struct scan_env_file *ef; /* the scanned file, when it is one */
+	VEC(struct inline_var) vars; /* SOURCE_INLINE */
+};
+
+/* One definition of a key in one source. */
+struct env_def {
+	const struct env_source *source;
+	const struct dotenv_binding *binding; /* env files; NULL for inline variables */
+	const char *file;
+	int line, col, end_line, end_col;
+	char *value; /* after the loader's expansion; NULL = no value */
+	char *raw;   /* before expansion, when expansion changed it; else NULL */
+	VEC(char *) undefined; /* names the expansion found defined nowhere */
+	bool unknowable;
+	bool unexpanded; /* holds ${VAR} that this loader does not expand */
+};
+
+struct env_entry {
+	char *key;
+	struct env_def winner;
+	VEC(struct env_def) shadowed; /* lower-priority definitions, highest first */
+};
+
+/* A read of the environment in code or configuration. */
+struct env_read {
+	char *key;
+	char *file;
+	int line, col;
+	const char *kind; /* pattern id from the pack */
+	bool runtime;     /* runtime code, not build or migration tooling */
+};
+
+struct service_note {
+	char *file;
+	int line;
+	char *message; /* e.g. a loader path that cannot be resolved statically */
+};
+
+struct service {
+	char *path; /* relative to the root; "." for the root */
+	char *name; /* base name of the folder (the repository folder's for ".") */
+	unsigned runtime; /* enum manifest_runtime bits */
+	VEC(char *) manifests;
+	VEC(char *) deps; /* dependency names from every manifest */
+	const char *loader; /* the innermost loader's name */
+	enum dotenv_dialect dialect;
+	VEC(struct env_source) sources; /* priority order, highest first */
+	VEC(struct env_entry) env;      /* sorted by key */
+	VEC(struct env_read) reads;
+	VEC(struct service_note) notes;
+	int replicas, workers; /* 0 = unknown (1 assumed) */
+	bool pinned; /* the configuration pins its loader and files */
+};
+
+#endif
