@@ -17,6 +17,8 @@
 #include "parse/dotenv.h"
 #include "util/vec.h"
 
+struct service_conns;
+
 enum env_source_kind {
 	SOURCE_ENV_FILE, /* an env file read by a loader */
 	SOURCE_INLINE,   /* variables given in place: compose environment:, config pins */
@@ -94,6 +96,7 @@ struct service {
 	VEC(struct service_note) notes;
 	int replicas, workers; /* 0 = unknown (1 assumed) */
 	bool pinned; /* the configuration pins its loader and files */
+	struct service_conns *conns; /* model/connection.h; arena-owned, NULL until built */
 };
 
 #endif

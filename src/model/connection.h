@@ -1,0 +1,112 @@
+/*
+ * Connections: for every service, the database connection values it uses,
+ * what each one points at (endpoint: provider, pooling mode, project), which
+ * client library consumes it (from the service's manifests and from code
+ * that hands the env variable to a client), and whether it is used while
+ * serving (runtime) or by migration tooling. Knowledge lives in packs:
+ * providers (model/endpoint.h), clients (rules/clients.yml: packages, the
+ * code patterns that hand a value to a client, URL parameters accepted /
+ * ignored / rejected) and connections (rules/connections.yml: variable naming
+ * such as pooled/direct pairs and component-style settings).
+ *
+ * connections_build computes everything once per scan (later calls return
+ * at once) and hangs a struct service_conns off every service
+ * (svc->conns). All of it is allocated in the scan's arena: it stays valid
+ * until scan_free and nobody frees it individually; struct url values here
+ * must not be passed to url_free.
+ */
+#ifndef ENVLINT_CONNECTION_H
+#define ENVLINT_CONNECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/endpoint.h"
+#include "model/scan.h"
+#include "parse/url.h"
+#include "util/error.h"
+
+struct service;
+struct env_entry;
+struct client_info;
+struct conn_knowledge;
+
+enum conn_role {
+	CONN_ROLE_RUNTIME = 0, /* the URL a client uses while serving */
+	CONN_ROLE_MIGRATION,   /* directUrl, DIRECT_URL, *_UNPOOLED, prisma.config.ts url, ... */
+	CONN_ROLE_SHADOW,      /* Prisma's shadow database */
+};
+
+/* A URL parameter as one client treats it (from clients.yml). */
+enum param_effect {
+	PARAM_UNKNOWN = 0,
+	PARAM_ACCEPTED, /* understood and honoured */
+	PARAM_IGNORED,  /* silently dropped: dead configuration */
+	PARAM_REJECTED, /* the client (or the server, via startup parameters) fails */
+};
+
+struct connection {
+	const char *key;      /* env variable ("DATABASE_URL"); component group id for PG* style */
+	const char *value;    /* effective value (unredacted); NULL when not defined in the repo */
+	char *value_redacted; /* every part but the password; NULL when value is NULL */
+	struct url *url;      /* parsed value (Postgres, MySQL, ...); NULL when none / unparsable */
+	char *parse_error;    /* why value did not parse as a URL, NULL when it did or was none */
+	struct endpoint ep;   /* provider, mode, host, port, project (mode unknown without url) */
+
+	/* The consuming client. */
+	const char *client;      /* client id from clients.yml ("prisma", "pg", "sqlalchemy", ...) */
+	const char *client_name; /* display name ("Prisma", "node-postgres", ...) */
+	int client_major;        /* major version from the manifest; 0 = unknown */
+	const char *driver;      /* DBAPI / wire driver: "asyncpg", "psycopg2", "pg" (adapter) ... */
+	const char *adapter;     /* Prisma driver adapter package ("@prisma/adapter-pg"), or NULL */
+	const struct client_info *client_info; /* the client's pack entry, NULL when unknown */
+
+	bool runtime;        /* used while serving (false: migration / shadow / tooling) */
+	enum conn_role role; /* why: runtime, migration, shadow */
+	bool role_from_code; /* a runtime client was seen reading this key in code */
+
+	/* Where the value is defined (the winning definition), NULL when undefined. */
+	const char *file;
+	int line, col;
+	const struct env_entry *entry; /* NULL for component-style or undefined values */
+	bool from_components;          /* assembled from POSTGRES_HOST/PORT/... or PG* */
+
+	/* Code that hands the value to the client (NULL when only the manifest says so). */
+	const char *use_file;
+	int use_line, use_col;
+	const char *use_kind; /* pattern id from clients.yml ("prisma-datasource-url", ...) */
+
+	/* Facts about code around this value (real-world.md §4 traps). */
+	bool code_sets_pgbouncer; /* code appends pgbouncer=true before handing it over */
+	bool defaulted_in_code;   /* an entrypoint defaults it (${DIRECT_URL:-$DATABASE_URL}) */
+	bool placeholder;         /* a dummy/placeholder URL (localhost placeholder, ...) */
+};
+
+struct service_conns {
+	const struct service *svc;
+	struct connection *items; /* in key order, runtime before migration for one key */
+	size_t len;
+	/* Clients found in the service's manifests (ids), in pack order. */
+	const char **clients;
+	size_t nclients;
+	const struct conn_knowledge *k; /* the packs' knowledge this was built with */
+};
+
+/*
+ * Compute the connections of every service of s and set svc->conns. Returns
+ * 0, or -1 with err when a connections/providers/clients pack entry is
+ * invalid (the services then have no connections). Idempotent.
+ */
+int connections_build(struct scan *s, struct el_error *err);
+
+/* The connections of svc (NULL before connections_build or when it has none). */
+const struct service_conns *connections_of(const struct service *svc);
+
+/* How the connection's client treats URL parameter name (PARAM_UNKNOWN when unknown). */
+enum param_effect connection_param_effect(const struct connection *c, const char *name,
+                                          const char **error_text);
+
+/* "runtime", "migration", "shadow". */
+const char *conn_role_name(enum conn_role r);
+
+#endif
