@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/pack_budget.h"
 #include "config/schema.h"
 #include "config/yaml.h"
 #include "util/buf.h"
@@ -337,6 +338,8 @@ static const struct pack_kind pack_kinds[] = {
     {"rules", &rules_pack_type, load_rules},
     {"secrets", &secrets_pack_type, load_secrets},
     {"loaders", &loaders_pack_type, NULL},
+    {"pools", &pack_budget_pools_type, NULL},
+    {"plans", &pack_budget_plans_type, NULL},
 };
 
 #define N_PACK_KINDS (sizeof(pack_kinds) / sizeof(pack_kinds[0]))
