@@ -183,55 +183,66 @@ dotenv_file_free(struct dotenv_file *f)
 
 /* ---- positions ---------------------------------------------------------- */
 
+/* Whether a line starts at offset p (1 <= p <= len): after LF, or after a CR not followed by LF. */
+static bool
+pos_is_line_start(const char *d, size_t len, size_t p)
+{
+	if (d[p - 1] == '\n')
+		return true;
+	return d[p - 1] == '\r' && (p == len || d[p] != '\n');
+}
+
 void
 dotenv_pos_init(struct dotenv_pos *p, const char *data, size_t len)
 {
-	size_t cap = 64;
+	size_t lines = 0, start = 0;
 
-	p->line_starts = xreallocarray(NULL, cap, sizeof(size_t));
-	p->line_starts[0] = 0;
-	p->nlines = 1;
+	p->data = data;
 	p->len = len;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] != '\n' && data[i] != '\r')
-			continue;
-		if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
-			i++;
-		if (p->nlines == cap) {
-			cap *= 2;
-			p->line_starts = xreallocarray(p->line_starts, cap, sizeof(size_t));
+	p->nblocks = len / DOTENV_POS_BLOCK + 1;
+	p->lines_before = xreallocarray(NULL, p->nblocks, sizeof(size_t));
+	p->line_start = xreallocarray(NULL, p->nblocks, sizeof(size_t));
+	p->lines_before[0] = 0;
+	p->line_start[0] = 0;
+	for (size_t i = 1; i <= len; i++) {
+		if (pos_is_line_start(data, len, i)) {
+			lines++;
+			start = i;
 		}
-		p->line_starts[p->nlines++] = i + 1;
+		if (i % DOTENV_POS_BLOCK == 0) {
+			p->lines_before[i / DOTENV_POS_BLOCK] = lines;
+			p->line_start[i / DOTENV_POS_BLOCK] = start;
+		}
 	}
 }
 
 void
 dotenv_pos_free(struct dotenv_pos *p)
 {
-	free(p->line_starts);
-	p->line_starts = NULL;
-	p->nlines = 0;
+	free(p->lines_before);
+	free(p->line_start);
+	p->lines_before = p->line_start = NULL;
+	p->nblocks = 0;
 }
 
 void
 dotenv_pos_get(const struct dotenv_pos *p, size_t off, int *line, int *col)
 {
-	size_t lo = 0, hi = p->nlines;
+	size_t k, lines, start;
 
 	if (off > p->len)
 		off = p->len;
-	/* The last line start <= off. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
+	k = off / DOTENV_POS_BLOCK;
+	lines = p->lines_before[k];
+	start = p->line_start[k];
+	for (size_t i = k * DOTENV_POS_BLOCK + 1; i <= off; i++) {
+		if (pos_is_line_start(p->data, p->len, i)) {
+			lines++;
+			start = i;
+		}
 	}
-	*line = lo + 1 > INT32_MAX ? INT32_MAX : (int)(lo + 1);
-	*col = off - p->line_starts[lo] + 1 > INT32_MAX ? INT32_MAX
-							 : (int)(off - p->line_starts[lo] + 1);
+	*line = lines + 1 > INT32_MAX ? INT32_MAX : (int)(lines + 1);
+	*col = off - start + 1 > INT32_MAX ? INT32_MAX : (int)(off - start + 1);
 }
 
 /* ---- building the result ------------------------------------------------ */

@@ -460,9 +460,9 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 			x->value = v;
 			return -1;
 		}
-		/* A recursion this deep costs ~ depth^2 / 2 bytes when every step
-		 * grows the value (A=${A}x); allow for it before giving up. */
-		if (work > 4 * (size_t)DOTENV_EXPAND_WORK_LIMIT) {
+		/* An endless recursion grows the value at every step (A=${A}x), so
+		 * reaching the depth V8 allows costs ~ depth^2 * growth / 2. */
+		if (work > DOTENV_NEXT_WORK_LIMIT) {
 			x->gave_up = true;
 			break;
 		}

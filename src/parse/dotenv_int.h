@@ -32,6 +32,8 @@
  * exceeded" (env-loading.md c80, c82).
  */
 #define DOTENV_NEXT_MAX_RECURSION 10000
+/* Work allowed to reach that depth (bytes scanned); past it: gave_up. */
+#define DOTENV_NEXT_WORK_LIMIT ((size_t)1 << 31)
 
 /*
  * One dialect entry point. f is zeroed except f->dialect and f->had_bom
@@ -64,14 +66,22 @@ int dotenv_parse_rust(struct dotenv_file *f, const char *data, size_t len,
 
 /* ---- positions ---------------------------------------------------------- */
 
-/* Maps byte offsets of one input to 1-based line/column (see top of file). */
+/*
+ * Maps byte offsets of one input to 1-based line/column (see top of file).
+ * Memory stays small on huge inputs: one checkpoint per DOTENV_POS_BLOCK
+ * bytes (lines before the block, start of the line the block begins in);
+ * a lookup scans at most one block.
+ */
+#define DOTENV_POS_BLOCK 4096
 struct dotenv_pos {
-	size_t *line_starts; /* offset of the first byte of each line */
-	size_t nlines;
+	const char *data;
 	size_t len;
+	size_t *lines_before; /* per block: line starts in [1, block start] */
+	size_t *line_start;   /* per block: start of the line holding the block start */
+	size_t nblocks;
 };
 
-/* Index the line starts of data (O(len)). */
+/* Index data (O(len)); data must outlive p. */
 void dotenv_pos_init(struct dotenv_pos *p, const char *data, size_t len);
 void dotenv_pos_free(struct dotenv_pos *p);
 /* Line and column of byte offset off (off == len is the position after the last byte). */

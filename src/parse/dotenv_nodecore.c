@@ -175,6 +175,9 @@ core_parse_into(struct dotenv_file *f, const char *data, size_t len)
 		if (key.e - key.b >= 7 && memcmp(s.t + key.b, "export ", 7) == 0)
 			key.b += 7;
 		check_key(&s, key);
+		/* The value is trimmed of spaces (not tabs) before its quote is looked at. */
+		while (content.b < content.e && s.t[content.b] == ' ')
+			content.b++;
 		if (content.b == content.e) {
 			/* KEY= at the very end of the file. */
 			core_store(&s, key, stmt, "", 0, content.b, content.b, DOTENV_QUOTE_NONE);
@@ -264,20 +267,22 @@ core_parse_into(struct dotenv_file *f, const char *data, size_t len)
 							   "Node drops the text after the closing quote");
 				if (nl != NPOS)
 					content.b += nl;
+				else
+					content.b = content.e;
 			}
 		} else {
 			size_t nl = sv_find(&s, content, '\n', 0);
 			struct sv v = content;
 
-			if (nl != NPOS) {
-				size_t hash;
+			size_t hash;
 
+			if (nl != NPOS) {
 				v.e = content.b + nl;
-				hash = sv_find(&s, v, '#', 0);
-				if (hash != NPOS)
-					v.e = v.b + hash;
 				content.b += nl;
 			}
+			hash = sv_find(&s, v, '#', 0);
+			if (hash != NPOS)
+				v.e = v.b + hash;
 			v = trim_spaces(&s, v);
 			core_store(&s, key, stmt, s.t + v.b, v.e - v.b, v.b, v.e, DOTENV_QUOTE_NONE);
 			if (lone_cr_between(&s, v.b, v.e))
