@@ -33,6 +33,51 @@ ESCAPED = ["\\#h", "\\!b", "sp\\ ", "st\\*r", "q\\?", "br\\[a]", "back\\\\slash"
            "x\\ y.txt", "*\\ ", "[\\]]"]
 
 
+NAME_SOUP = "ab-]![^\\ :"
+CLASSES = ["[^a]", "[!a-]", "[a-]", "[]a]", "[!]]", "[\\]a]", "[a-c-e]", "[[:alpha:]]",
+           "[[:digit:]-]", "[-a]", "[^]]", "[]-a]", "[!^]", "[\\-]", "[a\\-c]", "[[:foo:]]",
+           "[[:alpha:]", "[[]", "[!]", "[b-a]", "[1-3]"]
+CLASS_CHARS = "ab-]^!ce1[\\:"
+PATTERN_SOUP = NAME_SOUP + "*?[["
+
+
+def soup(rng, alphabet, n):
+    """Random text from glob metacharacters, to stress bracket and escape parsing."""
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, n)))
+
+
+def near_name(rng, pat):
+    """A name that the soup pattern (last component) may or may not match."""
+    out = []
+    pat = pat.rstrip("/").split("/")[-1].lstrip("!")
+    i = 0
+    while i < len(pat):
+        ch = pat[i]
+        if ch == "*":
+            out.append(soup(rng, NAME_SOUP, 2) if rng.random() < 0.7 else "")
+        elif ch == "?":
+            out.append(rng.choice(NAME_SOUP))
+        elif ch == "[":
+            # skip the class (']' right after '[' or '[!' is a member) and pick a character
+            j = i + 1
+            if j < len(pat) and pat[j] in "!^":
+                j += 1
+            if j < len(pat) and pat[j] == "]":
+                j += 1
+            while j < len(pat) and pat[j] != "]":
+                j += 1
+            out.append(rng.choice(CLASS_CHARS))
+            i = j
+        elif ch == "\\" and i + 1 < len(pat):
+            i += 1
+            out.append(pat[i])
+        else:
+            out.append(ch)
+        i += 1
+    name = "".join(out)
+    return name if name not in ("", ".", "..", ".git", ".gitignore") else None
+
+
 def pick_name(rng, tree):
     if tree and rng.random() < 0.7:
         path = rng.choice(tree)
@@ -62,6 +107,13 @@ def make_pattern(rng, tree, here):
     kind = rng.random()
     if kind < 0.02:
         pat = rng.choice(["*", "**"])
+    elif kind < 0.17:
+        pat = soup(rng, NAME_SOUP, 2) * (rng.random() < 0.5) + rng.choice(CLASSES) + \
+            soup(rng, NAME_SOUP, 2) * (rng.random() < 0.5)
+    elif kind < 0.27:
+        pat = soup(rng, PATTERN_SOUP, 7)
+        if rng.random() < 0.2:
+            pat = soup(rng, PATTERN_SOUP, 3) + "/" + pat
     elif kind < 0.25:
         pat = escape_literal(pick_name(rng, below))
     elif kind < 0.45:
@@ -119,7 +171,10 @@ def make_tree(rng):
             dirs.append(d)
     for _ in range(rng.randint(10, 300)):
         d = rng.choice(dirs)
-        f = (d + "/" if d else "") + rng.choice(FILE_NAMES)
+        name = rng.choice(FILE_NAMES) if rng.random() < 0.85 else soup(rng, NAME_SOUP, 3)
+        if name in (".", "..", ".git"):
+            continue
+        f = (d + "/" if d else "") + name
         if f not in files and f not in dirs:
             files.append(f)
     return dirs, files
@@ -141,6 +196,19 @@ def write_tree(rng, root, dirs, files):
     ignores = [""] + [d for d in dirs if d and rng.random() < 0.4]
     for here in ignores:
         lines = [make_pattern(rng, tree, here) for _ in range(rng.randint(1, 7))]
+        for line in lines:
+            # files named almost like the pattern, below its folder
+            if not any(c in line for c in "[]\\^-:?*"):
+                continue
+            for _ in range(6):
+                name = near_name(rng, line)
+                below = [d for d in dirs if d == here or d.startswith(here + "/") or not here]
+                if name is None or not below:
+                    continue
+                p = os.path.join(root, rng.choice(below), name)
+                if not os.path.exists(p):
+                    with open(p, "w", encoding="utf-8", errors="surrogateescape") as fp:
+                        fp.write("K=V\n")
         eol = "\r\n" if rng.random() < 0.1 else "\n"
         text = eol.join(lines) + (eol if rng.random() < 0.9 else "")
         path = os.path.join(root, here, ".gitignore")
