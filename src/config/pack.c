@@ -272,6 +272,7 @@ static const struct schema_field loader_pattern_fields[] = {
     {"value-after", &schema_bool, false},
     {"group-by-line", &schema_bool, false},
     {"find-dotenv", &schema_string, false},
+    {"wraps", &schema_nonempty_string, false},
     {"order", &order_type, false},
     {"default-files", &string_list_type, false},
     {"path", &string_list_type, false},
@@ -291,6 +292,7 @@ static const struct schema_field loader_fields[] = {
     {"max-major", &major_type, false},           {"order", &order_type, false},
     {"override", &schema_bool, false},           {"files", &string_list_type, false},
     {"skip-in-test", &string_list_type, false},  {"anchor", &anchor_type, false},
+    {"override-order", &order_type, false},
     {"framework", &schema_bool, false},          {"lowest", &schema_bool, false},
     {"requires-file", &schema_string, false},    {"exposes-prefix", &schema_string, false},
     {"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
@@ -304,6 +306,7 @@ static const struct schema_field read_pattern_fields[] = {
     {"literal", &schema_string, false},
     {"regex", &schema_nonempty_string, true}, /* compiled by model/loaders.c */
     {"case-insensitive", &schema_bool, false},
+    {"class-body", &schema_bool, false},
     {NULL, NULL, false},
 };
 static const struct schema_type read_pattern_type = {.kind = SCHEMA_OBJECT,
@@ -325,6 +328,7 @@ static const struct schema_field loaders_pack_fields[] = {
     {"version", &version_type, true},
     {"runtime-scripts", &runtime_scripts_type, false},
     {"non-runtime-paths", &string_list_type, false},
+    {"test-paths", &string_list_type, false},
     {"loaders", &loader_list, false},
     {"reads", &read_pattern_list, false},
     {NULL, NULL, false},

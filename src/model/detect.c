@@ -7,15 +7,13 @@
 
 #include "config/config.h"
 #include "model/discover.h"
+#include "model/reads.h"
 #include "parse/compose.h"
 #include "parse/expr.h"
 #include "parse/manifest.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "walk/ignore.h"
-
-static void detect_read(struct scan *s, struct service *svc, const char *file,
-			const struct source_match *m, size_t idx, bool non_runtime);
 
 /* Longest expression taken after a value-after match (env_file = ...). */
 #define VALUE_AFTER_MAX 4096
@@ -250,6 +248,7 @@ detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
 		if (lm->script != NULL && !any_script_matches(s, svc, lm->script))
 			continue;
 		op = new_op(r, lm, svc->manifests.len ? svc->manifests.items[0] : svc->path, 0);
+		op->convention = true;
 		for (j = 0; j < lm->files.len; j++) {
 			char *name = expand_file_name(s, lm, lm->files.items[j]);
 
@@ -449,6 +448,35 @@ value_after_text(const char *data, size_t len, size_t off)
 	return xstrndup(data + off, i - off);
 }
 
+/*
+ * An explicit configuration of a framework loader (envDir) replaces the
+ * operation its conventions produced: drop op (just made) and empty the
+ * convention operation of the same loader, returning it instead.
+ */
+static struct load_op *
+reuse_convention(struct detect_result *r, struct load_op *op)
+{
+	struct load_op *conv = NULL;
+	size_t i;
+
+	for (i = 0; i + 1 < r->ops.len; i++) {
+		if (r->ops.items[i].convention && r->ops.items[i].loader == op->loader)
+			conv = &r->ops.items[i];
+	}
+	if (conv == NULL)
+		return op;
+	for (i = 0; i < conv->files.len; i++)
+		free(conv->files.items[i]);
+	conv->files.len = 0;
+	conv->optional.len = 0;
+	free(conv->origin_file);
+	conv->origin_file = op->origin_file;
+	conv->origin_line = op->origin_line;
+	conv->convention = false;
+	r->ops.len--; /* op was the last one pushed */
+	return conv;
+}
+
 static void
 detect_match(struct scan *s, struct service *svc, struct detect_result *r, const char *file,
 	     enum source_lang lang, const char *data, size_t len, const struct source_match *m,
@@ -462,6 +490,8 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 
 	if (lp->requires != NULL && strstr(data, lp->requires) == NULL)
 		return;
+	if (lp->wraps != NULL)
+		return; /* applied to the file's other operations by detect_sources */
 	if (m->args != NULL)
 		args = expr_parse_args(lang, m->args, m->args_line, m->args_col, NULL);
 	if (lp->value_after) {
@@ -481,12 +511,21 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 		     lp->loader->name, lp->loader->override ? "it does" : "it does not");
 	else if (arg_find(&lp->override, args, after) != NULL)
 		op->override = v;
+	/* dotenv: with override the last file of a path array wins (§1). */
+	if (op->override && lp->loader->has_override_order && !lp->has_order)
+		op->order = lp->loader->override_order;
 	if (arg_true(&lp->expand, args, after, &known)) {
 		op->dialect = DOTENV_DOTENV_EXPAND;
 		op->expands = true;
 	}
 	pathe = arg_find(&lp->path, args, after);
 	dire = arg_find(&lp->dir, args, after);
+	if (lp->loader->framework && dire != NULL) {
+		/* Vite's envDir replaces the framework's default folder; false disables it. */
+		op = reuse_convention(r, op);
+		if (dire->type == EXPR_BOOL && !dire->boolean)
+			goto cleanup;
+	}
 	if (pathe != NULL) {
 		add_path_value(s, svc, op, file, pathe, lp);
 	} else if (dire != NULL) {
@@ -545,23 +584,11 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 	}
 }
 
-static bool
-is_non_runtime(const struct scan *s, const char *path)
-{
-	const struct loader_set *ls = s->loaders;
-	size_t i;
-
-	for (i = 0; i < ls->non_runtime_paths.len; i++) {
-		if (ignore_wildmatch(ls->non_runtime_paths.items[i], path, true))
-			return true;
-	}
-	return false;
-}
-
 static void
 detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 {
 	const struct loader_set *ls = s->loaders;
+	const char *env = s->opts.env ? s->opts.env : "development";
 	size_t i, j;
 
 	for (i = 0; i < s->walk->nentries; i++) {
@@ -571,10 +598,14 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		enum source_lang lang;
 		const char *base;
 		char *full, *data = NULL;
-		size_t len;
+		size_t len, first_op;
+		bool test_code;
+		const struct loader_pattern *wrap;
 
 		if (e->kind != SCAN_FILE_SOURCE || discover_owner(s, e->path) != svc)
 			continue;
+		/* Loader calls in test code (a jest setup file) run only under --env test. */
+		test_code = reads_test_path(s, e->path);
 		base = strrchr(e->path, '/');
 		lang = source_lang_of(base ? base + 1 : e->path);
 		full = xasprintf("%s/%s", s->root, e->path);
@@ -592,81 +623,39 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 				  "pattern '%s' hit its regex match limit; the file may be "
 				  "incompletely analysed",
 				  ms.limit_pattern ? ms.limit_pattern : "?");
+		first_op = r->ops.len;
+		wrap = NULL;
 		for (j = 0; j < ms.len; j++) {
 			const struct source_match *m = &ms.items[j];
 			size_t idx = (size_t)(m->pattern - ls->flat.items);
 
-			if (idx < ls->patterns.len)
+			if (idx < ls->patterns.len && ls->patterns.items[idx]->wraps != NULL &&
+			    (ls->patterns.items[idx]->requires == NULL ||
+			     strstr(data, ls->patterns.items[idx]->requires) != NULL))
+				wrap = ls->patterns.items[idx];
+
+			if (idx >= ls->patterns.len)
+				reads_add_match(s, svc, e->path, data, len, m,
+						idx - ls->patterns.len);
+			else if (!test_code || strcmp(env, "test") == 0)
 				detect_match(s, svc, r, e->path, lang, data, len, m,
 					     ls->patterns.items[idx]);
-			else
-				detect_read(s, svc, e->path, m, idx - ls->patterns.len,
-					    is_non_runtime(s, e->path));
+		}
+		/* expand(config()) / expand(env): dotenv's calls in this file expand. */
+		for (j = first_op; wrap != NULL && j < r->ops.len; j++) {
+			struct load_op *op = &r->ops.items[j];
+
+			if (strcmp(op->loader->name, wrap->wraps) != 0)
+				continue;
+			op->loader = wrap->loader;
+			op->dialect = wrap->loader->dialect;
+			op->expands = dotenv_dialect_expands(op->dialect);
 		}
 	next:
 		source_matches_free(&ms);
 		el_error_clear(&err);
 		free(data);
 		free(full);
-	}
-}
-
-static void
-add_read(struct service *svc, const char *file, const char *key, size_t klen, int line, int col,
-	 const char *kind, bool runtime)
-{
-	struct env_read *rd;
-	size_t i;
-
-	if (klen == 0)
-		return;
-	for (i = 0; i < klen; i++) {
-		if (!(isalnum((unsigned char)key[i]) || key[i] == '_'))
-			return;
-	}
-	rd = VEC_PUSH_ZERO(&svc->reads);
-	rd->key = xstrndup(key, klen);
-	rd->file = xstrdup(file);
-	rd->line = line;
-	rd->col = col;
-	rd->kind = kind;
-	rd->runtime = runtime;
-}
-
-static void
-detect_read(struct scan *s, struct service *svc, const char *file, const struct source_match *m,
-	    size_t idx, bool non_runtime)
-{
-	const struct read_pattern *rp = s->loaders->reads.items[idx];
-	const char *key = source_group(m, "key"), *keys, *p;
-
-	if (key != NULL) {
-		add_read(svc, file, key, strlen(key), m->line, m->col, rp->sp.id, !non_runtime);
-		return;
-	}
-	keys = source_group(m, "keys");
-	if (keys == NULL)
-		return;
-	/* { A, B: b, C = 1, ...rest } */
-	for (p = keys; *p;) {
-		const char *start;
-
-		while (*p && !(isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
-			p++;
-		if (*p == '.') {
-			while (*p == '.')
-				p++;
-			while (isalnum((unsigned char)*p) || *p == '_')
-				p++;
-			continue;
-		}
-		start = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		add_read(svc, file, start, (size_t)(p - start), m->line, m->col, rp->sp.id,
-			 !non_runtime);
-		while (*p && *p != ',')
-			p++;
 	}
 }
 

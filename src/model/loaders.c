@@ -175,6 +175,7 @@ load_pattern(struct loader_set *ls, struct loader_model *lm, const struct yml_no
 	lp->value_after = flag(n, "value-after");
 	lp->group_by_line = flag(n, "group-by-line");
 	lp->find_dotenv = xstrdup(scalar(n, "find-dotenv"));
+	lp->wraps = xstrdup(scalar(n, "wraps"));
 	if ((s = scalar(n, "order")) != NULL) {
 		lp->has_order = true;
 		if (parse_order(s, &lp->order) != 0)
@@ -230,6 +231,11 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 		return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"",
 				    scalar(n, "order"));
 	lm->override = flag(n, "override");
+	if ((s = scalar(n, "override-order")) != NULL) {
+		lm->has_override_order = true;
+		if (parse_order(s, &lm->override_order) != 0)
+			return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"", s);
+	}
 	str_list(yml_map_get(n, "files"), &lm->files);
 	str_list(yml_map_get(n, "skip-in-test"), &lm->skip_in_test);
 	s = scalar(n, "anchor");
@@ -273,12 +279,13 @@ load_read(struct loader_set *ls, const struct yml_node *n, const char *path, str
 	rp->sp.langs = parse_langs(yml_map_get(n, "lang"));
 	rp->sp.literal = xstrdup(scalar(n, "literal"));
 	rp->case_insensitive = flag(n, "case-insensitive");
+	rp->class_body = flag(n, "class-body");
 	if (rxn == NULL || rxn->type != YML_SCALAR)
 		return el_error_set(err, path, n->line, n->col, "a read pattern needs a regex");
 	if (rx_compile(&rx, rxn->text, NULL, path, rxn->line, rxn->col, err) != 0)
 		return -1;
 	rp->sp.rx = rx;
-	if (rx_group_number(rx, "key") < 0 && rx_group_number(rx, "keys") < 0)
+	if (!rp->class_body && rx_group_number(rx, "key") < 0 && rx_group_number(rx, "keys") < 0)
 		return el_error_set(err, path, rxn->line, rxn->col,
 				    "a read pattern needs a named group (?<key>...) or (?<keys>...)");
 	return 0;
@@ -312,6 +319,7 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 			str_list(l, &ls->runtime_scripts[e]);
 		}
 		str_list(yml_map_get(root, "non-runtime-paths"), &ls->non_runtime_paths);
+		str_list(yml_map_get(root, "test-paths"), &ls->test_paths);
 		list = yml_map_get(root, "reads");
 		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
 			if (load_read(ls, list->items[i], paths[d], err) != 0)
@@ -367,6 +375,7 @@ loaders_free(struct loader_set *ls)
 		rx_free((struct rx *)lp->sp.rx);
 		free(lp->requires);
 		free(lp->find_dotenv);
+		free(lp->wraps);
 		free(lp->file);
 		free_refs(&lp->path);
 		free_refs(&lp->dir);
@@ -404,6 +413,7 @@ loaders_free(struct loader_set *ls)
 	for (e = 0; e < 3; e++)
 		free_strs(&ls->runtime_scripts[e]);
 	free_strs(&ls->non_runtime_paths);
+	free_strs(&ls->test_paths);
 	free(ls);
 }
 

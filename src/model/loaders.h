@@ -60,6 +60,8 @@ struct loader_pattern {
 	VEC(struct arg_ref) path, dir, override, disable, expand;
 	VEC(char *) default_files;
 	char *find_dotenv; /* name of the walk-up helper (load_dotenv(find_dotenv())) */
+	char *wraps; /* loader whose calls in the same file this one post-processes
+			(dotenv-expand's expand(config())): they take this loader's dialect */
 	char *file;        /* pack file and line, for messages */
 	int line;
 };
@@ -72,6 +74,8 @@ struct loader_model {
 	int max_major; /* 0 = any version */
 	enum load_order order;
 	bool override;
+	bool has_override_order; /* overriding calls rank their files differently (dotenv) */
+	enum load_order override_order;
 	VEC(char *) files;
 	VEC(char *) skip_in_test;
 	enum load_anchor anchor;
@@ -87,6 +91,7 @@ struct loader_model {
 struct read_pattern {
 	struct source_pattern sp;
 	bool case_insensitive; /* pydantic settings fields */
+	bool class_body; /* the match opens a settings class whose annotated fields are reads */
 	char *file;
 	int line;
 };
@@ -99,6 +104,7 @@ struct loader_set {
 	VEC(struct source_pattern) flat;
 	VEC(char *) runtime_scripts[3];  /* development, production, test */
 	VEC(char *) non_runtime_paths;
+	VEC(char *) test_paths; /* loader calls here run only under --env test */
 };
 
 /* One load operation of one service. */
@@ -111,6 +117,7 @@ struct load_op {
 	bool override;
 	bool expands;
 	bool lowest;
+	bool convention; /* a framework's default files (replaced by an explicit envDir) */
 	char *origin_file;
 	int origin_line;
 };
