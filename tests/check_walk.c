@@ -539,6 +539,37 @@ START_TEST(test_walk_unreadable_folder)
 }
 END_TEST
 
+/* git does not follow a symlinked .gitignore; a FIFO one must not block the walk. */
+START_TEST(test_walk_odd_ignore_files)
+{
+	struct walk_options o = {.classify = keep_all};
+	struct walk_result *r;
+	char path[8192], *dg;
+
+	make_tmp();
+	put("rules", "*.log\n");
+	put("x.log", "");
+	put("sub/y.log", "");
+	put_link("sub/.gitignore", "../rules");
+	snprintf(path, sizeof(path), "%s/.gitignore", tmproot);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	alarm(10);
+	r = walk_tmp(&o);
+	alarm(0);
+	ASSERT_VIEW(r, "- rules\n"
+		       "L sub/.gitignore\n"
+		       "- sub/y.log\n"
+		       "- x.log\n");
+	dg = diags(r);
+	ck_assert_str_eq(dg, ".gitignore: a FIFO; not read\n"
+			     ".gitignore: ignore file is not a regular file; not read\n"
+			     "sub/.gitignore: ignore file is a symbolic link; not followed (as git)\n");
+	free(dg);
+	walk_result_free(r);
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(test_walk_depth_limit)
 {
 	struct walk_options o = {.max_depth = 3};
@@ -734,6 +765,7 @@ walk_suite(void)
 	tcase_add_test(tc, test_walk_symlinks);
 	tcase_add_test(tc, test_walk_fifo_named_env);
 	tcase_add_test(tc, test_walk_unreadable_folder);
+	tcase_add_test(tc, test_walk_odd_ignore_files);
 	tcase_add_test(tc, test_walk_depth_limit);
 	tcase_add_test(tc, test_walk_odd_names_sorted);
 	tcase_add_test(tc, test_walk_big_folder);

@@ -247,15 +247,28 @@ load_ignore_file(struct walk_ctx *c, int dfd, const char *name, const char *show
 	struct stat st;
 	int fd;
 
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
+	/* look before opening: opening a device can have effects */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			add_diag(c, shown, "ignore file not read: %s", strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (S_ISLNK(st.st_mode)) {
+		add_diag(c, shown, "%s", "ignore file is a symbolic link; not followed (as git)");
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		if (!S_ISDIR(st.st_mode))
 			add_diag(c, shown, "%s", "ignore file is not a regular file; not read");
+		return NULL;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		add_diag(c, shown, "ignore file not read: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		add_diag(c, shown, "%s", "ignore file changed while read; not read");
 		goto cleanup;
 	}
 	if (st.st_size > IGNORE_FILE_MAX) {

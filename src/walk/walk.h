@@ -4,6 +4,19 @@
  * env files that are ignored (marked WALK_IGNORED). Symbolic links never cause
  * loops. Entries come back in a deterministic order (byte order of paths).
  * The caller owns the struct walk_result (walk_result_free).
+ *
+ * Ignore rules follow man gitignore exactly (checked against git itself by
+ * tests/scripts/test_walk_gitignore.sh). Precedence, highest first: the
+ * walk_options exclude globs (so a "!glob" there re-includes what a
+ * .gitignore excludes), then .gitignore files from the deepest folder up, then
+ * .git/info/exclude. Not read: core.excludesFile (envlint never depends on who
+ * runs it), .gitignore files above the root, and a nested repository's own
+ * .git/info/exclude (its .gitignore files do apply). A symlinked .gitignore is
+ * not followed, as in git >= 2.32.
+ *
+ * The walker opens folders and ignore files only. A FIFO, socket or device
+ * that would be reported (or a link to one, or to a folder) gets a diag
+ * instead of an entry, so no later stage can block on it.
  */
 #ifndef ENVLINT_WALK_H
 #define ENVLINT_WALK_H
@@ -27,7 +40,7 @@ struct walk_entry {
 	char *path;        /* relative to the root, '/' separators */
 	unsigned flags;    /* enum walk_flag */
 	int kind;          /* what opts->classify returned (0 for env files it did not claim) */
-	off_t size;        /* -1 when unknown */
+	off_t size;        /* env files: the size (of the target for a link); else -1 */
 	char *link_target; /* for symlinks: the target as read by readlink, else NULL */
 };
 
@@ -71,7 +84,16 @@ int walk_repo(struct walk_result **out, const char *root, const struct walk_opti
 	      struct el_error *err);
 void walk_result_free(struct walk_result *r);
 
-/* Classify a base name as an env file: 0, WALK_ENV or WALK_ENV|WALK_TEMPLATE. */
+/*
+ * Classify a base name as an env file: 0, WALK_ENV or WALK_ENV|WALK_TEMPLATE.
+ * Env files: ".env", ".env.<x>" and "<x>.env". Not: ".envrc" (direnv),
+ * backups and editor files (suffix .bak .backup .old .orig .rej .save .swp
+ * .swo .swx .tmp or ~), and ".env.<x>" code or data files (suffix .js .mjs
+ * .cjs .ts .mts .cts .jsx .tsx .json .yml .yaml .toml .py .rb .go .sh .md
+ * .lock). Templates: a '.'-separated part (case-insensitive) is example,
+ * sample, template, dist, tmpl or tpl (".env.local.example", "example.env").
+ * ".env.defaults" is not a template: dotenv-flow loads it.
+ */
 unsigned walk_env_kind(const char *name);
 
 #endif
