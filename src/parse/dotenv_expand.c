@@ -358,6 +358,13 @@ dotenv_expand_dotenv1000(const char *raw, const struct dotenv_lookup *env,
 		tmpl = xstrndup(result + start, len);
 		nv = js_replace_first(result, tmpl, r, &work);
 		free(tmpl);
+		/* The same text again: the real loop never ends (B=\${B} then A=${B}x). */
+		if (strcmp(nv, result) == 0 && !(val != NULL && strcmp(nv, val) == 0)) {
+			x->gave_up = true;
+			free(nv);
+			v12_free(&e);
+			break;
+		}
 		free(result);
 		result = nv;
 		/* `if (N === A[f] || literals...) break` (no literals are passed). */

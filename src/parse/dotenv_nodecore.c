@@ -126,6 +126,8 @@ core_parse_into(struct dotenv_file *f, const char *data, size_t len)
 	struct dotenv_pos pos;
 	struct core_scan s;
 	struct sv content;
+	/* After an unterminated quote at EOF the same text is read again; one report. */
+	bool dropped_at_eof = false;
 
 	dotenv_norm_strip_cr(&nm, data, len);
 	dotenv_pos_init(&pos, data, len);
@@ -156,7 +158,8 @@ core_parse_into(struct dotenv_file *f, const char *data, size_t len)
 		equal = sv_find(&s, content, '=', 0);
 		if (equal == NPOS) {
 			/* "If there is no equal character, then ignore everything". */
-			if (!dotenv_line_is_blank_or_comment(s.t + content.b, s.t + content.e))
+			if (!dropped_at_eof &&
+			    !dotenv_line_is_blank_or_comment(s.t + content.b, s.t + content.e))
 				dotenv_add_problem(f, &pos, DOTENV_PROBLEM_SKIPPED, orig_of(&s, content.b),
 						   "Node ignores the rest of the file from here: no '=' "
 						   "follows");
@@ -247,6 +250,7 @@ core_parse_into(struct dotenv_file *f, const char *data, size_t len)
 							   "Node drops \"%.*s\": its quote is not closed "
 							   "before the end of the file",
 							   (int)(key.e - key.b), s.t + key.b);
+					dropped_at_eof = true;
 				}
 			} else {
 				size_t nl;
