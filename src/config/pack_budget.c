@@ -93,12 +93,28 @@ static const struct schema_type pool_client_type = {.kind = SCHEMA_OBJECT,
 static const struct schema_type pool_client_list = {.kind = SCHEMA_LIST,
                                                     .item = &pool_client_type};
 
+static const struct schema_field server_fields[] = {
+    {"name", &schema_nonempty_string, true},
+    {"command", &schema_regex, true},
+    {"workers", &schema_regex, false},
+    {"threads", &schema_regex, false},
+    {"default-workers", &schema_nonempty_string, false},
+    {"default-threads", &schema_nonempty_string, false},
+    {"workers-env", &schema_nonempty_string, false},
+    {"all-cpus", &schema_regex, false},
+    {"config-file", &schema_nonempty_string, false},
+    {NULL, NULL, false},
+};
+static const struct schema_type server_type = {.kind = SCHEMA_OBJECT, .fields = server_fields};
+static const struct schema_type server_list = {.kind = SCHEMA_LIST, .item = &server_type};
+
 static const struct schema_field pools_pack_fields[] = {
     {"kind", &kind_pools_type, true},
     {"version", &version_type, true},
     {"machine", &machine_type, false},
     {"values", &value_list, false},
     {"clients", &pool_client_list, false},
+    {"servers", &server_list, false},
     {NULL, NULL, false},
 };
 const struct schema_type pack_budget_pools_type = {.kind = SCHEMA_OBJECT,
