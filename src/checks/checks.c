@@ -12,6 +12,7 @@
 
 const struct check *const check_table[] = {
 	&check_envfile,
+	&check_connection,
 	&check_ignored,
 	&check_shadow,
 };

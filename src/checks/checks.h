@@ -36,6 +36,7 @@ bool check_rule_known(const char *id);
 
 /* Families (one file each). */
 extern const struct check check_envfile;
+extern const struct check check_connection;
 extern const struct check check_ignored;
 extern const struct check check_shadow;
 

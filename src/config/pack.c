@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config/pack_budget.h"
+#include "config/pack_connections.h"
 #include "config/schema.h"
 #include "config/yaml.h"
 #include "util/buf.h"
@@ -342,6 +343,9 @@ static const struct pack_kind pack_kinds[] = {
     {"rules", &rules_pack_type, load_rules},
     {"secrets", &secrets_pack_type, load_secrets},
     {"loaders", &loaders_pack_type, NULL},
+    {"providers", &pack_providers_schema, NULL},
+    {"clients", &pack_clients_schema, NULL},
+    {"connections", &pack_connections_schema, NULL},
     {"pools", &pack_budget_pools_type, NULL},
     {"plans", &pack_budget_plans_type, NULL},
 };

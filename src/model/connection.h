@@ -45,6 +45,40 @@ enum param_effect {
 	PARAM_REJECTED, /* the client (or the server, via startup parameters) fails */
 };
 
+/* One row of a client's parameter table. */
+struct client_param {
+	const char *name;
+	enum param_effect effect;
+	const char *error; /* what the user sees, {param} standing for the name; NULL if none */
+	const char *fix;   /* how to fix it, NULL if none */
+};
+
+/* A client library as the clients pack describes it. */
+struct client_info {
+	const char *id, *name;
+	unsigned langs; /* enum source_lang bits; 0 = any */
+	const char **packages;
+	size_t npackages;
+	const char **drivers; /* SQLAlchemy-style variants <id>+<driver> */
+	size_t ndrivers;
+	const char *default_driver;
+	const char **adapters; /* Prisma driver adapters */
+	size_t nadapters;
+	const char *adapter_client; /* whose parameter table applies with an adapter / wrapper */
+	int max_major_engine;       /* above it an adapter is implied; -1 = none */
+	bool prepares;              /* named prepared statements by default */
+	const char **off_params;    /* "name=value" URL parameters that turn them off */
+	size_t noff_params;
+	const char *off_hint;
+	const char *const *prepared_errors; /* NULL-terminated or NULL */
+	const char *const *migrate_errors;
+	struct client_param *params;
+	size_t nparams;
+	enum param_effect other; /* effect of parameters not listed */
+	const char *other_error;
+	bool postgres; /* kinds includes postgres (or no kinds given) */
+};
+
 struct connection {
 	const char *key;      /* env variable ("DATABASE_URL"); component group id for PG* style */
 	const char *value;    /* effective value (unredacted); NULL when not defined in the repo */
@@ -76,6 +110,12 @@ struct connection {
 	int use_line, use_col;
 	const char *use_kind; /* pattern id from clients.yml ("prisma-datasource-url", ...) */
 
+	bool used;         /* a client or runtime code reads it (false: only defined) */
+	enum conn_role name_role; /* what the variable's name says (connections pack) */
+	bool prepared_off; /* the URL or the code turns named prepared statements off */
+	const char *pooled_counterpart; /* for a migration name: the pooled name of its pair */
+	const struct client_info *param_client; /* whose parameter table applies (adapter, wrapper) */
+
 	/* Facts about code around this value (real-world.md §4 traps). */
 	bool code_sets_pgbouncer; /* code appends pgbouncer=true before handing it over */
 	bool defaulted_in_code;   /* an entrypoint defaults it (${DIRECT_URL:-$DATABASE_URL}) */
@@ -102,9 +142,16 @@ int connections_build(struct scan *s, struct el_error *err);
 /* The connections of svc (NULL before connections_build or when it has none). */
 const struct service_conns *connections_of(const struct service *svc);
 
-/* How the connection's client treats URL parameter name (PARAM_UNKNOWN when unknown). */
+/*
+ * How the client consuming c treats URL parameter name: its effect (PARAM_UNKNOWN
+ * when the pack does not say) and, when row is not NULL, the pack row (NULL for
+ * "other" parameters; then the client's other_error applies).
+ */
 enum param_effect connection_param_effect(const struct connection *c, const char *name,
-                                          const char **error_text);
+                                          const char **error_template, const char **fix);
+
+/* A pack error template with {param} replaced by name; the caller frees it. */
+char *client_error_text(const char *error_template, const char *name);
 
 /* "runtime", "migration", "shadow". */
 const char *conn_role_name(enum conn_role r);

@@ -40,8 +40,15 @@ struct endpoint {
 	const char *project; /* project ref / tenant from host or user name; NULL if none */
 	const char *user_format; /* required user shape, e.g. "<role>.<ref>"; NULL = any */
 	bool ipv6_only;          /* reachable over IPv6 only (without a paid add-on) */
+	bool prepared_statements; /* the pooler supports named prepared statements */
+	bool assumed;            /* no specific entry matched: plain Postgres assumed */
 	bool user_declared;      /* the entry came from a user pack, not the bundled one */
 	const char *note;        /* the matched entry's note, NULL if none */
+	int session_port, transaction_port; /* the provider's ports in those modes; 0 = none */
+	/* What users see from this provider (providers pack `errors:`), NULL-terminated or NULL. */
+	const char *const *session_limit_errors;
+	const char *const *transaction_limit_errors;
+	const char *const *tenant_errors;
 	const char *source;      /* pack file:line of the matched entry */
 };
 

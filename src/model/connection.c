@@ -1,0 +1,1618 @@
+#include "model/connection.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/pack.h"
+#include "config/schema.h"
+#include "config/yaml.h"
+#include "model/discover.h"
+#include "model/loaders.h"
+#include "model/service.h"
+#include "parse/manifest.h"
+#include "parse/source.h"
+#include "report/redact.h"
+#include "util/buf.h"
+#include "util/fileio.h"
+#include "util/vec.h"
+#include "walk/ignore.h"
+
+/* How deep names bound earlier in a file are followed (url -> directUrl -> process.env.X). */
+#define BINDING_DEPTH 3
+
+struct name_role {
+	const char *glob;
+	enum conn_role role;
+};
+
+struct name_pair {
+	const char *pooled, *direct;
+};
+
+struct component {
+	const char *id, *host, *port, *user, *password, *database;
+	enum conn_role role;
+};
+
+/* What the packs say, in the scan's arena (lives as long as the connections). */
+struct conn_knowledge {
+	struct client_info *clients;
+	size_t nclients;
+	struct provider_set *providers;
+	const char **url_keys;
+	size_t nurl_keys;
+	struct name_role *roles;
+	size_t nroles;
+	struct name_pair *pairs;
+	size_t npairs;
+	struct component *components;
+	size_t ncomponents;
+};
+
+struct role_vec {
+	struct name_role *items;
+	size_t len, cap;
+};
+struct pair_vec {
+	struct name_pair *items;
+	size_t len, cap;
+};
+struct component_vec {
+	struct component *items;
+	size_t len, cap;
+};
+struct cstr_vec {
+	const char **items;
+	size_t len, cap;
+};
+struct client_vec {
+	const struct client_info **items;
+	size_t len, cap;
+};
+
+/* A code pattern from the clients pack, with its compiled regex (build time only). */
+struct use_pattern {
+	const char *id;
+	const struct client_info *client;
+	enum conn_role role;
+	const char *adapter, *default_key;
+	const char **files;
+	size_t nfiles;
+};
+
+enum pat_kind { PAT_USE, PAT_ENV_READ, PAT_SETS_PGBOUNCER, PAT_PREPARED_OFF };
+
+struct pat_meta {
+	enum pat_kind kind;
+	struct use_pattern use;             /* PAT_USE */
+	const struct client_info *client;   /* PAT_PREPARED_OFF */
+};
+
+/* Everything with a lifetime of one connections_build call. */
+struct build {
+	struct scan *s;
+	struct arena *a;
+	struct conn_knowledge *k;
+	VEC(struct source_pattern) pats; /* flat, for one source_scan pass */
+	VEC(struct pat_meta) meta;       /* parallel to pats */
+	VEC(struct rx *) rxs;            /* owned */
+	VEC(struct source_pattern) env_reads;
+};
+
+/* A client found in a service's manifests. */
+struct dep_client {
+	const struct client_info *ci;
+	int major;
+	const char *adapter; /* Prisma adapter package among the deps */
+};
+
+/* A key handed to a client somewhere in the service's code. */
+struct use_rec {
+	char *key;
+	const struct use_pattern *up;
+	const char *file; /* arena */
+	int line, col;
+	bool runtime_file;
+	bool alternative; /* one of several `A || B` keys */
+	int group;        /* fallback group id (alternatives share it) */
+	char *adapter;    /* adapter seen in code (arena), NULL if none */
+	bool prepared_off_in_file;
+};
+
+struct svc_build {
+	struct build *b;
+	struct service *svc;
+	VEC(struct dep_client) deps;
+	VEC(struct use_rec) uses;
+	VEC(struct connection) out;
+	bool sets_pgbouncer;
+	bool prisma_url_in_code; /* PrismaClient / adapter given a URL in code */
+	char *code_adapter;      /* a Prisma adapter constructed in code */
+	int next_group;
+};
+
+/* ---- small helpers ---- */
+
+static unsigned
+lang_bit(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"js", LANG_JS},         {"python", LANG_PYTHON}, {"go", LANG_GO},
+		     {"ruby", LANG_RUBY},     {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
+		     {"yaml", LANG_YAML},     {"java", LANG_JAVA},     {"rust", LANG_RUST},
+		     {"php", LANG_PHP}};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].name, name) == 0)
+			return names[i].bit;
+	return 0;
+}
+
+static unsigned
+langs_of(const struct yml_node *n)
+{
+	unsigned bits = 0;
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	if (n->type == YML_SCALAR)
+		return lang_bit(n->text);
+	if (n->type == YML_SEQUENCE)
+		for (i = 0; i < n->count; i++)
+			if (n->items[i]->type == YML_SCALAR)
+				bits |= lang_bit(n->items[i]->text);
+	return bits;
+}
+
+static const char *
+astr(struct arena *a, const struct yml_node *map, const char *key)
+{
+	const struct yml_node *n = yml_map_get(map, key);
+
+	return n != NULL && n->type == YML_SCALAR ? arena_strdup(a, n->text) : NULL;
+}
+
+static const char **
+astrs(struct arena *a, const struct yml_node *map, const char *key, size_t *n)
+{
+	const struct yml_node *l = yml_map_get(map, key);
+	const char **v;
+	size_t i;
+
+	*n = 0;
+	if (l == NULL || l->type != YML_SEQUENCE)
+		return NULL;
+	v = arena_alloc(a, (l->count + 1) * sizeof(*v));
+	for (i = 0; i < l->count; i++)
+		v[i] = arena_strdup(a, l->items[i]->text);
+	*n = l->count;
+	return v;
+}
+
+static enum param_effect
+effect_of(const struct yml_node *n)
+{
+	if (n == NULL)
+		return PARAM_UNKNOWN;
+	if (yml_scalar_is(n, "accepted"))
+		return PARAM_ACCEPTED;
+	if (yml_scalar_is(n, "ignored"))
+		return PARAM_IGNORED;
+	if (yml_scalar_is(n, "rejected"))
+		return PARAM_REJECTED;
+	return PARAM_UNKNOWN;
+}
+
+static enum conn_role
+role_of(const struct yml_node *n)
+{
+	if (n != NULL && yml_scalar_is(n, "migration"))
+		return CONN_ROLE_MIGRATION;
+	if (n != NULL && yml_scalar_is(n, "shadow"))
+		return CONN_ROLE_SHADOW;
+	return CONN_ROLE_RUNTIME;
+}
+
+/* Glob with `*` (any run), case-sensitive; *star gets what the first `*` matched. */
+static bool
+glob_name(const char *g, const char *s, const char **star, size_t *starlen)
+{
+	while (*g) {
+		if (*g == '*') {
+			const char *t;
+
+			g++;
+			for (t = s;; t++) {
+				if (glob_name(g, t, NULL, NULL)) {
+					if (star != NULL) {
+						*star = s;
+						*starlen = (size_t)(t - s);
+					}
+					return true;
+				}
+				if (*t == '\0')
+					return false;
+			}
+		}
+		if (*g != *s)
+			return false;
+		g++;
+		s++;
+	}
+	return *s == '\0';
+}
+
+static bool
+name_in(const char *const *globs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (glob_name(globs[i], name, NULL, NULL))
+			return true;
+	return false;
+}
+
+/* Normalised package name: lower case, '_' and '.' as '-', extras and spaces cut. */
+static void
+norm_pkg(const char *in, char *out, size_t cap)
+{
+	size_t i = 0;
+
+	for (; *in && i + 1 < cap; in++) {
+		char c = *in;
+
+		if (c == '[' || c == ' ' || c == ';')
+			break;
+		if (c == '_' || c == '.')
+			c = '-';
+		out[i++] = (char)tolower((unsigned char)c);
+	}
+	out[i] = '\0';
+}
+
+static bool
+pkg_eq(const char *a, const char *b)
+{
+	char x[256], y[256];
+
+	norm_pkg(a, x, sizeof(x));
+	norm_pkg(b, y, sizeof(y));
+	return strcmp(x, y) == 0;
+}
+
+/* Major version from a spec such as "^5.22.0", ">=2.0,<3", "v5.10.0", "~> 7.1"; 0 if none. */
+static int
+major_of(const char *v)
+{
+	long m;
+
+	if (v == NULL)
+		return 0;
+	while (*v && !isdigit((unsigned char)*v)) {
+		if (*v == ':' || *v == '*') /* workspace:*, file:, npm: aliases */
+			return 0;
+		v++;
+	}
+	if (!isdigit((unsigned char)*v))
+		return 0;
+	m = strtol(v, NULL, 10);
+	return m > 0 && m < 100000 ? (int)m : 0;
+}
+
+/* ---- knowledge from the packs ---- */
+
+static const struct client_info *
+client_find(const struct conn_knowledge *k, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < k->nclients; i++)
+		if (strcmp(k->clients[i].id, id) == 0)
+			return &k->clients[i];
+	return NULL;
+}
+
+static const char *const *
+astrs_z(struct arena *a, const struct yml_node *map, const char *key)
+{
+	size_t n;
+	const char **v = astrs(a, map, key, &n);
+
+	if (v != NULL)
+		v[n] = NULL;
+	return v;
+}
+
+static void
+load_client(struct client_info *ci, const struct yml_node *e, struct arena *a)
+{
+	const struct yml_node *params = yml_map_get(e, "params"), *kinds = yml_map_get(e, "kinds");
+	const struct yml_node *mm = yml_map_get(e, "max-major-engine");
+	size_t i, j, n = 0, k = 0;
+	long v;
+
+	ci->id = astr(a, e, "id");
+	ci->name = astr(a, e, "name");
+	ci->langs = langs_of(yml_map_get(e, "lang"));
+	ci->packages = astrs(a, e, "packages", &ci->npackages);
+	ci->drivers = astrs(a, e, "drivers", &ci->ndrivers);
+	ci->default_driver = astr(a, e, "default-driver");
+	ci->adapters = astrs(a, e, "adapters", &ci->nadapters);
+	ci->adapter_client = astr(a, e, "adapter-client");
+	ci->max_major_engine = mm != NULL && schema_scalar_long(mm, &v) == 0 ? (int)v : -1;
+	ci->prepares = schema_scalar_true(yml_map_get(e, "prepares"));
+	ci->off_params = astrs(a, e, "prepared-off-params", &ci->noff_params);
+	ci->off_hint = astr(a, e, "prepared-off-hint");
+	ci->prepared_errors = astrs_z(a, e, "prepared-errors");
+	ci->migrate_errors = astrs_z(a, e, "migrate-errors");
+	ci->other = effect_of(yml_map_get(e, "other-params"));
+	ci->other_error = astr(a, e, "other-error");
+	ci->postgres = kinds == NULL;
+	for (i = 0; kinds != NULL && i < kinds->count; i++)
+		if (yml_scalar_is(kinds->items[i], "postgres"))
+			ci->postgres = true;
+	for (i = 0; params != NULL && i < params->count; i++)
+		n += yml_map_get(params->items[i], "names")->count;
+	ci->params = arena_alloc(a, (n + 1) * sizeof(*ci->params));
+	for (i = 0; params != NULL && i < params->count; i++) {
+		const struct yml_node *row = params->items[i];
+		const struct yml_node *names = yml_map_get(row, "names");
+
+		for (j = 0; j < names->count; j++) {
+			struct client_param *p = &ci->params[k++];
+
+			p->name = arena_strdup(a, names->items[j]->text);
+			p->effect = effect_of(yml_map_get(row, "effect"));
+			p->error = astr(a, row, "error");
+			p->fix = astr(a, row, "fix");
+		}
+	}
+	ci->nparams = k;
+}
+
+static int
+add_pattern(struct build *b, const struct yml_node *e, const char *path, enum pat_kind kind,
+            struct pat_meta *meta, struct el_error *err)
+{
+	const struct yml_node *re = yml_map_get(e, "regex"), *lit = yml_map_get(e, "literal");
+	struct source_pattern sp;
+	struct rx *rx;
+
+	if (rx_compile(&rx, re->text, NULL, path, re->line, re->col, err) != 0)
+		return -1;
+	VEC_PUSH(&b->rxs, rx);
+	memset(&sp, 0, sizeof(sp));
+	sp.id = astr(b->a, e, "id");
+	sp.langs = langs_of(yml_map_get(e, "lang"));
+	if (sp.langs == 0)
+		sp.langs = ~0u;
+	sp.literal = lit != NULL && lit->text[0] != '\0' ? arena_strdup(b->a, lit->text) : NULL;
+	sp.rx = rx;
+	sp.call_args = schema_scalar_true(yml_map_get(e, "call-args"));
+	if (kind == PAT_ENV_READ) {
+		VEC_PUSH(&b->env_reads, sp);
+		return 0;
+	}
+	meta->kind = kind;
+	VEC_PUSH(&b->pats, sp);
+	VEC_PUSH(&b->meta, *meta);
+	return 0;
+}
+
+static int
+load_clients_doc(struct build *b, const struct yml_node *root, const char *path,
+                 struct el_error *err)
+{
+	const struct yml_node *uses = yml_map_get(root, "uses");
+	const struct yml_node *reads = yml_map_get(root, "env-reads");
+	const struct yml_node *pgb = yml_map_get(root, "sets-pgbouncer");
+	const struct yml_node *clients = yml_map_get(root, "clients");
+	size_t i, j;
+
+	for (i = 0; clients != NULL && i < clients->count; i++) {
+		const struct yml_node *off = yml_map_get(clients->items[i], "prepared-off");
+		const struct client_info *ci = client_find(b->k, astr(b->a, clients->items[i], "id"));
+
+		for (j = 0; off != NULL && j < off->count; j++) {
+			struct pat_meta m;
+			struct rx *rx;
+			struct source_pattern sp;
+
+			memset(&m, 0, sizeof(m));
+			m.kind = PAT_PREPARED_OFF;
+			m.client = ci;
+			if (rx_compile(&rx, off->items[j]->text, NULL, path, off->items[j]->line,
+			               off->items[j]->col, err) != 0)
+				return -1;
+			VEC_PUSH(&b->rxs, rx);
+			memset(&sp, 0, sizeof(sp));
+			sp.id = ci->id;
+			sp.langs = ci->langs ? ci->langs : ~0u;
+			sp.rx = rx;
+			VEC_PUSH(&b->pats, sp);
+			VEC_PUSH(&b->meta, m);
+		}
+	}
+	for (i = 0; uses != NULL && i < uses->count; i++) {
+		const struct yml_node *e = uses->items[i];
+		struct pat_meta m;
+
+		memset(&m, 0, sizeof(m));
+		m.use.id = astr(b->a, e, "id");
+		m.use.client = client_find(b->k, astr(b->a, e, "client"));
+		if (m.use.client == NULL) {
+			const struct yml_node *c = yml_map_get(e, "client");
+
+			return el_error_set(err, path, c->line, c->col,
+			                    "unknown client \"%s\" (not in any clients pack)", c->text);
+		}
+		m.use.role = role_of(yml_map_get(e, "role"));
+		m.use.adapter = astr(b->a, e, "adapter");
+		m.use.default_key = astr(b->a, e, "default-key");
+		m.use.files = astrs(b->a, e, "files", &m.use.nfiles);
+		if (add_pattern(b, e, path, PAT_USE, &m, err) != 0)
+			return -1;
+	}
+	for (i = 0; reads != NULL && i < reads->count; i++)
+		if (add_pattern(b, reads->items[i], path, PAT_ENV_READ, NULL, err) != 0)
+			return -1;
+	for (i = 0; pgb != NULL && i < pgb->count; i++) {
+		struct pat_meta m;
+
+		memset(&m, 0, sizeof(m));
+		if (add_pattern(b, pgb->items[i], path, PAT_SETS_PGBOUNCER, &m, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+load_connections_doc(struct conn_knowledge *k, const struct yml_node *root, struct arena *a,
+                     struct role_vec *roles, struct pair_vec *pairs, struct component_vec *comps,
+                     struct cstr_vec *keys)
+{
+	const struct yml_node *l;
+	size_t i, j;
+
+	(void)k;
+	l = yml_map_get(root, "url-keys");
+	for (i = 0; l != NULL && i < l->count; i++)
+		VEC_PUSH(keys, arena_strdup(a, l->items[i]->text));
+	l = yml_map_get(root, "roles");
+	for (i = 0; l != NULL && i < l->count; i++) {
+		const struct yml_node *names = yml_map_get(l->items[i], "names");
+		enum conn_role r = role_of(yml_map_get(l->items[i], "role"));
+
+		for (j = 0; j < names->count; j++) {
+			struct name_role nr = {arena_strdup(a, names->items[j]->text), r};
+
+			VEC_PUSH(roles, nr);
+		}
+	}
+	l = yml_map_get(root, "pairs");
+	for (i = 0; l != NULL && i < l->count; i++) {
+		struct name_pair p = {astr(a, l->items[i], "pooled"), astr(a, l->items[i], "direct")};
+
+		VEC_PUSH(pairs, p);
+	}
+	l = yml_map_get(root, "components");
+	for (i = 0; l != NULL && i < l->count; i++) {
+		const struct yml_node *e = l->items[i];
+		struct component c = {astr(a, e, "id"),       astr(a, e, "host"),
+		                      astr(a, e, "port"),     astr(a, e, "user"),
+		                      astr(a, e, "password"), astr(a, e, "database"),
+		                      role_of(yml_map_get(e, "role"))};
+
+		VEC_PUSH(comps, c);
+	}
+}
+
+#define ARENA_COPY(a, v, out, n)                                                                   \
+	do {                                                                                       \
+		(n) = (v).len;                                                                     \
+		(out) = arena_alloc((a), ((v).len + 1) * sizeof(*(v).items));                      \
+		if ((v).len > 0)                                                                   \
+			memcpy((out), (v).items, (v).len * sizeof(*(v).items));                    \
+		VEC_FREE(&(v));                                                                    \
+	} while (0)
+
+static int
+knowledge_build(struct build *b, struct el_error *err)
+{
+	const struct packs *p = b->s->packs;
+	const struct yml_node *const *roots = NULL;
+	const char *const *paths = NULL;
+	struct conn_knowledge *k = arena_alloc(b->a, sizeof(*k));
+	VEC(struct client_info) clients = {0};
+	struct role_vec roles = {0};
+	struct pair_vec pairs = {0};
+	struct component_vec comps = {0};
+	struct cstr_vec keys = {0};
+	size_t n = 0, d, i;
+	int rc = 0;
+
+	b->k = k;
+	if (provider_set_build(&k->providers, p, b->a, err) != 0)
+		return -1;
+	if (p == NULL)
+		return 0;
+	/* Clients: a later pack's entry replaces an earlier one with the same id. */
+	if (packs_kind_docs(p, "clients", &roots, &paths, &n) != 0)
+		n = 0;
+	for (d = 0; d < n; d++) {
+		const struct yml_node *l = yml_map_get(roots[d], "clients");
+
+		for (i = 0; l != NULL && i < l->count; i++) {
+			struct client_info ci;
+			size_t j;
+
+			memset(&ci, 0, sizeof(ci));
+			load_client(&ci, l->items[i], b->a);
+			for (j = 0; j < clients.len; j++)
+				if (strcmp(clients.items[j].id, ci.id) == 0)
+					break;
+			if (j < clients.len)
+				clients.items[j] = ci;
+			else
+				VEC_PUSH(&clients, ci);
+		}
+	}
+	ARENA_COPY(b->a, clients, k->clients, k->nclients);
+	/* Patterns: later packs first, so a user's patterns are tried first. */
+	for (d = n; d-- > 0 && rc == 0;)
+		rc = load_clients_doc(b, roots[d], paths[d], err);
+	if (rc != 0)
+		return -1;
+	if (packs_kind_docs(p, "connections", &roots, &paths, &n) != 0)
+		n = 0;
+	for (d = n; d-- > 0;)
+		load_connections_doc(k, roots[d], b->a, &roles, &pairs, &comps, &keys);
+	ARENA_COPY(b->a, roles, k->roles, k->nroles);
+	ARENA_COPY(b->a, pairs, k->pairs, k->npairs);
+	ARENA_COPY(b->a, comps, k->components, k->ncomponents);
+	ARENA_COPY(b->a, keys, k->url_keys, k->nurl_keys);
+	return 0;
+}
+
+/* ---- naming ---- */
+
+static bool
+is_url_key(const struct conn_knowledge *k, const char *key)
+{
+	return name_in(k->url_keys, k->nurl_keys, key);
+}
+
+/* The role the naming convention gives key; runtime when it says nothing. */
+static enum conn_role
+name_role(const struct conn_knowledge *k, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < k->nroles; i++)
+		if (glob_name(k->roles[i].glob, key, NULL, NULL))
+			return k->roles[i].role;
+	return CONN_ROLE_RUNTIME;
+}
+
+/* The pooled name paired with a direct name ("X_DIRECT_DATABASE_URL" -> "X_DATABASE_URL"). */
+static const char *
+pooled_counterpart(const struct conn_knowledge *k, const char *key, struct arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < k->npairs; i++) {
+		const char *star = NULL, *ps;
+		size_t starlen = 0;
+
+		if (!glob_name(k->pairs[i].direct, key, &star, &starlen))
+			continue;
+		ps = strchr(k->pairs[i].pooled, '*');
+		if (ps == NULL)
+			return k->pairs[i].pooled;
+		if (star == NULL)
+			continue;
+		return arena_printf(a, "%.*s%.*s%s", (int)(ps - k->pairs[i].pooled),
+		                    k->pairs[i].pooled, (int)starlen, star, ps + 1);
+	}
+	return NULL;
+}
+
+/* ---- the service's environment ---- */
+
+static const struct env_entry *
+env_find(const struct service *svc, const char *key)
+{
+	size_t lo = 0, hi = svc->env.len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(svc->env.items[mid].key, key);
+
+		if (c == 0)
+			return &svc->env.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool
+env_has_value(const struct service *svc, const char *key)
+{
+	const struct env_entry *e = env_find(svc, key);
+
+	return e != NULL && e->winner.value != NULL;
+}
+
+/* ---- clients from manifests ---- */
+
+static const struct manifest *
+manifest_at(const struct scan *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->manifests.len; i++)
+		if (strcmp(s->manifests.items[i].entry->path, path) == 0)
+			return s->manifests.items[i].manifest;
+	return NULL;
+}
+
+static void
+deps_of(struct svc_build *sb, const struct service *svc)
+{
+	const struct conn_knowledge *k = sb->b->k;
+	size_t m, d, c, p;
+
+	for (m = 0; m < svc->manifests.len; m++) {
+		const struct manifest *mf = manifest_at(sb->b->s, svc->manifests.items[m]);
+
+		for (d = 0; mf != NULL && d < mf->ndeps; d++) {
+			const struct manifest_dep *dep = &mf->deps[d];
+
+			for (c = 0; c < k->nclients; c++) {
+				const struct client_info *ci = &k->clients[c];
+				struct dep_client *dc = NULL;
+				size_t j;
+
+				for (p = 0; p < ci->nadapters; p++) {
+					if (!pkg_eq(ci->adapters[p], dep->name))
+						continue;
+					for (j = 0; j < sb->deps.len; j++)
+						if (sb->deps.items[j].ci == ci)
+							dc = &sb->deps.items[j];
+					if (dc == NULL) {
+						dc = VEC_PUSH_ZERO(&sb->deps);
+						dc->ci = ci;
+					}
+					dc->adapter = ci->adapters[p];
+				}
+				for (p = 0; p < ci->npackages; p++) {
+					if (!pkg_eq(ci->packages[p], dep->name))
+						continue;
+					dc = NULL;
+					for (j = 0; j < sb->deps.len; j++)
+						if (sb->deps.items[j].ci == ci)
+							dc = &sb->deps.items[j];
+					if (dc == NULL) {
+						dc = VEC_PUSH_ZERO(&sb->deps);
+						dc->ci = ci;
+					}
+					/* The first package listed (e.g. @prisma/client) gives the version. */
+					if (dc->major == 0 || p == 0) {
+						int mj = major_of(dep->version);
+
+						if (mj > 0)
+							dc->major = mj;
+					}
+				}
+			}
+		}
+	}
+}
+
+static const struct dep_client *
+dep_find(const struct svc_build *sb, const struct client_info *ci)
+{
+	size_t i;
+
+	for (i = 0; i < sb->deps.len; i++)
+		if (sb->deps.items[i].ci == ci)
+			return &sb->deps.items[i];
+	return NULL;
+}
+
+/* Whether svc (or the repository root, where hoisted deps live) depends on the client. */
+static bool
+has_client(const struct svc_build *sb, const struct client_info *ci)
+{
+	return ci->npackages == 0 || dep_find(sb, ci) != NULL;
+}
+
+/* ---- keys in an expression ---- */
+
+struct key_hit {
+	char *key;
+	size_t pos;
+};
+
+struct key_vec {
+	struct key_hit *items;
+	size_t len, cap;
+};
+
+static bool
+is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$';
+}
+
+static void
+upper_key(char *k)
+{
+	for (; *k; k++)
+		*k = (char)toupper((unsigned char)*k);
+}
+
+/*
+ * The right-hand side of the last binding of name before limit in data
+ * (`const name = ...;`, `name = ...`, `name: T = ...`), up to the end of the
+ * statement; NULL if none. A new string.
+ */
+static char *
+binding_of(const char *data, size_t limit, const char *name, int *line_out)
+{
+	size_t nlen = strlen(name), i;
+	char *found = NULL;
+
+	for (i = 0; i + nlen <= limit; i++) {
+		const char *p = data + i, *q, *end;
+
+		if (memcmp(p, name, nlen) != 0 || (i > 0 && (is_ident_char(p[-1]) || p[-1] == '.')) ||
+		    is_ident_char(p[nlen]))
+			continue;
+		q = p + nlen;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == ':') { /* Python annotation; a JS object key is rejected below */
+			q++;
+			while (*q && *q != '=' && *q != '\n' && *q != ',' && *q != '}')
+				q++;
+		}
+		if (*q != '=' || q[1] == '=' || q[1] == '>')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		end = q;
+		{
+			int depth = 0;
+
+			while (*end) {
+				if (*end == '(' || *end == '[' || *end == '{')
+					depth++;
+				else if ((*end == ')' || *end == ']' || *end == '}') && depth > 0)
+					depth--;
+				else if (depth == 0 && (*end == ';' || *end == '\n'))
+					break;
+				end++;
+			}
+		}
+		free(found);
+		found = xstrndup(q, (size_t)(end - q));
+		if (line_out != NULL) {
+			int ln = 1;
+			const char *r;
+
+			for (r = data; r < p; r++)
+				ln += *r == '\n';
+			*line_out = ln;
+		}
+	}
+	return found;
+}
+
+static void collect_keys(struct svc_build *sb, enum source_lang lang, const char *text,
+                         const char *data, size_t limit, int depth, struct key_vec *out);
+
+static void
+add_key(struct key_vec *out, const char *key, size_t pos)
+{
+	struct key_hit h;
+	size_t i;
+
+	for (i = 0; i < out->len; i++)
+		if (strcmp(out->items[i].key, key) == 0)
+			return;
+	h.key = xstrdup(key);
+	h.pos = pos;
+	VEC_PUSH(out, h);
+}
+
+static void
+collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, const char *data,
+             size_t limit, int depth, struct key_vec *out)
+{
+	struct build *b = sb->b;
+	struct source_matches ms = {0};
+	struct el_error err = EL_ERROR_INIT;
+	const char *p;
+	size_t i;
+
+	if (source_scan(&ms, b->s->rx, lang, text, strlen(text), b->env_reads.items,
+	                b->env_reads.len, &err) == 0) {
+		for (i = 0; i < ms.len; i++) {
+			const char *key = source_group(&ms.items[i], "key");
+			const char *attr = source_group(&ms.items[i], "attr");
+
+			if (key != NULL) {
+				add_key(out, key, ms.items[i].start);
+			} else if (attr != NULL) {
+				char *up = xstrdup(attr);
+
+				upper_key(up);
+				if (env_find(sb->svc, up) != NULL || is_url_key(b->k, up))
+					add_key(out, up, ms.items[i].start);
+				free(up);
+			}
+		}
+	}
+	source_matches_free(&ms);
+	el_error_clear(&err);
+	if (depth >= BINDING_DEPTH || data == NULL)
+		return;
+	/* Names bound earlier in the file. */
+	for (p = text; *p;) {
+		const char *start;
+		char *name, *rhs;
+		const char *q;
+
+		if (!(isalpha((unsigned char)*p) || *p == '_' || *p == '$') ||
+		    (p > text && (is_ident_char(p[-1]) || p[-1] == '.'))) {
+			p++;
+			continue;
+		}
+		start = p;
+		while (is_ident_char(*p))
+			p++;
+		q = p;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		/* an object key or keyword argument name, or a member access */
+		if ((*q == ':' && q[1] != ':') || (*q == '=' && q[1] != '=') || *q == '.' || *q == '(')
+			continue;
+		if (start > text && start[-1] == '.')
+			continue;
+		name = xstrndup(start, (size_t)(p - start));
+		rhs = binding_of(data, limit, name, NULL);
+		if (rhs != NULL) {
+			struct key_vec sub = {0};
+
+			collect_keys(sb, lang, rhs, data, limit, depth + 1, &sub);
+			for (i = 0; i < sub.len; i++) {
+				add_key(out, sub.items[i].key, (size_t)(start - text));
+				free(sub.items[i].key);
+			}
+			VEC_FREE(&sub);
+			free(rhs);
+		}
+		free(name);
+	}
+}
+
+/* Whether text chains alternatives (`A || B`, `A ?? B`, `A or B`). */
+static bool
+has_fallback(const char *text)
+{
+	return strstr(text, "||") != NULL || strstr(text, "??") != NULL ||
+	       strstr(text, " or ") != NULL;
+}
+
+/* The same, following the bindings one level: `url: directUrl` where directUrl = A || B. */
+static bool
+text_or_binding_has_fallback(const char *text, const char *data, size_t limit)
+{
+	const char *p;
+
+	if (has_fallback(text))
+		return true;
+	for (p = text; data != NULL && *p;) {
+		const char *start = p;
+		char *name, *rhs;
+		bool fb = false;
+
+		if (!(isalpha((unsigned char)*p) || *p == '_') || (p > text && is_ident_char(p[-1]))) {
+			p++;
+			continue;
+		}
+		while (is_ident_char(*p))
+			p++;
+		name = xstrndup(start, (size_t)(p - start));
+		rhs = binding_of(data, limit, name, NULL);
+		fb = rhs != NULL && has_fallback(rhs);
+		free(rhs);
+		free(name);
+		if (fb)
+			return true;
+	}
+	return false;
+}
+
+/* ---- scanning the service's files ---- */
+
+static bool
+is_non_runtime(const struct scan *s, const char *path)
+{
+	size_t i;
+
+	if (s->loaders == NULL)
+		return false;
+	for (i = 0; i < s->loaders->non_runtime_paths.len; i++)
+		if (ignore_wildmatch(s->loaders->non_runtime_paths.items[i], path, true))
+			return true;
+	return false;
+}
+
+static bool
+file_matches(const struct use_pattern *up, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	if (up->nfiles == 0)
+		return true;
+	base = base ? base + 1 : path;
+	for (i = 0; i < up->nfiles; i++)
+		if (ignore_wildmatch(up->files[i], base, false))
+			return true;
+	return false;
+}
+
+static void
+record_use(struct svc_build *sb, const struct use_pattern *up, const char *file,
+           const struct source_match *m, enum source_lang lang, const char *data, size_t len,
+           bool runtime_file)
+{
+	struct arena *a = sb->b->a;
+	const char *key = source_group(m, "key");
+	const char *text = source_group(m, "expr");
+	struct key_vec keys = {0};
+	bool fallback = false;
+	size_t i;
+	int group;
+
+	if (!has_client(sb, up->client) && up->client->npackages > 0) {
+		/* A pattern of a client the service does not depend on (new Pool of another lib). */
+		return;
+	}
+	(void)len;
+	if (up->adapter != NULL && sb->code_adapter == NULL)
+		sb->code_adapter = arena_strdup(a, up->adapter);
+	if (key != NULL) {
+		add_key(&keys, key, 0);
+	} else {
+		if (text == NULL)
+			text = m->args;
+		if (text != NULL) {
+			collect_keys(sb, lang, text, data, m->start, 0, &keys);
+			fallback = keys.len > 1 && text_or_binding_has_fallback(text, data, m->start);
+		}
+		if (keys.len == 0 && up->default_key != NULL)
+			add_key(&keys, up->default_key, 0);
+	}
+	if (keys.len > 0 && strcmp(up->client->id, "prisma") == 0 && up->role == CONN_ROLE_RUNTIME &&
+	    strncmp(up->id, "prisma-schema", 13) != 0)
+		sb->prisma_url_in_code = true;
+	group = ++sb->next_group;
+	for (i = 0; i < keys.len; i++) {
+		struct use_rec *u = VEC_PUSH_ZERO(&sb->uses);
+
+		u->key = keys.items[i].key;
+		u->up = up;
+		u->file = arena_strdup(a, file);
+		u->line = m->line;
+		u->col = m->col;
+		u->runtime_file = runtime_file;
+		u->alternative = fallback;
+		u->group = group;
+		u->adapter = up->adapter ? arena_strdup(a, up->adapter) : NULL;
+	}
+	VEC_FREE(&keys);
+}
+
+static void
+scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off_files,
+          struct client_vec *off_clients)
+{
+	struct build *b = sb->b;
+	struct scan *s = b->s;
+	struct el_error err = EL_ERROR_INIT;
+	struct source_matches ms = {0};
+	const char *base = strrchr(e->path, '/');
+	enum source_lang lang = source_lang_of(base ? base + 1 : e->path);
+	bool runtime_file = !is_non_runtime(s, e->path);
+	char *full, *data = NULL;
+	size_t len = 0, j;
+
+	if (lang == LANG_NONE)
+		return;
+	full = xasprintf("%s/%s", s->root, e->path);
+	if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK)
+		goto done;
+	if (source_scan(&ms, s->rx, lang, data, len, b->pats.items, b->pats.len, &err) != 0)
+		goto done;
+	for (j = 0; j < ms.len; j++) {
+		const struct source_match *m = &ms.items[j];
+		const struct pat_meta *pm = &b->meta.items[m->pattern - b->pats.items];
+
+		switch (pm->kind) {
+		case PAT_USE:
+			if (file_matches(&pm->use, e->path))
+				record_use(sb, &pm->use, e->path, m, lang, data, len, runtime_file);
+			break;
+		case PAT_SETS_PGBOUNCER:
+			if (runtime_file)
+				sb->sets_pgbouncer = true;
+			break;
+		case PAT_PREPARED_OFF:
+			VEC_PUSH(off_files, arena_strdup(b->a, e->path));
+			VEC_PUSH(off_clients, pm->client);
+			break;
+		case PAT_ENV_READ:
+			break;
+		}
+	}
+done:
+	source_matches_free(&ms);
+	el_error_clear(&err);
+	free(data);
+	free(full);
+}
+
+/* ---- building connections ---- */
+
+/* Deep copy of a parsed URL into the arena. */
+static void
+part_copy(struct arena *a, struct url_part *dst, const struct url_part *src)
+{
+	*dst = *src;
+	dst->raw = arena_strdup(a, src->raw);
+	dst->value = arena_strdup(a, src->value);
+}
+
+static struct url *
+url_to_arena(struct arena *a, const struct url *u)
+{
+	struct url *c = arena_alloc(a, sizeof(*c));
+	size_t i;
+
+	*c = *u;
+	part_copy(a, &c->scheme, &u->scheme);
+	c->scheme_name = arena_strdup(a, u->scheme_name);
+	c->driver = arena_strdup(a, u->driver);
+	part_copy(a, &c->user, &u->user);
+	part_copy(a, &c->password, &u->password);
+	part_copy(a, &c->database, &u->database);
+	c->hosts = arena_alloc(a, (u->nhosts + 1) * sizeof(*c->hosts));
+	for (i = 0; i < u->nhosts; i++) {
+		c->hosts[i] = u->hosts[i];
+		part_copy(a, &c->hosts[i].name, &u->hosts[i].name);
+		part_copy(a, &c->hosts[i].port, &u->hosts[i].port);
+	}
+	c->params = arena_alloc(a, (u->nparams + 1) * sizeof(*c->params));
+	for (i = 0; i < u->nparams; i++) {
+		c->params[i] = u->params[i];
+		part_copy(a, &c->params[i].key, &u->params[i].key);
+		part_copy(a, &c->params[i].value, &u->params[i].value);
+	}
+	return c;
+}
+
+static void
+set_value(struct svc_build *sb, struct connection *c, const struct env_entry *e)
+{
+	struct arena *a = sb->b->a;
+	struct url *u = NULL;
+	struct el_error err = EL_ERROR_INIT;
+
+	c->entry = e;
+	if (e == NULL || e->winner.value == NULL)
+		return;
+	c->value = e->winner.value;
+	c->file = e->winner.file;
+	c->line = e->winner.line;
+	c->col = e->winner.col;
+	if (!url_looks_like_dsn(c->value) && !is_url_key(sb->b->k, c->key))
+		return;
+	if (url_parse(&u, c->value, strlen(c->value), &err) != 0) {
+		c->parse_error = arena_strdup(a, err.msg);
+		el_error_clear(&err);
+		return;
+	}
+	c->url = url_to_arena(a, u);
+	url_free(u);
+	{
+		char *r = redact_value(NULL, c->value, NULL, NULL);
+
+		c->value_redacted = arena_strdup(a, r);
+		free(r);
+	}
+	endpoint_classify(sb->b->k->providers, c->url, a, &c->ep);
+}
+
+/* The client variant for the URL (sqlalchemy -> sqlalchemy+asyncpg). */
+static const struct client_info *
+client_variant(const struct conn_knowledge *k, const struct client_info *ci, const struct url *u,
+               const char **driver, struct arena *a)
+{
+	const char *drv = NULL;
+	const struct client_info *v;
+	size_t i;
+
+	if (ci->ndrivers == 0)
+		return ci;
+	if (u != NULL && u->driver != NULL) {
+		for (i = 0; i < ci->ndrivers; i++)
+			if (strcmp(ci->drivers[i], u->driver) == 0)
+				drv = ci->drivers[i];
+	} else {
+		drv = ci->default_driver;
+	}
+	if (drv == NULL)
+		return ci;
+	*driver = drv;
+	v = client_find(k, arena_printf(a, "%s+%s", ci->id, drv));
+	return v ? v : ci;
+}
+
+static bool
+url_has_param(const struct url *u, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t i;
+
+	if (u == NULL || eq == NULL)
+		return false;
+	for (i = 0; i < u->nparams; i++) {
+		const struct url_param *p = &u->params[i];
+
+		if (p->key.value == NULL || strlen(p->key.value) != (size_t)(eq - kv) ||
+		    strncmp(p->key.value, kv, (size_t)(eq - kv)) != 0)
+			continue;
+		if (p->value.value != NULL && strcasecmp(p->value.value, eq + 1) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+set_client(struct svc_build *sb, struct connection *c, const struct client_info *ci,
+           const char *code_adapter)
+{
+	const struct conn_knowledge *k = sb->b->k;
+	const struct dep_client *dc = dep_find(sb, ci);
+	const char *driver = NULL;
+	const struct client_info *v;
+
+	c->client = ci->id;
+	c->client_name = ci->name;
+	c->client_major = dc ? dc->major : 0;
+	c->adapter = code_adapter ? code_adapter : dc ? dc->adapter : NULL;
+	v = client_variant(k, ci, c->url, &driver, sb->b->a);
+	c->client_info = v;
+	c->param_client = v;
+	if (driver != NULL) {
+		c->driver = driver;
+		c->client = v->id;
+		c->client_name = v->name;
+	}
+	if (ci->adapter_client != NULL &&
+	    (ci->nadapters == 0 || c->adapter != NULL ||
+	     (ci->max_major_engine >= 0 && c->client_major > ci->max_major_engine))) {
+		const struct client_info *ac = client_find(k, ci->adapter_client);
+
+		if (ac != NULL) {
+			c->param_client = ac;
+			if (ci->nadapters > 0)
+				c->driver = ac->id;
+		}
+	}
+}
+
+static void
+set_prepared_off(struct connection *c, struct cstr_vec *off_files,
+                 struct client_vec *off_clients)
+{
+	const struct client_info *ci = c->client_info;
+	size_t i;
+
+	if (ci == NULL)
+		return;
+	for (i = 0; i < ci->noff_params; i++)
+		if (url_has_param(c->url, ci->off_params[i]))
+			c->prepared_off = true;
+	for (i = 0; i < off_files->len && c->use_file != NULL; i++)
+		if (off_clients->items[i] == ci && strcmp(off_files->items[i], c->use_file) == 0)
+			c->prepared_off = true;
+}
+
+/* The service's client for a URL of kind postgres when no code names one. */
+static const struct client_info *
+default_client(const struct svc_build *sb)
+{
+	size_t i;
+
+	for (i = 0; i < sb->deps.len; i++)
+		if (sb->deps.items[i].ci->postgres)
+			return sb->deps.items[i].ci;
+	return NULL;
+}
+
+static bool
+conn_exists(const struct svc_build *sb, const char *key, const char *client, bool runtime)
+{
+	size_t i;
+
+	for (i = 0; i < sb->out.len; i++) {
+		const struct connection *c = &sb->out.items[i];
+
+		if (strcmp(c->key, key) == 0 && c->runtime == runtime &&
+		    ((c->client == NULL && client == NULL) ||
+		     (c->client && client && strcmp(c->client, client) == 0)))
+			return true;
+	}
+	return false;
+}
+
+static bool
+conn_key_used(const struct svc_build *sb, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sb->out.len; i++)
+		if (strcmp(sb->out.items[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* Whether use u is an alternative that loses to an earlier defined key of its group. */
+static bool
+alternative_loses(const struct svc_build *sb, size_t idx)
+{
+	const struct use_rec *u = &sb->uses.items[idx];
+	size_t i;
+
+	if (!u->alternative)
+		return false;
+	for (i = 0; i < idx; i++) {
+		const struct use_rec *o = &sb->uses.items[i];
+
+		if (o->group == u->group && env_has_value(sb->svc, o->key))
+			return true;
+	}
+	return false;
+}
+
+static void
+build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
+                struct client_vec *off_clients)
+{
+	struct arena *a = sb->b->a;
+	size_t i;
+
+	for (i = 0; i < sb->uses.len; i++) {
+		const struct use_rec *u = &sb->uses.items[i];
+		const bool schema = strncmp(u->up->id, "prisma-schema", 13) == 0;
+		struct connection c;
+		bool runtime, loses;
+
+		memset(&c, 0, sizeof(c));
+		c.key = arena_strdup(a, u->key);
+		c.name_role = name_role(sb->b->k, c.key);
+		c.role = u->up->role;
+		runtime = c.role == CONN_ROLE_RUNTIME && (u->runtime_file || schema);
+		/* `A || B` with A defined: B is never used. */
+		loses = alternative_loses(sb, i);
+		if (loses)
+			runtime = false;
+		/* A schema url that code replaces (datasources / adapter) is the CLI's only. */
+		if (schema && c.role == CONN_ROLE_RUNTIME && (sb->prisma_url_in_code))
+			runtime = false;
+		if (c.role == CONN_ROLE_RUNTIME && !runtime && !loses)
+			c.role = name_role(sb->b->k, c.key) == CONN_ROLE_RUNTIME
+			             ? CONN_ROLE_MIGRATION
+			             : name_role(sb->b->k, c.key);
+		c.runtime = runtime;
+		c.role_from_code = !schema;
+		c.used = !loses;
+		c.use_file = u->file;
+		c.use_line = u->line;
+		c.use_col = u->col;
+		c.use_kind = u->up->id;
+		set_value(sb, &c, env_find(sb->svc, c.key));
+		set_client(sb, &c, u->up->client,
+		           u->adapter ? u->adapter
+		                      : (strcmp(u->up->client->id, "prisma") == 0 ? sb->code_adapter
+		                                                                 : NULL));
+		if (conn_exists(sb, c.key, c.client, c.runtime))
+			continue;
+		if (name_role(sb->b->k, c.key) != CONN_ROLE_RUNTIME)
+			c.pooled_counterpart = pooled_counterpart(sb->b->k, c.key, a);
+		c.code_sets_pgbouncer = sb->sets_pgbouncer;
+		set_prepared_off(&c, off_files, off_clients);
+		VEC_PUSH(&sb->out, c);
+	}
+}
+
+/* Keys with connection values that no client call consumes: reads in code, or only defined. */
+static void
+build_from_env(struct svc_build *sb)
+{
+	const struct service *svc = sb->svc;
+	struct arena *a = sb->b->a;
+	const struct client_info *dflt = default_client(sb);
+	size_t i, j;
+
+	for (i = 0; i < svc->env.len; i++) {
+		const struct env_entry *e = &svc->env.items[i];
+		const struct env_read *rd = NULL;
+		struct connection c;
+
+		if (conn_key_used(sb, e->key))
+			continue;
+		if (!is_url_key(sb->b->k, e->key) &&
+		    (e->winner.value == NULL || !url_looks_like_dsn(e->winner.value)))
+			continue;
+		for (j = 0; j < svc->reads.len; j++) {
+			const struct env_read *r = &svc->reads.items[j];
+
+			if (strcmp(r->key, e->key) == 0 && strcmp(r->kind, "shell-var") != 0 &&
+			    (rd == NULL || (r->runtime && !rd->runtime)))
+				rd = r;
+		}
+		memset(&c, 0, sizeof(c));
+		c.key = e->key;
+		c.role = name_role(sb->b->k, e->key);
+		c.name_role = c.role;
+		set_value(sb, &c, e);
+		if (c.url == NULL && c.value != NULL && !url_looks_like_dsn(c.value))
+			continue;
+		c.used = rd != NULL;
+		c.runtime = rd != NULL && rd->runtime && c.role == CONN_ROLE_RUNTIME;
+		if (rd != NULL) {
+			c.use_file = arena_strdup(a, rd->file);
+			c.use_line = rd->line;
+			c.use_col = rd->col;
+			c.use_kind = rd->kind;
+		}
+		if (dflt != NULL && (c.url == NULL || c.url->kind == URL_KIND_POSTGRES))
+			set_client(sb, &c, dflt, NULL);
+		if (c.role != CONN_ROLE_RUNTIME)
+			c.pooled_counterpart = pooled_counterpart(sb->b->k, c.key, a);
+		c.code_sets_pgbouncer = sb->sets_pgbouncer;
+		VEC_PUSH(&sb->out, c);
+	}
+}
+
+/* POSTGRES_HOST/PORT/USER... and PG*: one endpoint per group the service defines. */
+static void
+build_from_components(struct svc_build *sb)
+{
+	const struct conn_knowledge *k = sb->b->k;
+	struct arena *a = sb->b->a;
+	size_t i, j;
+
+	for (i = 0; i < k->ncomponents; i++) {
+		const struct component *cp = &k->components[i];
+		const struct env_entry *host = env_find(sb->svc, cp->host);
+		const struct env_entry *port = cp->port ? env_find(sb->svc, cp->port) : NULL;
+		const struct env_entry *user = cp->user ? env_find(sb->svc, cp->user) : NULL;
+		const char *names[4] = {cp->host, cp->port, cp->user, cp->database};
+		const struct client_info *dflt = default_client(sb);
+		struct connection c;
+		int portno = URL_POSTGRES_DEFAULT_PORT;
+
+		if (host == NULL || host->winner.value == NULL || conn_key_used(sb, cp->id) ||
+		    dflt == NULL)
+			continue;
+		if (port != NULL && port->winner.value != NULL) {
+			char *end;
+			long v = strtol(port->winner.value, &end, 10);
+
+			if (*end != '\0' || v < 1 || v > 65535)
+				continue;
+			portno = (int)v;
+		}
+		memset(&c, 0, sizeof(c));
+		c.key = cp->id;
+		c.role = cp->role;
+		c.name_role = cp->role;
+		c.from_components = true;
+		c.file = host->winner.file;
+		c.line = host->winner.line;
+		c.col = host->winner.col;
+		c.value_redacted =
+		    arena_printf(a, "%s=%s %s=%d", cp->host, host->winner.value,
+		                 cp->port ? cp->port : "port", portno);
+		endpoint_classify_parts(k->providers, arena_strdup(a, host->winner.value), portno,
+		                        user && user->winner.value ? user->winner.value : NULL, a,
+		                        &c.ep);
+		for (j = 0; j < sb->svc->reads.len && !c.used; j++) {
+			const struct env_read *r = &sb->svc->reads.items[j];
+			size_t n;
+
+			for (n = 0; n < 4; n++) {
+				if (names[n] == NULL || strcmp(r->key, names[n]) != 0 ||
+				    strcmp(r->kind, "shell-var") == 0)
+					continue;
+				c.used = true;
+				c.runtime = r->runtime && c.role == CONN_ROLE_RUNTIME;
+				c.use_file = arena_strdup(a, r->file);
+				c.use_line = r->line;
+				c.use_col = r->col;
+				c.use_kind = r->kind;
+				break;
+			}
+		}
+		set_client(sb, &c, dflt, NULL);
+		c.code_sets_pgbouncer = sb->sets_pgbouncer;
+		VEC_PUSH(&sb->out, c);
+	}
+}
+
+static int
+cmp_conn(const void *x, const void *y)
+{
+	const struct connection *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+
+	if (c != 0)
+		return c;
+	if (a->runtime != b->runtime)
+		return a->runtime ? -1 : 1;
+	return strcmp(a->client ? a->client : "", b->client ? b->client : "");
+}
+
+static void
+build_service(struct build *b, struct service *svc)
+{
+	struct svc_build sb;
+	struct service_conns *sc = arena_alloc(b->a, sizeof(*sc));
+	struct cstr_vec off_files = {0};
+	struct client_vec off_clients = {0};
+	const struct service *root = discover_find(b->s, ".");
+	size_t i;
+
+	memset(&sb, 0, sizeof(sb));
+	sb.b = b;
+	sb.svc = svc;
+	deps_of(&sb, svc);
+	if (root != NULL && root != svc)
+		deps_of(&sb, root); /* hoisted dependencies of the workspace root */
+	for (i = 0; i < b->s->walk->nentries; i++) {
+		const struct walk_entry *e = &b->s->walk->entries[i];
+
+		if (e->kind != SCAN_FILE_SOURCE || discover_owner(b->s, e->path) != svc)
+			continue;
+		scan_file(&sb, e, &off_files, &off_clients);
+	}
+	build_from_uses(&sb, &off_files, &off_clients);
+	build_from_env(&sb);
+	build_from_components(&sb);
+	if (sb.out.len > 1)
+		qsort(sb.out.items, sb.out.len, sizeof(*sb.out.items), cmp_conn);
+	sc->svc = svc;
+	sc->k = b->k;
+	ARENA_COPY(b->a, sb.out, sc->items, sc->len);
+	sc->clients = arena_alloc(b->a, (sb.deps.len + 1) * sizeof(*sc->clients));
+	for (i = 0; i < sb.deps.len; i++)
+		sc->clients[i] = sb.deps.items[i].ci->id;
+	sc->nclients = sb.deps.len;
+	svc->conns = sc;
+	for (i = 0; i < sb.uses.len; i++)
+		free(sb.uses.items[i].key);
+	VEC_FREE(&sb.uses);
+	VEC_FREE(&sb.deps);
+	VEC_FREE(&off_files);
+	VEC_FREE(&off_clients);
+}
+
+int
+connections_build(struct scan *s, struct el_error *err)
+{
+	struct build b;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < s->services.len; i++)
+		if (s->services.items[i]->conns != NULL)
+			return 0;
+	memset(&b, 0, sizeof(b));
+	b.s = s;
+	b.a = &s->arena;
+	if (knowledge_build(&b, err) != 0)
+		goto cleanup;
+	for (i = 0; i < s->services.len; i++)
+		build_service(&b, s->services.items[i]);
+	rc = 0;
+cleanup:
+	for (i = 0; i < b.rxs.len; i++)
+		rx_free(b.rxs.items[i]);
+	VEC_FREE(&b.rxs);
+	VEC_FREE(&b.pats);
+	VEC_FREE(&b.meta);
+	VEC_FREE(&b.env_reads);
+	return rc;
+}
+
+const struct service_conns *
+connections_of(const struct service *svc)
+{
+	return svc->conns;
+}
+
+enum param_effect
+connection_param_effect(const struct connection *c, const char *name,
+                        const char **error_template, const char **fix)
+{
+	const struct client_info *ci = c->param_client ? c->param_client : c->client_info;
+	size_t i;
+
+	if (error_template != NULL)
+		*error_template = NULL;
+	if (fix != NULL)
+		*fix = NULL;
+	if (ci == NULL)
+		return PARAM_UNKNOWN;
+	for (i = 0; i < ci->nparams; i++) {
+		if (strcmp(ci->params[i].name, name) != 0)
+			continue;
+		if (error_template != NULL)
+			*error_template = ci->params[i].error;
+		if (fix != NULL)
+			*fix = ci->params[i].fix;
+		return ci->params[i].effect;
+	}
+	if (error_template != NULL)
+		*error_template = ci->other_error;
+	return ci->other;
+}
+
+char *
+client_error_text(const char *tpl, const char *name)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	if (tpl == NULL)
+		return NULL;
+	while ((p = strstr(tpl, "{param}")) != NULL) {
+		buf_add(&b, tpl, (size_t)(p - tpl));
+		buf_puts(&b, name);
+		tpl = p + 7;
+	}
+	buf_puts(&b, tpl);
+	return buf_detach(&b);
+}
+
+const char *
+conn_role_name(enum conn_role r)
+{
+	switch (r) {
+	case CONN_ROLE_MIGRATION:
+		return "migration";
+	case CONN_ROLE_SHADOW:
+		return "shadow";
+	case CONN_ROLE_RUNTIME:
+		break;
+	}
+	return "runtime";
+}
