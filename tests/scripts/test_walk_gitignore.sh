@@ -17,7 +17,15 @@ for tool in git python3; do
 		exit 77
 	fi
 done
-work=$(mktemp -d "${TMPDIR:-/tmp}/envlint-walkgen-XXXXXX") || exit 1
+# Tens of thousands of small files: prefer memory when TMPDIR does not say otherwise.
+base=${TMPDIR:-}
+if [ -z "$base" ]; then
+	base=/tmp
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+		base=/dev/shm
+	fi
+fi
+work=$(mktemp -d "$base/envlint-walkgen-XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 # Only the rules in the trees count: no global or system excludes, no user config.
 mkdir -p "$work/home"
