@@ -1,4 +1,17 @@
-/* envlint check [PATH]: scan, run every check, filter, report, exit code. */
+/*
+ * envlint check [PATH]: scan, run every check, then in this order:
+ *   1. config `severity:` overrides;
+ *   2. inline suppressions (envlint-disable-next-line / -file), and an
+ *      unused-suppression finding for each directive that silenced nothing
+ *      for a rule this run checks;
+ *   3. selection: config `disable:`, --select, --ignore;
+ *   4. fingerprints (content-based, see set_fingerprints);
+ *   5. --write-baseline (records what is left), --baseline (silences what it
+ *      records; stale entries are reported on stderr);
+ *   6. the report and the exit code (--fail-on, --exit-zero).
+ * Suppressed findings are counted in the summary and never printed.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,8 +20,13 @@
 #include "config/config.h"
 #include "config/pack.h"
 #include "model/scan.h"
+#include "report/baseline.h"
 #include "report/report.h"
+#include "report/suppress.h"
+#include "util/fileio.h"
 #include "util/hash.h"
+
+#define RULE_UNUSED_SUPPRESSION "unused-suppression"
 
 /* Whether id appears in a list of comma-separated id lists. */
 static bool
@@ -62,21 +80,212 @@ validate_rule_lists(const struct cli *cli, const char *opt, const char *const *l
 	return 0;
 }
 
-/*
- * A fingerprint that survives lines moving: the rule, the file, the service,
- * the key and the trimmed text of the reported line, not its number.
- */
+/* Whether this run reports rule id at all: not disabled, selected, not ignored. */
+static bool
+rule_enabled(const struct cli *cli, const char *id)
+{
+	const struct config *c = cli->config;
+	size_t j;
+
+	for (j = 0; c != NULL && j < c->disable.len; j++) {
+		if (strcmp(c->disable.items[j], id) == 0)
+			return false;
+	}
+	if (cli->opts.select.len > 0 &&
+	    !id_in_lists(id, cli->opts.select.items, cli->opts.select.len))
+		return false;
+	return !id_in_lists(id, cli->opts.ignore.items, cli->opts.ignore.len);
+}
+
+/* The severity of a rule in this run: config override, else the pack default. */
+static enum severity
+rule_severity(const struct cli *cli, const char *id)
+{
+	const struct config *c = cli->config;
+	const struct rule_meta *m = packs_rule_find(cli->packs, id);
+	enum severity s = m ? m->severity : SEV_WARNING;
+	size_t j;
+
+	for (j = 0; c != NULL && j < c->severity.len; j++) {
+		if (strcmp(c->severity.items[j].rule, id) == 0)
+			s = c->severity.items[j].severity;
+	}
+	return s;
+}
+
 static void
-set_fingerprints(struct finding_list *fl, const char *root)
+apply_severity(const struct cli *cli, struct finding_list *fl)
+{
+	const struct config *c = cli->config;
+	size_t i, j;
+
+	for (i = 0; c != NULL && i < fl->items.len; i++) {
+		struct finding *f = &fl->items.items[i];
+
+		for (j = 0; j < c->severity.len; j++) {
+			if (strcmp(c->severity.items[j].rule, f->rule) == 0)
+				f->severity = c->severity.items[j].severity;
+		}
+	}
+}
+
+static void
+filter_findings(const struct cli *cli, struct finding_list *fl)
 {
 	size_t i;
 
 	for (i = 0; i < fl->items.len; i++) {
 		struct finding *f = &fl->items.items[i];
-		char *line = report_read_line(root, f->loc.file, f->loc.line);
+
+		if (!rule_enabled(cli, f->rule))
+			f->suppressed = true;
+	}
+}
+
+static bool
+seen_path(const char *const *seen, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(seen[i], path) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+scan_file_at(struct suppress_list *sl, const char *root, const char *path)
+{
+	struct el_error err = EL_ERROR_INIT;
+	char *full = xasprintf("%s/%s", root, path), *data = NULL;
+	size_t len = 0;
+
+	if (file_read(full, FILE_MAX_READ, &data, &len, &err) == FILE_READ_OK)
+		suppress_scan(sl, path, data, len);
+	el_error_clear(&err);
+	free(data);
+	free(full);
+}
+
+/*
+ * Collect the directives of every env file, every source, compose and
+ * manifest file of the scan, and every other file a finding points at.
+ */
+static void
+collect_suppressions(struct scan *scan, const struct finding_list *fl, struct suppress_list *sl)
+{
+	VEC(const char *) seen = {0};
+	size_t i;
+
+	for (i = 0; i < scan->env_files.len; i++) {
+		struct scan_env_file *ef = &scan->env_files.items[i];
+		size_t len = 0;
+		const char *data = scan_env_data(scan, ef, &len);
+
+		if (data != NULL)
+			suppress_scan(sl, ef->entry->path, data, len);
+		VEC_PUSH(&seen, ef->entry->path);
+	}
+	for (i = 0; scan->walk != NULL && i < scan->walk->nentries; i++) {
+		const struct walk_entry *e = &scan->walk->entries[i];
+
+		if ((e->flags & WALK_ENV) || e->kind == SCAN_FILE_OTHER ||
+		    seen_path(seen.items, seen.len, e->path))
+			continue;
+		scan_file_at(sl, scan->root, e->path);
+		VEC_PUSH(&seen, e->path);
+	}
+	for (i = 0; i < fl->items.len; i++) {
+		const char *p = fl->items.items[i].loc.file;
+
+		if (p == NULL || p[0] == '\0' || p[0] == '/' || strncmp(p, "../", 3) == 0 ||
+		    seen_path(seen.items, seen.len, p))
+			continue;
+		scan_file_at(sl, scan->root, p);
+		VEC_PUSH(&seen, p);
+	}
+	VEC_FREE(&seen);
+}
+
+/* Apply inline suppressions and report the directives that silenced nothing. */
+static void
+apply_suppressions(const struct cli *cli, struct scan *scan, struct finding_list *fl)
+{
+	struct suppress_list sl = {0};
+	enum severity sev = rule_severity(cli, RULE_UNUSED_SUPPRESSION);
+	size_t i;
+
+	collect_suppressions(scan, fl, &sl);
+	suppress_apply(&sl, fl);
+	for (i = 0; i < sl.items.len; i++) {
+		const struct suppression *s = &sl.items.items[i];
+		const char *what = s->whole_file ? "envlint-disable-file" : "envlint-disable-next-line";
+		struct finding *f;
+
+		if (s->used)
+			continue;
+		if (s->rule == NULL) {
+			f = finding_add(fl, RULE_UNUSED_SUPPRESSION, sev, s->file, s->line, s->col,
+					s->line, s->end_col, "%s names no rule, so it suppresses "
+					"nothing; name the rule ids it is for", what);
+		} else if (packs_rule_find(cli->packs, s->rule) == NULL) {
+			f = finding_add(fl, RULE_UNUSED_SUPPRESSION, sev, s->file, s->line, s->col,
+					s->line, s->end_col, "%s names unknown rule '%s' (see "
+					"'envlint rules')", what, s->rule);
+		} else if (!rule_enabled(cli, s->rule)) {
+			continue; /* not checked in this run: unknowable */
+		} else if (!s->whole_file && s->target_line == 0) {
+			f = finding_add(fl, RULE_UNUSED_SUPPRESSION, sev, s->file, s->line, s->col,
+					s->line, s->end_col, "%s %s is at the end of the file, so "
+					"there is no line for it to suppress", what, s->rule);
+		} else if (s->whole_file) {
+			f = finding_add(fl, RULE_UNUSED_SUPPRESSION, sev, s->file, s->line, s->col,
+					s->line, s->end_col, "%s %s suppresses nothing: %s reports "
+					"nothing in %s; remove it", what, s->rule, s->rule, s->file);
+		} else {
+			f = finding_add(fl, RULE_UNUSED_SUPPRESSION, sev, s->file, s->line, s->col,
+					s->line, s->end_col, "%s %s suppresses nothing: %s reports "
+					"nothing on line %d; remove it", what, s->rule, s->rule,
+					s->target_line);
+		}
+		finding_set_subject(f, NULL, NULL);
+	}
+	suppress_list_free(&sl);
+	finding_list_sort(fl);
+}
+
+/* The primary line of a finding with secrets masked (new string, "" when none). */
+static char *
+redacted_line(struct cli *cli, const char *root, const struct finding *f)
+{
+	char *line = report_read_line(root, f->loc.file, f->loc.line), *r;
+
+	if (line == NULL)
+		return xstrdup("");
+	r = cli_redact_text(cli, f->loc.file, line);
+	free(line);
+	return r;
+}
+
+/*
+ * Fingerprints that survive lines moving: the rule, file, service and key and
+ * the trimmed, redacted text of the reported line (never its number, never a
+ * secret). The occurrence counts identical hashes in sorted order, for
+ * GitHub's primaryLocationLineHash "hash:N".
+ */
+static void
+set_fingerprints(struct cli *cli, struct finding_list *fl, const char *root)
+{
+	VEC(uint64_t) hashes = {0};
+	size_t i, j;
+
+	for (i = 0; i < fl->items.len; i++) {
+		struct finding *f = &fl->items.items[i];
+		char *line = redacted_line(cli, root, f);
 		uint64_t h = HASH_FNV_SEED;
-		const char *p = line ? line : "";
-		size_t len;
+		const char *p = line;
+		size_t len, occurrence = 1;
 
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -88,35 +297,106 @@ set_fingerprints(struct finding_list *fl, const char *root)
 		h = hash_str(h, f->service);
 		h = hash_str(h, f->key);
 		h = hash_fnv1a(h, p, len);
+		for (j = 0; j < hashes.len; j++)
+			occurrence += hashes.items[j] == h;
+		VEC_PUSH(&hashes, h);
 		free(f->fingerprint);
 		f->fingerprint = xasprintf("%016llx", (unsigned long long)h);
+		f->occurrence = (int)occurrence;
 		free(line);
 	}
+	VEC_FREE(&hashes);
+}
+
+/* The baseline content key of every finding, aligned with fl->items. */
+static char **
+baseline_values(struct cli *cli, const struct finding_list *fl, const char *root)
+{
+	char **v = xcalloc(fl->items.len + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < fl->items.len; i++) {
+		const struct finding *f = &fl->items.items[i];
+		char *line = redacted_line(cli, root, f);
+		char *cls = f->value_class ? cli_redact_text(cli, NULL, f->value_class) : NULL;
+
+		v[i] = baseline_value(cls, line);
+		free(cls);
+		free(line);
+	}
+	return v;
 }
 
 static void
-filter_findings(const struct cli *cli, struct finding_list *fl)
+free_values(char **v, size_t n)
 {
-	const struct config *c = cli->config;
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < fl->items.len; i++) {
-		struct finding *f = &fl->items.items[i];
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
 
-		for (j = 0; c != NULL && j < c->severity.len; j++) {
-			if (strcmp(c->severity.items[j].rule, f->rule) == 0)
-				f->severity = c->severity.items[j].severity;
+/* --write-baseline and --baseline. -1 (message printed) on an I/O or format error. */
+static int
+apply_baseline(struct cli *cli, struct finding_list *fl, const char *root)
+{
+	struct el_error err = EL_ERROR_INIT;
+	struct baseline *b = NULL;
+	char **values;
+	size_t i;
+	int rc = -1;
+
+	if (cli->opts.baseline == NULL && cli->opts.write_baseline == NULL)
+		return 0;
+	values = baseline_values(cli, fl, root);
+	if (cli->opts.baseline != NULL && baseline_load(&b, cli->opts.baseline, &err) != 0)
+		goto cleanup;
+	if (cli->opts.write_baseline != NULL) {
+		struct buf out = BUF_INIT;
+		size_t n = baseline_write(&out, fl, values);
+
+		if (file_write(cli->opts.write_baseline, out.data, out.len, &err) != 0) {
+			buf_free(&out);
+			goto cleanup;
 		}
-		for (j = 0; c != NULL && j < c->disable.len; j++) {
-			if (strcmp(c->disable.items[j], f->rule) == 0)
-				f->suppressed = true;
+		buf_free(&out);
+		if (!cli->opts.quiet)
+			fprintf(stderr, "envlint: wrote %zu baseline %s to %s\n", n,
+				n == 1 ? "entry" : "entries", cli->opts.write_baseline);
+		/* What was just recorded is the baseline of this run. */
+		for (i = 0; i < fl->items.len; i++)
+			fl->items.items[i].suppressed = true;
+	} else {
+		baseline_apply(b, fl, values);
+		for (i = 0; i < b->entries.len; i++) {
+			const struct baseline_entry *e = &b->entries.items[i];
+
+			if (e->remaining == 0 || !rule_enabled(cli, e->rule))
+				continue;
+			struct buf what = BUF_INIT;
+
+			buf_printf(&what, "%s in %s", e->rule, e->file);
+			if (e->service != NULL)
+				buf_printf(&what, " (service %s)", e->service);
+			if (e->key != NULL)
+				buf_printf(&what, " for %s", e->key);
+			fprintf(stderr,
+				"%s:%d:%d: stale baseline entry: %s no longer occurs%s; rewrite "
+				"the baseline with --write-baseline\n",
+				b->path, e->line, e->col, buf_cstr(&what),
+				e->remaining < e->count ? " as often as recorded" : "");
+			buf_free(&what);
 		}
-		if (cli->opts.select.len > 0 &&
-		    !id_in_lists(f->rule, cli->opts.select.items, cli->opts.select.len))
-			f->suppressed = true;
-		if (id_in_lists(f->rule, cli->opts.ignore.items, cli->opts.ignore.len))
-			f->suppressed = true;
 	}
+	rc = 0;
+cleanup:
+	if (rc != 0)
+		cli_error(&err);
+	el_error_clear(&err);
+	baseline_free(b);
+	free_values(values, fl->items.len);
+	return rc;
 }
 
 static int
@@ -138,7 +418,6 @@ exit_code(const struct cli *cli, const struct finding_list *fl)
 int
 cmd_check(struct cli *cli)
 {
-	struct el_error err = EL_ERROR_INIT;
 	const char *root = cli->opts.args.len ? cli->opts.args.items[0] : ".";
 	struct scan_options so;
 	struct scan *scan = NULL;
@@ -163,8 +442,12 @@ cmd_check(struct cli *cli)
 	ctx.redact = !cli->opts.no_redact;
 	checks_run(&ctx);
 	finding_list_sort(&fl);
+	apply_severity(cli, &fl);
+	apply_suppressions(cli, scan, &fl);
 	filter_findings(cli, &fl);
-	set_fingerprints(&fl, scan->root);
+	set_fingerprints(cli, &fl, scan->root);
+	if (apply_baseline(cli, &fl, scan->root) != 0)
+		goto cleanup;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.root = scan->root;
@@ -190,7 +473,6 @@ cmd_check(struct cli *cli)
 		goto cleanup;
 	rc = exit_code(cli, &fl);
 cleanup:
-	el_error_clear(&err);
 	buf_free(&out);
 	finding_list_free(&fl);
 	scan_free(scan);

@@ -32,6 +32,7 @@ struct finding {
 	bool template;     /* reported from a template standing in for a missing file */
 	bool suppressed;
 	char *fingerprint;
+	int occurrence; /* 1 + earlier findings with the same fingerprint (SARIF "hash:N") */
 };
 
 struct finding_list {

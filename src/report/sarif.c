@@ -10,13 +10,17 @@
 
 #include "config/pack.h"
 #include "util/json.h"
+#include "util/utf8.h"
 
 #ifndef ENVLINT_VERSION
 #define ENVLINT_VERSION "0.0.0"
 #endif
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define SARIF_DESCRIPTION_MAX 1000
+/* GitHub: shortDescription.text and fullDescription.text at most 1024 characters. */
+#define SARIF_DESCRIPTION_MAX 1024
+/* GitHub: reportingDescriptor.name at most 255 characters. */
+#define SARIF_NAME_MAX 255
 
 static const char *
 sarif_level(enum severity s)
@@ -28,11 +32,42 @@ sarif_level(enum severity s)
 	}
 }
 
+/*
+ * Append text to b as long as b stays within max code points; a cut ends in
+ * "..." so that a shortened description says so. Never splits a character.
+ */
+static void
+put_limited(struct buf *b, const char *text, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0, chars = 0, total = 0;
+
+	while (i < n) {
+		size_t l = utf8_valid_len(p + i, n - i);
+
+		i += l ? l : 1;
+		total++;
+	}
+	for (i = 0; i < n && (total <= max || chars + 3 < max); chars++) {
+		size_t l = utf8_valid_len(p + i, n - i);
+
+		if (l == 0) {
+			buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD for a stray byte */
+			i++;
+			continue;
+		}
+		buf_add(b, p + i, l);
+		i += l;
+	}
+	if (i < n)
+		buf_puts(b, "...");
+}
+
 /* The first paragraph of a Markdown help text, as plain text within SARIF's limit. */
 static char *
 first_paragraph(const char *md)
 {
-	struct buf b = BUF_INIT;
+	struct buf plain = BUF_INIT, b = BUF_INIT;
 	const char *p = md;
 
 	while (*p == '\n' || *p == '#' || *p == ' ') {
@@ -43,34 +78,71 @@ first_paragraph(const char *md)
 			p++;
 		}
 	}
-	for (; *p && !(p[0] == '\n' && p[1] == '\n') && b.len < SARIF_DESCRIPTION_MAX; p++) {
+	for (; *p && !(p[0] == '\n' && p[1] == '\n'); p++) {
 		if (*p == '`' || *p == '*')
 			continue;
-		buf_putc(&b, *p == '\n' ? ' ' : *p);
+		buf_putc(&plain, *p == '\n' ? ' ' : *p);
 	}
+	put_limited(&b, buf_cstr(&plain), SARIF_DESCRIPTION_MAX);
+	buf_free(&plain);
+	return buf_detach(&b);
+}
+
+/*
+ * The rule's readable name: its id in PascalCase ("root-value-shadowed" ->
+ * "RootValueShadowed"). SARIF wants name to differ from the opaque id.
+ */
+static char *
+rule_name(const char *id)
+{
+	struct buf b = BUF_INIT;
+	bool up = true;
+
+	for (; *id && b.len < SARIF_NAME_MAX; id++) {
+		if (*id == '-' || *id == '_' || *id == '.') {
+			up = true;
+			continue;
+		}
+		buf_putc(&b, up && *id >= 'a' && *id <= 'z' ? (char)(*id - 'a' + 'A') : *id);
+		up = false;
+	}
+	return buf_detach(&b);
+}
+
+/* A string shortened to max code points (new string). */
+static char *
+limited(const char *text, size_t max)
+{
+	struct buf b = BUF_INIT;
+
+	put_limited(&b, text, max);
 	return buf_detach(&b);
 }
 
 static void
 write_rule(struct jw *w, const struct rule_meta *m)
 {
+	const char *summary = m->summary && m->summary[0] ? m->summary : m->id;
 	char *full = first_paragraph(m->help ? m->help : "");
+	char *shortd = limited(summary, SARIF_DESCRIPTION_MAX);
+	char *name = rule_name(m->id);
+	const char *help = m->help && m->help[0] ? m->help : summary;
 
 	jw_obj_begin(w);
 	jw_kstr(w, "id", m->id);
-	jw_kstr(w, "name", m->id);
+	jw_kstr(w, "name", name);
 	jw_key(w, "shortDescription");
 	jw_obj_begin(w);
-	jw_kstr(w, "text", m->summary);
+	jw_kstr(w, "text", shortd);
 	jw_obj_end(w);
 	jw_key(w, "fullDescription");
 	jw_obj_begin(w);
-	jw_kstr(w, "text", full[0] ? full : m->summary);
+	jw_kstr(w, "text", full[0] ? full : shortd);
 	jw_obj_end(w);
 	jw_key(w, "help");
 	jw_obj_begin(w);
-	jw_kstr(w, "text", m->help ? m->help : m->summary);
-	jw_kstr(w, "markdown", m->help ? m->help : m->summary);
+	jw_kstr(w, "text", help);
+	jw_kstr(w, "markdown", help);
 	jw_obj_end(w);
 	jw_key(w, "defaultConfiguration");
 	jw_obj_begin(w);
@@ -82,9 +154,12 @@ write_rule(struct jw *w, const struct rule_meta *m)
 	jw_arr_begin(w);
 	jw_str(w, "configuration");
 	jw_arr_end(w);
+	jw_kstr(w, "precision", "high");
 	jw_obj_end(w);
 	jw_obj_end(w);
 	free(full);
+	free(shortd);
+	free(name);
 }
 
 static void
@@ -97,9 +172,12 @@ write_physical(struct jw *w, const struct location *l)
 	jw_kstr(w, "uri", l->file);
 	jw_kstr(w, "uriBaseId", "%SRCROOT%");
 	jw_obj_end(w);
-	if (l->line > 0) {
-		jw_key(w, "region");
-		jw_obj_begin(w);
+	jw_key(w, "region");
+	jw_obj_begin(w);
+	if (l->line <= 0) {
+		/* A finding about a whole file: GitHub needs a region, so its first line. */
+		jw_kint(w, "startLine", 1);
+	} else {
 		jw_kint(w, "startLine", l->line);
 		if (l->col > 0)
 			jw_kint(w, "startColumn", l->col);
@@ -108,8 +186,8 @@ write_physical(struct jw *w, const struct location *l)
 		/* SARIF's endColumn is the column after the region. */
 		if (l->col > 0 && l->end_col >= l->col && l->end_line == l->line)
 			jw_kint(w, "endColumn", l->end_col + 1);
-		jw_obj_end(w);
 	}
+	jw_obj_end(w);
 	jw_obj_end(w);
 }
 
@@ -152,13 +230,19 @@ report_sarif(struct buf *out, const struct finding_list *fl, const struct report
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
-	if (o->category != NULL) {
-		char *id = xasprintf("%s/", o->category);
+	if (o->category != NULL && o->category[0] != '\0') {
+		size_t clen = strlen(o->category);
+		/*
+		 * "category/" with an empty run id: GitHub takes everything before the
+		 * last '/' as the category, so "services/auth" must become
+		 * "services/auth/" to stay one category.
+		 */
+		char *id = o->category[clen - 1] == '/' ? xstrdup(o->category)
+							 : xasprintf("%s/", o->category);
 
 		jw_key(&w, "automationDetails");
 		jw_obj_begin(&w);
-		/* "category/" with an empty run id: GitHub keys uploads by the category. */
-		jw_kstr(&w, "id", strchr(o->category, '/') ? o->category : id);
+		jw_kstr(&w, "id", id);
 		jw_obj_end(&w);
 		free(id);
 	}
@@ -177,7 +261,7 @@ report_sarif(struct buf *out, const struct finding_list *fl, const struct report
 	for (i = 0; i < fl->items.len; i++) {
 		const struct finding *f = &fl->items.items[i];
 		long idx = rule_index(o, f->rule);
-		char *msg, *hash;
+		char *msg;
 
 		if (f->suppressed)
 			continue;
@@ -219,14 +303,18 @@ report_sarif(struct buf *out, const struct finding_list *fl, const struct report
 		}
 		jw_key(&w, "partialFingerprints");
 		jw_obj_begin(&w);
-		hash = xasprintf("%s:1", f->fingerprint ? f->fingerprint : "0");
-		jw_kstr(&w, "primaryLocationLineHash", hash);
-		free(hash);
+		/* "<hash>:<occurrence>", content-based (cmd_check set_fingerprints). */
+		msg = xasprintf("%s:%d", f->fingerprint ? f->fingerprint : "0000000000000000",
+				f->occurrence > 0 ? f->occurrence : 1);
+		jw_kstr(&w, "primaryLocationLineHash", msg);
+		free(msg);
 		jw_obj_end(&w);
 		jw_key(&w, "properties");
 		jw_obj_begin(&w);
-		jw_kstr(&w, "service", f->service);
-		jw_kstr(&w, "key", f->key);
+		if (f->service != NULL)
+			jw_kstr(&w, "service", f->service);
+		if (f->key != NULL)
+			jw_kstr(&w, "key", f->key);
 		jw_kbool(&w, "template", f->template);
 		jw_obj_end(&w);
 		jw_obj_end(&w);
