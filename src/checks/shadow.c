@@ -5,9 +5,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checks/checks.h"
 #include "model/discover.h"
+#include "model/reads.h"
 #include "model/resolve.h"
 #include "model/service.h"
 #include "parse/url.h"
@@ -44,7 +46,7 @@ is_connection(const struct env_def *a, const struct env_def *b)
 static const char *
 loader_phrase(const struct env_def *d)
 {
-	return d->source->override ? "with override" : "first";
+	return d->source->override ? "with override" : "ahead of the root file";
 }
 
 static struct finding *
@@ -143,7 +145,7 @@ check_references(struct check_ctx *ctx, const struct service *svc, const struct 
 
 /* Root env files that define key (not templates), as the first such definition. */
 static const struct dotenv_binding *
-root_definition(struct scan *s, const char *key, const char **file)
+root_definition(struct scan *s, const char *key, bool ci, const char **file)
 {
 	size_t i, j;
 
@@ -155,7 +157,8 @@ root_definition(struct scan *s, const char *key, const char **file)
 			continue;
 		df = scan_env_parse(s, ef, DOTENV_NODE_DOTENV);
 		for (j = 0; df != NULL && j < df->nbindings; j++) {
-			if (strcmp(df->bindings[j].key, key) == 0) {
+			if ((ci ? strcasecmp(df->bindings[j].key, key)
+				: strcmp(df->bindings[j].key, key)) == 0) {
 				*file = ef->entry->path;
 				return &df->bindings[j];
 			}
@@ -173,6 +176,21 @@ reads_root_file(const struct service *svc)
 		const struct env_source *src = &svc->sources.items[i];
 
 		if (src->kind == SOURCE_ENV_FILE && is_root_file(src->file))
+			return true;
+	}
+	return false;
+}
+
+/* The service defines key (case-insensitively for pydantic settings fields). */
+static bool
+defines(const struct service *svc, const char *key, bool ci)
+{
+	size_t i;
+
+	if (!ci)
+		return resolve_find(svc, key) != NULL;
+	for (i = 0; i < svc->env.len; i++) {
+		if (strcasecmp(svc->env.items[i].key, key) == 0)
 			return true;
 	}
 	return false;
@@ -209,11 +227,13 @@ check_root_not_loaded(struct check_ctx *ctx, struct service *svc)
 		char *note;
 		bool dup = false;
 
-		if (!rd->runtime || resolve_find(svc, rd->key) != NULL || inherits(svc, rd->key))
+		bool ci = reads_case_insensitive(ctx->scan, rd->kind);
+
+		if (!rd->runtime || defines(svc, rd->key, ci) || inherits(svc, rd->key))
 			continue;
 		for (j = 0; j < i && !dup; j++)
 			dup = strcmp(svc->reads.items[j].key, rd->key) == 0;
-		if (dup || (b = root_definition(ctx->scan, rd->key, &file)) == NULL)
+		if (dup || (b = root_definition(ctx->scan, rd->key, ci, &file)) == NULL)
 			continue;
 		f = finding_add(ctx->findings, "root-env-not-loaded",
 				check_default_severity(ctx, "root-env-not-loaded"), rd->file,

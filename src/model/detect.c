@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "model/bindings.h"
 #include "model/discover.h"
 #include "model/reads.h"
 #include "parse/compose.h"
@@ -484,6 +485,7 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 {
 	struct expr *args = NULL, *after = NULL;
 	const struct expr *pathe, *dire;
+	struct bindings bd;
 	struct load_op *op;
 	bool known, v;
 	char *text;
@@ -492,11 +494,13 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 		return;
 	if (lp->wraps != NULL)
 		return; /* applied to the file's other operations by detect_sources */
+	bindings_init(&bd, lang, data, len);
+	bd.before = m->start;
 	if (m->args != NULL)
-		args = expr_parse_args(lang, m->args, m->args_line, m->args_col, NULL);
+		args = expr_parse_args(lang, m->args, m->args_line, m->args_col, &bd.scope);
 	if (lp->value_after) {
 		text = value_after_text(data, len, m->end);
-		after = expr_parse(lang, text, m->line, m->col, NULL);
+		after = expr_parse(lang, text, m->line, m->col, &bd.scope);
 		free(text);
 	}
 	if (arg_true(&lp->disable, args, after, &known))
@@ -540,6 +544,7 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 cleanup:
 	expr_free(args);
 	expr_free(after);
+	bindings_free(&bd);
 }
 
 /* Flags in start commands (node --env-file): every match of one command is one operation. */
@@ -659,6 +664,48 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 	}
 }
 
+/* The project .env of a compose file (its folder), for interpolation: last definition wins. */
+static const char *
+project_get(void *ctx, const char *name)
+{
+	const struct dotenv_file *df = ctx;
+	size_t i;
+
+	for (i = df != NULL ? df->nbindings : 0; i > 0; i--) {
+		if (strcmp(df->bindings[i - 1].key, name) == 0)
+			return df->bindings[i - 1].value;
+	}
+	return NULL;
+}
+
+/* A compose environment: value interpolated with the project .env (not with env_file:). */
+static char *
+interpolate_inline(struct scan *s, struct service *svc, const char *compose_path,
+		   const struct compose_var *v)
+{
+	char *dir = path_dirname(compose_path), *envp = path_join(dir, ".env"), *out;
+	struct scan_env_file *ef = scan_find_env_file(s, envp);
+	const struct dotenv_file *df = ef ? scan_env_parse(s, ef, DOTENV_COMPOSE) : NULL;
+	struct compose_lookup lookup = {project_get, (void *)df};
+	struct el_error err = EL_ERROR_INIT;
+	char **missing = NULL;
+	size_t nmissing = 0, i;
+
+	out = compose_interpolate(v->value, &lookup, &missing, &nmissing, &err);
+	if (out == NULL)
+		out = xstrdup(v->value);
+	for (i = 0; i < nmissing; i++)
+		note(svc, compose_path, v->line,
+		     "${%s} in %s is set neither in the shell (unknown here) nor in %s; compose "
+		     "substitutes an empty string when it is unset",
+		     missing[i], v->key, envp);
+	compose_missing_free(missing, nmissing);
+	el_error_clear(&err);
+	free(envp);
+	free(dir);
+	return out;
+}
+
 /* compose: environment: beats env_file:, later env_file entries win. */
 static void
 detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
@@ -692,7 +739,10 @@ detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
 					struct inline_var *v = VEC_PUSH_ZERO(&in->vars);
 
 					v->key = xstrdup(cs->environment[k].key);
-					v->value = xstrdup(cs->environment[k].value);
+					v->value = cs->environment[k].value == NULL
+							   ? NULL
+							   : interpolate_inline(s, svc, p->entry->path,
+										&cs->environment[k]);
 					v->line = cs->environment[k].line;
 					v->col = cs->environment[k].col;
 				}
