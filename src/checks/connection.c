@@ -92,15 +92,55 @@ client_with_version(const struct connection *c)
 	return xasprintf("%s %d", name, c->client_major);
 }
 
-/* Location of the value's definition, else of its use. */
+/*
+ * Where part sp of the value sits in its env file, when the value is written
+ * there as it is (unquoted or single-quoted, on one line, not expanded).
+ */
+static bool
+span_position(const struct connection *c, const struct url_span *sp, int *line, int *col,
+              int *end_col)
+{
+	const struct dotenv_binding *b = c->entry ? c->entry->winner.binding : NULL;
+	int q;
+
+	if (b == NULL || sp == NULL || sp->len == 0 || c->entry->winner.raw != NULL ||
+	    b->expanded || (b->quote != DOTENV_QUOTE_NONE && b->quote != DOTENV_QUOTE_SINGLE) ||
+	    strchr(c->value, '\n') != NULL || b->value_col <= 0)
+		return false;
+	q = b->quote == DOTENV_QUOTE_SINGLE ? 1 : 0;
+	*line = b->value_line;
+	*col = b->value_col + q + (int)sp->off;
+	*end_col = *col + (int)sp->len - 1;
+	return true;
+}
+
+/* value_class for baselines: "provider/mode[/detail]". */
+static void
+set_class(struct finding *f, const struct connection *c, const char *detail)
+{
+	if (f == NULL)
+		return;
+	free(f->value_class);
+	f->value_class = xasprintf("%s/%s%s%s", c->ep.provider ? c->ep.provider : "unknown",
+	                           endpoint_mode_name(c->ep.mode), detail ? "/" : "",
+	                           detail ? detail : "");
+}
+
+/* Location of the value's definition (of part sp when known), else of its use. */
 static struct finding *
-add_at_value(struct check_ctx *ctx, const struct service *svc, const struct connection *c,
-             const char *rule, enum severity sev, const char *msg)
+add_at_span(struct check_ctx *ctx, const struct service *svc, const struct connection *c,
+            const struct url_span *sp, const char *rule, enum severity sev, const char *msg)
 {
 	struct finding *f;
+	int line, col, end_col;
 
 	if (c->file != NULL) {
-		f = finding_add(ctx->findings, rule, sev, c->file, c->line, c->col, 0, 0, "%s", msg);
+		if (span_position(c, sp, &line, &col, &end_col))
+			f = finding_add(ctx->findings, rule, sev, c->file, line, col, line, end_col,
+			                "%s", msg);
+		else
+			f = finding_add(ctx->findings, rule, sev, c->file, c->line, c->col, 0, 0,
+			                "%s", msg);
 		if (c->use_file != NULL)
 			finding_add_related(f, c->use_file, c->use_line, c->use_col,
 			                    "the client receives the value here");
@@ -113,7 +153,23 @@ add_at_value(struct check_ctx *ctx, const struct service *svc, const struct conn
 	finding_set_subject(f, svc->path, c->key);
 	if (c->entry != NULL && c->entry->winner.source != NULL && c->entry->winner.source->template)
 		f->template = true;
+	set_class(f, c, NULL);
 	return f;
+}
+
+static struct finding *
+add_at_value(struct check_ctx *ctx, const struct service *svc, const struct connection *c,
+             const char *rule, enum severity sev, const char *msg)
+{
+	return add_at_span(ctx, svc, c, NULL, rule, sev, msg);
+}
+
+static const struct url_span *
+port_span(const struct connection *c)
+{
+	if (c->url == NULL || c->url->nhosts == 0 || !c->url->hosts[0].port.present)
+		return NULL;
+	return &c->url->hosts[0].port.span;
 }
 
 static struct finding *
@@ -129,6 +185,7 @@ add_at_use(struct check_ctx *ctx, const struct service *svc, const struct connec
 	if (c->file != NULL)
 		finding_add_related(f, c->file, c->line, c->col, "the value is defined here");
 	finding_set_subject(f, svc->path, c->key);
+	set_class(f, c, NULL);
 	return f;
 }
 
@@ -202,7 +259,7 @@ check_session_mode(struct check_ctx *ctx, const struct service *svc, const struc
 		           c->ep.transaction_port, c->ep.port);
 	else
 		buf_puts(&b, ". Use a transaction-mode pooler for runtime traffic");
-	add_at_value(ctx, svc, c, "session-mode-at-runtime",
+	add_at_span(ctx, svc, c, port_span(c), "session-mode-at-runtime",
 	             check_default_severity(ctx, "session-mode-at-runtime"), buf_cstr(&b));
 	buf_free(&b);
 }
@@ -233,7 +290,7 @@ check_migration_via_transaction(struct check_ctx *ctx, const struct service *svc
 		           c->ep.session_port);
 	else
 		buf_puts(&b, ". Point it at the direct host or a session-mode pooler");
-	add_at_value(ctx, svc, c, "migration-url-via-transaction-pooler",
+	add_at_span(ctx, svc, c, port_span(c), "migration-url-via-transaction-pooler",
 	             check_default_severity(ctx, "migration-url-via-transaction-pooler"),
 	             buf_cstr(&b));
 	buf_free(&b);
@@ -287,7 +344,8 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 				               "only in the URL that Prisma 6 or earlier reads");
 			else
 				buf_printf(&b, ". Remove ?%s from the URL this service reads", name);
-			add_at_value(ctx, svc, c, rule, SEV_ERROR, buf_cstr(&b));
+			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_ERROR, buf_cstr(&b)), c,
+			          name);
 		} else if (eff == PARAM_IGNORED) {
 			buf_printf(&b, " reads %s and silently ignores ?%s: it has no effect there", c->key,
 			           name);
@@ -295,7 +353,8 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 			    strcmp(name, "pool_timeout") == 0)
 				buf_puts(&b, " (the pool size comes from the driver's own options, "
 				             "such as node-postgres max)");
-			add_at_value(ctx, svc, c, rule, SEV_INFO, buf_cstr(&b));
+			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_INFO, buf_cstr(&b)), c,
+			          name);
 		} else if (pgb && eff == PARAM_ACCEPTED && param_true(p) && !c->ep.assumed &&
 		           (c->ep.mode == EP_MODE_SESSION || c->ep.mode == EP_MODE_DIRECT)) {
 			buf_printf(&b, " reads %s with ?pgbouncer=true, but it points at ", c->key);
@@ -307,7 +366,8 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 			             "pooler");
 			if (c->ep.transaction_port != 0)
 				buf_printf(&b, " (port %d)", c->ep.transaction_port);
-			add_at_value(ctx, svc, c, rule, SEV_WARNING, buf_cstr(&b));
+			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_WARNING, buf_cstr(&b)), c,
+			          name);
 		}
 		buf_free(&b);
 		free(err);
@@ -391,8 +451,8 @@ check_pooler_user(struct check_ctx *ctx, const struct service *svc, const struct
 	}
 	buf_printf(&b, ". Use \"%s.<project-ref>\" (copy the connection string from the dashboard)",
 	           user);
-	add_at_value(ctx, svc, c, "pooler-username", check_default_severity(ctx, "pooler-username"),
-	             buf_cstr(&b));
+	add_at_span(ctx, svc, c, &c->url->user.span, "pooler-username",
+	            check_default_severity(ctx, "pooler-username"), buf_cstr(&b));
 	buf_free(&b);
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "model/connection.h"
 #include "model/resolve.h"
 #include "model/scan.h"
 #include "model/service.h"
@@ -16,6 +17,109 @@ def_how(const struct env_def *d)
 	if (d->source->template)
 		return "template standing in for a missing file";
 	return d->source->override ? "loaded with override" : "loaded without override";
+}
+
+/* The connections of svc whose value comes from key (endpoint and consumer). */
+static void
+write_connections_json(struct jw *w, const struct service *svc, const char *key)
+{
+	const struct service_conns *sc = connections_of(svc);
+	size_t i;
+
+	jw_key(w, "connections");
+	jw_arr_begin(w);
+	for (i = 0; sc != NULL && i < sc->len; i++) {
+		const struct connection *c = &sc->items[i];
+
+		if (strcmp(c->key, key) != 0)
+			continue;
+		jw_obj_begin(w);
+		jw_key(w, "endpoint");
+		jw_obj_begin(w);
+		jw_kstr(w, "provider", c->ep.provider);
+		jw_kstr(w, "name", c->ep.provider_name);
+		jw_kstr(w, "mode", endpoint_mode_name(c->ep.mode));
+		jw_kstr(w, "host", c->ep.host);
+		jw_kint(w, "port", c->ep.port);
+		jw_kstr(w, "project", c->ep.project);
+		jw_kstr(w, "pooler", c->ep.pooler);
+		jw_obj_end(w);
+		jw_key(w, "consumer");
+		jw_obj_begin(w);
+		jw_kstr(w, "client", c->client);
+		jw_kstr(w, "name", c->client_name);
+		jw_kint(w, "major", c->client_major);
+		jw_kstr(w, "driver", c->driver);
+		jw_kstr(w, "adapter", c->adapter);
+		jw_kstr(w, "role", conn_role_name(c->role));
+		jw_kbool(w, "runtime", c->runtime);
+		jw_kbool(w, "used", c->used);
+		jw_kstr(w, "fallback_behind", c->lost_to);
+		jw_kstr(w, "note", c->note);
+		jw_kstr(w, "via", c->use_kind);
+		jw_kstr(w, "file", c->use_file);
+		jw_kint(w, "line", c->use_line);
+		jw_obj_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void
+write_connections_text(struct buf *out, const struct service *svc, const char *key)
+{
+	const struct service_conns *sc = connections_of(svc);
+	size_t i;
+
+	for (i = 0; sc != NULL && i < sc->len; i++) {
+		const struct connection *c = &sc->items[i];
+
+		if (strcmp(c->key, key) != 0)
+			continue;
+		if (c->ep.provider_name != NULL || c->ep.host != NULL) {
+			buf_printf(out, "  endpoint %s", c->ep.provider_name ? c->ep.provider_name
+			                                                     : "unclassified host");
+			if (c->ep.mode != EP_MODE_UNKNOWN)
+				buf_printf(out, ", %s mode", endpoint_mode_name(c->ep.mode));
+			else if (c->ep.provider != NULL)
+				buf_puts(out, ", mode unknown");
+			if (c->ep.project != NULL)
+				buf_printf(out, ", project %s", c->ep.project);
+			if (c->ep.host != NULL)
+				buf_printf(out, " (%s:%d)", c->ep.host, c->ep.port);
+			if (c->ep.user_declared)
+				buf_printf(out, " [%s]", c->ep.source);
+			buf_putc(out, '\n');
+		}
+		{
+			const char *name = c->client_name ? c->client_name : "unknown client";
+			const char *with = strstr(name, " with ");
+
+			if (c->client_major > 0 && with != NULL)
+				buf_printf(out, "  consumer %.*s %d%s", (int)(with - name), name,
+				           c->client_major, with);
+			else if (c->client_major > 0)
+				buf_printf(out, "  consumer %s %d", name, c->client_major);
+			else
+				buf_printf(out, "  consumer %s", name);
+		}
+		if (c->adapter != NULL)
+			buf_printf(out, " with %s", c->adapter);
+		if (c->runtime)
+			buf_puts(out, ", at runtime");
+		else if (c->lost_to != NULL)
+			buf_printf(out, ", not used: a fallback behind %s, which is defined", c->lost_to);
+		else if (!c->used)
+			buf_puts(out, ", not read by this service's code");
+		else
+			buf_printf(out, ", %s", c->role == CONN_ROLE_SHADOW ? "shadow database"
+			                                                     : "migrations");
+		if (c->use_file != NULL)
+			buf_printf(out, " (%s:%d, %s)", c->use_file, c->use_line, c->use_kind);
+		buf_putc(out, '\n');
+		if (c->note != NULL)
+			buf_printf(out, "           %s\n", c->note);
+	}
 }
 
 static void
@@ -50,6 +154,7 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			jw_arr_begin(&w);
 			jw_arr_end(&w);
 			jw_kstr(&w, "note", "not defined in the repository for this service");
+			write_connections_json(&w, svc, key);
 			jw_obj_end(&w);
 			continue;
 		}
@@ -82,6 +187,7 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			jw_obj_end(&w);
 		}
 		jw_arr_end(&w);
+		write_connections_json(&w, svc, key);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -105,6 +211,7 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 		buf_printf(out, "%s (%s): ", svc->path, svc->loader);
 		if (e == NULL) {
 			buf_printf(out, "%s is not defined in the repository for this service\n", key);
+			write_connections_text(out, svc, key);
 			continue;
 		}
 		v = cli_redact_value(cli, key, e->winner.value);
@@ -124,6 +231,7 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			buf_printf(out, "  shadows  %s:%d %s=%s\n", d->file, d->line, key, v ? v : "");
 			free(v);
 		}
+		write_connections_text(out, svc, key);
 	}
 	if (shown == 0)
 		buf_puts(out, "no services found\n");
@@ -145,6 +253,16 @@ cmd_explain(struct cli *cli)
 		return 2;
 	if (cli->opts.service != NULL && cli_check_service(cli, s) != 0)
 		goto cleanup;
+	{
+		struct el_error err = EL_ERROR_INIT;
+
+		/* Endpoints and consumers are extra information: a pack error is reported, not fatal. */
+		if (connections_build(s, &err) != 0) {
+			fprintf(stderr, "envlint: %s:%d:%d: %s\n", err.path ? err.path : "(packs)", err.line,
+			        err.col, err.msg ? err.msg : "invalid pack");
+			el_error_clear(&err);
+		}
+	}
 	if (cli->opts.format == FORMAT_JSON)
 		write_json(cli, &out, s, key);
 	else

@@ -1257,7 +1257,8 @@ default_client(const struct svc_build *sb)
 }
 
 static bool
-conn_exists(const struct svc_build *sb, const char *key, const char *client, bool runtime)
+conn_exists(const struct svc_build *sb, const char *key, const char *client, bool runtime,
+            const char *use_kind)
 {
 	size_t i;
 
@@ -1265,6 +1266,8 @@ conn_exists(const struct svc_build *sb, const char *key, const char *client, boo
 		const struct connection *c = &sb->out.items[i];
 
 		if (strcmp(c->key, key) == 0 && c->runtime == runtime &&
+		    (c->use_kind == NULL) == (use_kind == NULL) &&
+		    (use_kind == NULL || strcmp(c->use_kind, use_kind) == 0) &&
 		    ((c->client == NULL && client == NULL) ||
 		     (c->client && client && strcmp(c->client, client) == 0)))
 			return true;
@@ -1283,22 +1286,22 @@ conn_key_used(const struct svc_build *sb, const char *key)
 	return false;
 }
 
-/* Whether use u is an alternative that loses to an earlier defined key of its group. */
-static bool
+/* The earlier defined key of its group that alternative use idx loses to, or NULL. */
+static const char *
 alternative_loses(const struct svc_build *sb, size_t idx)
 {
 	const struct use_rec *u = &sb->uses.items[idx];
 	size_t i;
 
 	if (!u->alternative)
-		return false;
+		return NULL;
 	for (i = 0; i < idx; i++) {
 		const struct use_rec *o = &sb->uses.items[i];
 
 		if (o->group == u->group && env_has_value(sb->svc, o->key))
-			return true;
+			return o->key;
 	}
-	return false;
+	return NULL;
 }
 
 static void
@@ -1312,6 +1315,7 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		const struct use_rec *u = &sb->uses.items[i];
 		const bool schema = strncmp(u->up->id, "prisma-schema", 13) == 0;
 		struct connection c;
+		const char *lost_to;
 		bool runtime, loses;
 
 		memset(&c, 0, sizeof(c));
@@ -1320,12 +1324,16 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		c.role = u->up->role;
 		runtime = c.role == CONN_ROLE_RUNTIME && (u->runtime_file || schema);
 		/* `A || B` with A defined: B is never used. */
-		loses = alternative_loses(sb, i);
+		lost_to = alternative_loses(sb, i);
+		loses = lost_to != NULL;
 		if (loses)
 			runtime = false;
 		/* A schema url that code replaces (datasources / adapter) is the CLI's only. */
-		if (schema && c.role == CONN_ROLE_RUNTIME && (sb->prisma_url_in_code))
+		if (schema && c.role == CONN_ROLE_RUNTIME && sb->prisma_url_in_code) {
 			runtime = false;
+			c.note = "Prisma Client gets its URL in code, so the schema url serves the "
+			         "Prisma CLI only";
+		}
 		if (c.role == CONN_ROLE_RUNTIME && !runtime && !loses)
 			c.role = name_role(sb->b->k, c.key) == CONN_ROLE_RUNTIME
 			             ? CONN_ROLE_MIGRATION
@@ -1333,6 +1341,7 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		c.runtime = runtime;
 		c.role_from_code = !schema;
 		c.used = !loses;
+		c.lost_to = lost_to ? arena_strdup(a, lost_to) : NULL;
 		c.use_file = u->file;
 		c.use_line = u->line;
 		c.use_col = u->col;
@@ -1342,7 +1351,7 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		           u->adapter ? u->adapter
 		                      : (strcmp(u->up->client->id, "prisma") == 0 ? sb->code_adapter
 		                                                                 : NULL));
-		if (conn_exists(sb, c.key, c.client, c.runtime))
+		if (conn_exists(sb, c.key, c.client, c.runtime, c.use_kind))
 			continue;
 		if (name_role(sb->b->k, c.key) != CONN_ROLE_RUNTIME)
 			c.pooled_counterpart = pooled_counterpart(sb->b->k, c.key, a);

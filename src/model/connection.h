@@ -111,6 +111,8 @@ struct connection {
 	const char *use_kind; /* pattern id from clients.yml ("prisma-datasource-url", ...) */
 
 	bool used;         /* a client or runtime code reads it (false: only defined) */
+	const char *lost_to; /* `A || B`: the defined key this fallback loses to, else NULL */
+	const char *note;    /* why the role is what it is, when not obvious; NULL otherwise */
 	enum conn_role name_role; /* what the variable's name says (connections pack) */
 	bool prepared_off; /* the URL or the code turns named prepared statements off */
 	const char *pooled_counterpart; /* for a migration name: the pooled name of its pair */
