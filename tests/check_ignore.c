@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,6 +230,26 @@ START_TEST(test_ignore_nul_ends_pattern)
 }
 END_TEST
 
+/* A hostile ignore file keeps the first 100000 patterns and says so. */
+START_TEST(test_ignore_pattern_limit)
+{
+	struct ignore_list *l = ignore_list_new();
+	char line[32];
+	int i;
+
+	for (i = 0; i < 100005; i++) {
+		snprintf(line, sizeof(line), "p%d", i);
+		ignore_list_add_line(l, line, strlen(line));
+	}
+	ignore_list_compile(l);
+	ck_assert_uint_eq(ignore_list_count(l), 100000);
+	ck_assert_uint_eq(ignore_list_dropped(l), 5);
+	ck_assert_int_eq(ignore_list_match(l, "p99999", 6, false), IGNORE_EXCLUDED);
+	ck_assert_int_eq(ignore_list_match(l, "p100000", 7, false), IGNORE_NONE);
+	ignore_list_free(l);
+}
+END_TEST
+
 /* A hostile pattern costs bounded work and simply does not match. */
 START_TEST(test_ignore_wildmatch_bounded)
 {
@@ -257,6 +278,7 @@ ignore_suite(void)
 	tcase_add_test(tc, test_ignore_count);
 	tcase_add_test(tc, test_ignore_wildmatch_bounded);
 	tcase_add_test(tc, test_ignore_nul_ends_pattern);
+	tcase_add_test(tc, test_ignore_pattern_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -570,6 +570,38 @@ START_TEST(test_walk_odd_ignore_files)
 }
 END_TEST
 
+/* Patterns that cost O(n^k) per name cannot stall the walk: bounded work and a diag. */
+START_TEST(test_walk_hostile_patterns)
+{
+	struct walk_options o = {.classify = keep_all};
+	struct walk_result *r;
+	struct buf gi = BUF_INIT;
+	char name[300];
+	int i;
+
+	make_tmp();
+	for (i = 0; i < 200; i++)
+		buf_printf(&gi, "*a*a*a*a*a*a*a*a*b%d*\n", i);
+	buf_puts(&gi, "literal.txt\n");
+	put(".gitignore", gi.data);
+	put("literal.txt", "");
+	memset(name, 'a', 200);
+	for (i = 0; i < 150; i++) {
+		snprintf(name + 200, sizeof(name) - 200, "%d", i);
+		put(name, "");
+	}
+	r = walk_tmp(&o);
+	ck_assert_uint_eq(r->nentries, 151); /* .gitignore and the 150 names */
+	ck_assert_ptr_null(find(r, "literal.txt"));
+	ck_assert_uint_eq(r->ndiags, 1);
+	ck_assert_str_eq(r->diags[0].path, ".");
+	ck_assert_ptr_nonnull(strstr(r->diags[0].message, "too costly"));
+	walk_result_free(r);
+	buf_free(&gi);
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(test_walk_depth_limit)
 {
 	struct walk_options o = {.max_depth = 3};
@@ -766,6 +798,7 @@ walk_suite(void)
 	tcase_add_test(tc, test_walk_fifo_named_env);
 	tcase_add_test(tc, test_walk_unreadable_folder);
 	tcase_add_test(tc, test_walk_odd_ignore_files);
+	tcase_add_test(tc, test_walk_hostile_patterns);
 	tcase_add_test(tc, test_walk_depth_limit);
 	tcase_add_test(tc, test_walk_odd_names_sorted);
 	tcase_add_test(tc, test_walk_big_folder);

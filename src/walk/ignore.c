@@ -1,5 +1,6 @@
 #include "walk/ignore.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,13 @@
 #define BUCKET_ANY 256
 #define NBUCKETS 257
 
-/* A hostile pattern such as "*a*a*a*a*a*b" costs O(n^k); past this many steps it does not match. */
-#define WILDMATCH_BUDGET 200000L
+/*
+ * A hostile pattern such as "*a*a*a*a*a*b" costs O(n^k); past this many steps
+ * it does not match. Real patterns on real paths take a few hundred.
+ */
+#define WILDMATCH_BUDGET 100000L
+/* Patterns kept per list; a real .gitignore has hundreds, git sets no limit. */
+#define IGNORE_MAX_PATTERNS 100000
 
 struct ignore_pattern {
 	char *text;      /* without the leading '!' and the trailing '/' */
@@ -35,6 +41,7 @@ struct ignore_list {
 	VEC(struct ignore_pattern) pats;
 	unsigned *order;           /* pattern indices grouped by bucket, each group descending */
 	size_t start[NBUCKETS + 1]; /* group b is order[start[b] .. start[b + 1]) */
+	size_t dropped;             /* patterns past IGNORE_MAX_PATTERNS */
 	bool indexed;
 };
 
@@ -238,6 +245,7 @@ wm_match(struct wm_state *w, const unsigned char *p, const unsigned char *text)
 					if (tc == want)
 						break;
 					text++;
+					w->budget--;
 				}
 				if (tc != want)
 					return WM_NOMATCH;
@@ -256,13 +264,27 @@ wm_match(struct wm_state *w, const unsigned char *p, const unsigned char *text)
 	return *text != '\0' ? WM_NOMATCH : WM_MATCH;
 }
 
+/* wildmatch charging the steps taken to *work; nothing matches once it is spent. */
+static bool
+wildmatch_counted(const char *pattern, const char *text, bool pathname, long *work)
+{
+	long budget = *work < WILDMATCH_BUDGET ? *work : WILDMATCH_BUDGET;
+	struct wm_state w = {budget, pathname};
+	int r;
+
+	if (budget <= 0)
+		return false;
+	r = wm_match(&w, (const unsigned char *)pattern, (const unsigned char *)text);
+	*work -= budget - (w.budget > 0 ? w.budget : 0);
+	return r == WM_MATCH;
+}
+
 bool
 ignore_wildmatch(const char *pattern, const char *text, bool pathname)
 {
-	struct wm_state w = {WILDMATCH_BUDGET, pathname};
+	long work = WILDMATCH_BUDGET;
 
-	return wm_match(&w, (const unsigned char *)pattern, (const unsigned char *)text) ==
-	       WM_MATCH;
+	return wildmatch_counted(pattern, text, pathname, &work);
 }
 
 struct ignore_list *
@@ -275,6 +297,12 @@ size_t
 ignore_list_count(const struct ignore_list *l)
 {
 	return l->pats.len;
+}
+
+size_t
+ignore_list_dropped(const struct ignore_list *l)
+{
+	return l->dropped;
 }
 
 /* Length of the line without trailing spaces, unless escaped (git's trim_trailing_spaces). */
@@ -354,6 +382,10 @@ ignore_list_add_line(struct ignore_list *l, const char *line, size_t len)
 		if (i == len)
 			pat.flags |= PAT_ENDSWITH;
 	}
+	if (l->pats.len >= IGNORE_MAX_PATTERNS) {
+		l->dropped++;
+		return;
+	}
 	pat.text = xstrndup(line, len);
 	pat.len = len;
 	pat.bucket = pattern_bucket(pat.text, len);
@@ -402,7 +434,7 @@ ignore_list_compile(struct ignore_list *l)
 /* git's match_basename / match_pathname with the list's folder as the base. */
 static bool
 pattern_matches(const struct ignore_pattern *p, const char *path, size_t len, const char *base,
-		size_t baselen, bool is_dir)
+		size_t baselen, bool is_dir, long *work)
 {
 	const char *pat = p->text, *name = path;
 	size_t plen = p->len, prefix = p->prefix, namelen = len;
@@ -415,7 +447,7 @@ pattern_matches(const struct ignore_pattern *p, const char *path, size_t len, co
 		if (p->flags & PAT_ENDSWITH)
 			return plen - 1 <= baselen &&
 			       memcmp(pat + 1, base + baselen - (plen - 1), plen - 1) == 0;
-		return ignore_wildmatch(pat, base, false);
+		return wildmatch_counted(pat, base, false, work);
 	}
 	if (*pat == '/') {
 		pat++;
@@ -432,11 +464,20 @@ pattern_matches(const struct ignore_pattern *p, const char *path, size_t len, co
 		if (plen == 0 && namelen == 0)
 			return true;
 	}
-	return ignore_wildmatch(pat, name, true);
+	return wildmatch_counted(pat, name, true, work);
 }
 
 enum ignore_result
 ignore_list_match(const struct ignore_list *l, const char *path, size_t len, bool is_dir)
+{
+	long work = LONG_MAX;
+
+	return ignore_list_match_counted(l, path, len, is_dir, &work);
+}
+
+enum ignore_result
+ignore_list_match_counted(const struct ignore_list *l, const char *path, size_t len, bool is_dir,
+			  long *work)
 {
 	const struct ignore_pattern *pats = l->pats.items;
 	const char *base = path;
@@ -452,7 +493,7 @@ ignore_list_match(const struct ignore_list *l, const char *path, size_t len, boo
 	if (!l->indexed) {
 		/* not compiled yet: plain scan from the last pattern */
 		for (i = l->pats.len; i-- > 0;)
-			if (pattern_matches(&pats[i], path, len, base, baselen, is_dir))
+			if (pattern_matches(&pats[i], path, len, base, baselen, is_dir, work))
 				return (pats[i].flags & PAT_NEGATE) ? IGNORE_INCLUDED
 								    : IGNORE_EXCLUDED;
 		return IGNORE_NONE;
@@ -473,7 +514,7 @@ ignore_list_match(const struct ignore_list *l, const char *path, size_t len, boo
 				idx = *a++;
 			else
 				idx = *b++;
-			if (pattern_matches(&pats[idx], path, len, base, baselen, is_dir))
+			if (pattern_matches(&pats[idx], path, len, base, baselen, is_dir, work))
 				return (pats[idx].flags & PAT_NEGATE) ? IGNORE_INCLUDED
 								      : IGNORE_EXCLUDED;
 		}

@@ -28,6 +28,8 @@ void ignore_list_add_line(struct ignore_list *l, const char *line, size_t len);
 void ignore_list_compile(struct ignore_list *l);
 /* Number of patterns kept. */
 size_t ignore_list_count(const struct ignore_list *l);
+/* Patterns not kept because the list already held 100000 (a hostile file). */
+size_t ignore_list_dropped(const struct ignore_list *l);
 /*
  * Match path (relative to the folder that holds the list, '/' separators, no
  * leading or trailing '/', NUL-terminated at path[len]) against the list; the
@@ -35,6 +37,13 @@ size_t ignore_list_count(const struct ignore_list *l);
  */
 enum ignore_result ignore_list_match(const struct ignore_list *l, const char *path, size_t len,
 				     bool is_dir);
+/*
+ * The same, charging wildcard matching steps to *work: once it is spent,
+ * patterns with wildcards stop matching (literal ones still do). A walk over a
+ * hostile tree stays bounded this way.
+ */
+enum ignore_result ignore_list_match_counted(const struct ignore_list *l, const char *path,
+					     size_t len, bool is_dir, long *work);
 /* Free the list (NULL is a no-op). */
 void ignore_list_free(struct ignore_list *l);
 
