@@ -563,7 +563,8 @@ START_TEST(test_walk_odd_ignore_files)
 	dg = diags(r);
 	ck_assert_str_eq(dg, ".gitignore: a FIFO; not read\n"
 			     ".gitignore: ignore file is not a regular file; not read\n"
-			     "sub/.gitignore: ignore file is a symbolic link; not followed (as git)\n");
+			     "sub/.gitignore: ignore file is a symbolic link; "
+			     "not followed (as git)\n");
 	free(dg);
 	walk_result_free(r);
 	remove_tmp();
