@@ -60,8 +60,12 @@ quote_errors(struct buf *b, const char *const *errs, const char *user)
 
 	for (i = 0; errs != NULL && errs[i] != NULL; i++) {
 		const char *p = strstr(errs[i], "<user>");
+		/* A text that holds double quotes itself is quoted with single ones. */
+		const char q = strchr(errs[i], '"') != NULL ? '\'' : '"';
 
-		buf_puts(b, i == 0 ? "\"" : " or \"");
+		if (i > 0)
+			buf_puts(b, " or ");
+		buf_putc(b, q);
 		if (p != NULL && user != NULL) {
 			buf_add(b, errs[i], (size_t)(p - errs[i]));
 			buf_puts(b, user);
@@ -69,7 +73,7 @@ quote_errors(struct buf *b, const char *const *errs, const char *user)
 		} else {
 			buf_puts(b, errs[i]);
 		}
-		buf_putc(b, '"');
+		buf_putc(b, q);
 	}
 }
 
@@ -239,12 +243,15 @@ static void
 check_session_mode(struct check_ctx *ctx, const struct service *svc, const struct connection *c)
 {
 	struct buf b = BUF_INIT;
+	char *who;
 
 	if (!c->runtime || c->ep.mode != EP_MODE_SESSION)
 		return;
 	buf_printf(&b, "%s points at ", c->key);
 	describe_endpoint(&b, c);
-	buf_printf(&b, " and %s uses it at runtime", client_label(c));
+	who = client_with_version(c);
+	buf_printf(&b, " and %s uses it at runtime", who);
+	free(who);
 	if (c->use_file != NULL)
 		buf_printf(&b, " (%s:%d)", c->use_file, c->use_line);
 	buf_puts(&b, ": every client holds a backend connection for its whole session, so clients "
@@ -335,8 +342,12 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 				           c->key);
 			else
 				buf_printf(&b, " reads %s and rejects its parameter ?%s", c->key, name);
-			if (err != NULL)
-				buf_printf(&b, ": \"%s\"", err);
+			if (err != NULL) {
+				const char *one[2] = {err, NULL};
+
+				buf_puts(&b, ": ");
+				quote_errors(&b, one, NULL);
+			}
 			if (fix != NULL)
 				buf_printf(&b, ". Fix: %s", fix);
 			else if (pgb)
@@ -349,8 +360,7 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 		} else if (eff == PARAM_IGNORED) {
 			buf_printf(&b, " reads %s and silently ignores ?%s: it has no effect there", c->key,
 			           name);
-			if (pgb || strcmp(name, "connection_limit") == 0 ||
-			    strcmp(name, "pool_timeout") == 0)
+			if (strcmp(name, "connection_limit") == 0 || strcmp(name, "pool_timeout") == 0)
 				buf_puts(&b, " (the pool size comes from the driver's own options, "
 				             "such as node-postgres max)");
 			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_INFO, buf_cstr(&b)), c,
@@ -443,11 +453,8 @@ check_pooler_user(struct check_ctx *ctx, const struct service *svc, const struct
 	buf_printf(&b, " as \"%s\", but this pooler needs a user of the form %s", user,
 	           c->ep.user_format);
 	if (c->ep.tenant_errors != NULL) {
-		char *shown = xasprintf("%s.<project-ref>", user);
-
 		buf_puts(&b, "; the connection fails with ");
-		quote_errors(&b, c->ep.tenant_errors, shown);
-		free(shown);
+		quote_errors(&b, c->ep.tenant_errors, NULL);
 	}
 	buf_printf(&b, ". Use \"%s.<project-ref>\" (copy the connection string from the dashboard)",
 	           user);
@@ -460,10 +467,13 @@ static void
 check_ipv6(struct check_ctx *ctx, const struct service *svc, const struct connection *c)
 {
 	struct buf b = BUF_INIT;
+	char *who;
 
 	if (!c->runtime || !c->ep.ipv6_only)
 		return;
-	buf_printf(&b, "%s uses %s at runtime, which points at ", client_label(c), c->key);
+	who = client_with_version(c);
+	buf_printf(&b, "%s uses %s at runtime, which points at ", who, c->key);
+	free(who);
 	describe_endpoint(&b, c);
 	buf_puts(&b, ", reachable over IPv6 only unless the paid IPv4 add-on is enabled; a runtime "
 	             "without IPv6 cannot connect. Use the shared pooler (IPv4) or enable the "

@@ -111,6 +111,8 @@ write_connections_text(struct buf *out, const struct service *svc, const char *k
 			buf_printf(out, ", not used: a fallback behind %s, which is defined", c->lost_to);
 		else if (!c->used)
 			buf_puts(out, ", not read by this service's code");
+		else if (c->note != NULL)
+			buf_puts(out, ", not used at runtime");
 		else
 			buf_printf(out, ", %s", c->role == CONN_ROLE_SHADOW ? "shadow database"
 			                                                     : "migrations");
