@@ -11,6 +11,7 @@
 #define QUOTE_MAX_BYTES 80
 
 const struct check *const check_table[] = {
+	&check_budget,
 	&check_envfile,
 	&check_connection,
 	&check_ignored,

@@ -15,6 +15,7 @@ struct check_ctx {
 	struct scan *scan;
 	struct finding_list *findings;
 	bool redact; /* mask secrets in the values that messages quote */
+	const char *plan; /* --plan; NULL: the configuration's `plan:` applies */
 };
 
 struct check {
@@ -35,6 +36,7 @@ char *check_quote_value(const struct check_ctx *ctx, const char *key, const char
 bool check_rule_known(const char *id);
 
 /* Families (one file each). */
+extern const struct check check_budget;
 extern const struct check check_envfile;
 extern const struct check check_connection;
 extern const struct check check_ignored;

@@ -41,6 +41,11 @@ static const struct command command_table[] = {
 	 OPT_FORMAT | OPT_OUTPUT | OPT_CONFIG | OPT_RULES | OPT_ENV | OPT_SERVICE |
 		 OPT_NO_TEMPLATES | OPT_NO_REDACT | OPT_VERBOSE | COMMON_OPTS,
 	 1, 2, cmd_explain},
+	{"budget", "budget [PATH]",
+	 "connection demand per database endpoint against the plan's limits",
+	 OPT_FORMAT | OPT_OUTPUT | OPT_CONFIG | OPT_RULES | OPT_PLAN | OPT_ENV | OPT_SERVICE |
+		 OPT_NO_TEMPLATES | OPT_VERBOSE | COMMON_OPTS,
+	 0, 1, cmd_budget},
 	{"parse", "parse FILE", "what a loader dialect parses from one env file",
 	 OPT_FORMAT | OPT_OUTPUT | OPT_RULES | OPT_DIALECT | OPT_SET | OPT_NO_REDACT | COMMON_OPTS,
 	 1, 1, cmd_parse},

@@ -37,6 +37,7 @@ struct cli {
 	struct config *config;      /* .envlint.yml, after cli_scan; NULL when none */
 };
 
+int cmd_budget(struct cli *cli);
 int cmd_check(struct cli *cli);
 int cmd_parse(struct cli *cli);
 int cmd_rules(struct cli *cli);
