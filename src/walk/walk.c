@@ -365,6 +365,17 @@ load_info_exclude(struct walk_ctx *c, int rootfd)
 	buf_free(&p);
 }
 
+/* Is the absolute path p the root or below it? */
+static bool
+path_within(const char *p, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (n == 1 && root[0] == '/')
+		return p[0] == '/';
+	return strncmp(p, root, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
 /* Where does the link at c->path point? Sets WALK_DANGLING / WALK_OUTSIDE. */
 static unsigned
 link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, struct stat *st,
@@ -373,7 +384,6 @@ link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, st
 	unsigned flags = 0;
 	struct buf full = BUF_INIT, norm = BUF_INIT;
 	char *real = NULL;
-	size_t rootlen = strlen(c->sh->root_real);
 
 	*exists = fstatat(dfd, name, st, 0) == 0;
 	if (!*exists) {
@@ -386,9 +396,7 @@ link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, st
 		real = realpath(full.data, NULL);
 	}
 	if (real != NULL) {
-		if (!(strncmp(real, c->sh->root_real, rootlen) == 0 &&
-		      (real[rootlen] == '/' || real[rootlen] == '\0' ||
-		       (rootlen == 1 && c->sh->root_real[0] == '/'))))
+		if (!path_within(real, c->sh->root_real))
 			flags |= WALK_OUTSIDE;
 		free(real);
 	} else {
@@ -398,18 +406,13 @@ link_flags(struct walk_ctx *c, int dfd, const char *name, const char *target, st
 		bool outside = false;
 
 		if (target[0] == '/') {
-			buf_puts(&norm, target);
+			outside = !path_within(target, c->sh->root_real);
 		} else {
 			const char *slash = strrchr(c->path.data, '/');
 
 			if (slash != NULL)
 				buf_add(&norm, c->path.data, (size_t)(slash - c->path.data) + 1);
 			buf_puts(&norm, target);
-		}
-		if (target[0] == '/') {
-			outside = !(strncmp(target, c->sh->root_real, rootlen) == 0 &&
-				    (target[rootlen] == '/' || target[rootlen] == '\0'));
-		} else {
 			for (s = norm.data; *s != '\0' && !outside;) {
 				size_t n = strcspn(s, "/");
 
