@@ -123,8 +123,10 @@ build_sources(struct scan *s, struct service *svc, const struct detect_result *d
 			VEC_PUSH(&group, make_file_source(s, op, idx));
 		}
 		if (op->override) {
-			/* On top, but under inline compose environment: which beats env_file. */
-			size_t top = det->inlines.len;
+			/* On top. compose's own env_file: stays under its environment:
+			 * (which beats env_file); an in-process loader that overrides
+			 * (dotenv override: true) beats the container's environment too. */
+			size_t top = strcmp(op->loader->name, "compose") == 0 ? det->inlines.len : 0;
 
 			VEC_RESERVE(&list, group.len);
 			memmove(&list.items[top + group.len], &list.items[top],
@@ -308,6 +310,7 @@ struct expand_ctx {
 	struct service *svc;
 	int depth;
 	struct env_def *def; /* whose undefined names are collected */
+	const struct dotenv_file *own; /* file-first lookup: the definition's own file */
 	char *scratch[RESOLVE_EXPAND_DEPTH + 1];
 };
 
@@ -319,7 +322,19 @@ static const char *
 service_lookup(void *arg, const char *name)
 {
 	struct expand_ctx *x = arg;
-	const struct env_entry *e = resolve_find(x->svc, name);
+	const struct env_entry *e;
+
+	/* File first: an earlier definition in the same file, already expanded. */
+	if (x->depth == 1 && x->own != NULL && x->def->binding != NULL) {
+		const struct dotenv_binding *b = x->def->binding;
+
+		while (b > x->own->bindings) {
+			b--;
+			if (strcmp(b->key, name) == 0 && b->value != NULL)
+				return b->value;
+		}
+	}
+	e = resolve_find(x->svc, name);
 
 	if (e == NULL || e->winner.value == NULL) {
 		/* Only the names this definition itself references, not deeper ones. */
@@ -356,8 +371,28 @@ expand_def(struct expand_ctx *x, const struct env_def *d)
 	return v;
 }
 
+/*
+ * Loaders that resolve ${X} from the file being read before the environment:
+ * python-dotenv with override=True and dotenv_values (pydantic-settings),
+ * where the same file's earlier value wins (env-loading.md §3, §6.1: REF=a
+ * although DUP ends as b), and compose env_file, whose files are parsed in
+ * order into one map (§4, §6.1). Everything else looks up the effective
+ * environment (Next.js and Vite merge first; python-dotenv without override
+ * sees what earlier loads put in the environment).
+ */
+static bool
+file_first(const struct env_source *src)
+{
+	if (src->kind != SOURCE_ENV_FILE)
+		return false;
+	if (src->dialect == DOTENV_COMPOSE)
+		return true;
+	return src->dialect == DOTENV_PYTHON_DOTENV &&
+	       (src->override || strcmp(src->loader, "pydantic-settings") == 0);
+}
+
 static void
-expand_all(struct service *svc)
+expand_all(struct scan *s, struct service *svc)
 {
 	size_t i, j;
 
@@ -379,6 +414,8 @@ expand_all(struct service *svc)
 			memset(&x, 0, sizeof(x));
 			x.svc = svc;
 			x.def = d;
+			if (file_first(d->source) && d->source->ef != NULL)
+				x.own = scan_env_parse(s, d->source->ef, d->source->dialect);
 			v = expand_def(&x, d);
 			for (k = 0; k <= RESOLVE_EXPAND_DEPTH; k++)
 				free(x.scratch[k]);
@@ -427,7 +464,7 @@ resolve_service(struct scan *s, struct service *svc, const struct detect_result 
 	collect_defs(s, svc);
 	if (svc->env.len > 1)
 		qsort(svc->env.items, svc->env.len, sizeof(struct env_entry), entry_cmp);
-	expand_all(svc);
+	expand_all(s, svc);
 	/* Tell every scanned file which loaders read it, for the per-file rules. */
 	for (i = 0; i < svc->sources.len; i++) {
 		struct env_source *src = &svc->sources.items[i];
