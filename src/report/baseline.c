@@ -48,10 +48,11 @@ get_string(const struct yml_node *map, const char *name, bool required, char **o
 		return el_error_set(err, path, map->line, map->col,
 				    "baseline entry without \"%s\"", name);
 	}
-	if (n->type != YML_SCALAR || n->len == 0 || strlen(n->text) != n->len)
-		return el_error_set(err, path, n->line, n->col,
-				    "\"%s\" must be a non-empty string, not %s", name,
-				    yml_kind_name(n));
+	if (n->type != YML_SCALAR || strlen(n->text) != n->len)
+		return el_error_set(err, path, n->line, n->col, "\"%s\" must be a string, not %s",
+				    name, yml_kind_name(n));
+	if (n->len == 0)
+		return el_error_set(err, path, n->line, n->col, "\"%s\" must not be empty", name);
 	*out = xstrdup(n->text);
 	return 0;
 }

@@ -162,14 +162,39 @@ write_rule(struct jw *w, const struct rule_meta *m)
 	free(name);
 }
 
+/*
+ * A relative path as an RFC 3986 URI reference: bytes outside the unreserved
+ * and sub-delimiter characters (and '/', '@') are percent-encoded, ':' too so
+ * that a first segment never reads as a scheme. New string.
+ */
+static char *
+path_to_uri(const char *path)
+{
+	static const char keep[] = "-._~/!$&'()*+,;=@";
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(keep, *p) != NULL)
+			buf_putc(&b, (char)*p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	return buf_detach(&b);
+}
+
 static void
 write_physical(struct jw *w, const struct location *l)
 {
+	char *uri = path_to_uri(l->file ? l->file : "");
+
 	jw_key(w, "physicalLocation");
 	jw_obj_begin(w);
 	jw_key(w, "artifactLocation");
 	jw_obj_begin(w);
-	jw_kstr(w, "uri", l->file);
+	jw_kstr(w, "uri", uri);
+	free(uri);
 	jw_kstr(w, "uriBaseId", "%SRCROOT%");
 	jw_obj_end(w);
 	jw_key(w, "region");

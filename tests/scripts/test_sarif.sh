@@ -146,7 +146,7 @@ for (const [file, root] of index) {
     seenFp.add(fp);
     const uri = res.locations && res.locations[0] && res.locations[0].physicalLocation &&
       res.locations[0].physicalLocation.artifactLocation.uri;
-    if (uri && res.ruleId !== "missing-env-file" && !fs.existsSync(path.join(root, uri)))
+    if (uri && res.ruleId !== "missing-env-file" && !fs.existsSync(path.join(root, decodeURIComponent(uri))))
       fail(file, `${where}: ${uri} does not exist under the scanned root`);
   });
   if (file === "category.sarif") {
