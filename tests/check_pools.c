@@ -465,7 +465,7 @@ static const struct procs_case procs_cases[] = {
       {"docker-compose.yml", "services:\n  api:\n    build: ./api\n"
 			     "    command: gunicorn app:app --workers 4\n"
 			     "    deploy:\n      replicas: ${API_REPLICAS:-3}\n"}},
-     12, 1, "docker-compose.yml", 2},
+     12, 1, "docker-compose.yml", 4},
     {"pm2 -i max",
      {{"package.json", "{\"scripts\":{\"start\":\"pm2-runtime start server.js -i max\"}}\n"}},
      4, 1, "package.json", 1},

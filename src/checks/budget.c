@@ -24,6 +24,13 @@ static const char *const budget_rules[] = {
 	NULL,
 };
 
+/* How a message names a service: its path, or "the root service". */
+static const char *
+service_label(const struct service *svc)
+{
+	return strcmp(svc->path, ".") == 0 ? "the root service" : svc->path;
+}
+
 static const char *
 endpoint_label(const struct budget_endpoint *e, struct buf *b)
 {
@@ -41,7 +48,7 @@ related_numbers(struct finding *f, const struct budget_consumer *k)
 	char *msg;
 
 	if (k->per_origin.file != NULL) {
-		msg = xasprintf("%s: %ld per process (%s)", k->svc->path, k->per_process,
+		msg = xasprintf("%s: %ld per process (%s)", service_label(k->svc), k->per_process,
 				k->per_origin.why ? k->per_origin.why : "declared");
 		finding_add_related(f, k->per_origin.file, k->per_origin.line, 1, msg);
 		free(msg);
@@ -50,14 +57,14 @@ related_numbers(struct finding *f, const struct budget_consumer *k)
 		const struct proc_part *p = &k->procs->parts.items[i];
 
 		if (p->replicas.origin.file != NULL) {
-			msg = xasprintf("%s: %ld replicas (%s)", k->svc->path, p->replicas.value,
+			msg = xasprintf("%s: %ld replicas (%s)", service_label(k->svc), p->replicas.value,
 					p->name);
 			finding_add_related(f, p->replicas.origin.file, p->replicas.origin.line, 1,
 					    msg);
 			free(msg);
 		}
 		if (p->workers.origin.file != NULL) {
-			msg = xasprintf("%s: %ld %s workers (%s)", k->svc->path, p->workers.value,
+			msg = xasprintf("%s: %ld %s workers (%s)", service_label(k->svc), p->workers.value,
 					p->server ? p->server : "", p->name);
 			finding_add_related(f, p->workers.origin.file, p->workers.origin.line, 1,
 					    msg);
@@ -92,7 +99,7 @@ report_over(struct check_ctx *ctx, const struct budget_endpoint *e, const char *
 	    endpoint_label(e, &label), e->demand,
 	    e->demand > e->limit ? "exceeds" : "is over 80% of", e->limit,
 	    e->limit_why ? e->limit_why : e->limit_kind, e->plan->name,
-	    e->plan_assumed ? ", assumed: see --plan" : "", top->svc->path, top->per_process, top->processes,
+	    e->plan_assumed ? ", assumed: see --plan" : "", service_label(top->svc), top->per_process, top->processes,
 	    top->connections);
 	finding_set_subject(f, top->svc->path, top->conn->key);
 	related_numbers(f, top);
@@ -102,7 +109,7 @@ report_over(struct check_ctx *ctx, const struct budget_endpoint *e, const char *
 		if (k == top || k->file == NULL)
 			continue;
 		msg = xasprintf("%s: %ld connections (%ld per process x %ld processes)",
-				k->svc->path, k->connections, k->per_process, k->processes);
+				service_label(k->svc), k->connections, k->per_process, k->processes);
 		finding_add_related(f, k->file, k->line, k->col > 0 ? k->col : 1, msg);
 		free(msg);
 		related_numbers(f, k);
@@ -124,14 +131,14 @@ report_undeclared(struct check_ctx *ctx, const struct budget_endpoint *e,
 				k->line, k->col > 0 ? k->col : 1, 0, 0,
 				"%s opens %s connections to %s with no limit (%s): the budget "
 				"cannot be bounded",
-				k->svc->path, k->client ? k->client : "its", endpoint_label(e, &label),
+				service_label(k->svc), k->client ? k->client : "its", endpoint_label(e, &label),
 				k->per_origin.why ? k->per_origin.why : "unbounded by default");
 	else
 		f = finding_add(ctx->findings, "pool-size-undeclared",
 				check_default_severity(ctx, "pool-size-undeclared"), k->file,
 				k->line, k->col > 0 ? k->col : 1, 0, 0,
 				"%s declares no pool size for %s; assuming %ld per process (%s)",
-				k->svc->path, k->client ? k->client : "its client", k->per_process,
+				service_label(k->svc), k->client ? k->client : "its client", k->per_process,
 				k->per_origin.why ? k->per_origin.why : "library default");
 	finding_set_subject(f, k->svc->path, k->conn->key);
 	buf_free(&label);

@@ -250,12 +250,17 @@ write_text(struct buf *out, const struct cli *cli, const struct budget *b)
 		else
 			buf_printf(out, "  limit: unknown%s%s%s\n", e->limit_why ? " (" : "",
 				   e->limit_why ? e->limit_why : "", e->limit_why ? ")" : "");
-		buf_printf(out, "  demand: %ld%s", e->demand, e->unbounded ? " + unbounded" : "");
-		if (e->limit > 0)
+		if (e->unbounded)
+			buf_printf(out, "  demand: unbounded (%ld from pools with a limit)", e->demand);
+		else
+			buf_printf(out, "  demand: %ld", e->demand);
+		if (e->limit > 0 && !e->unbounded)
 			buf_printf(out, " of %ld (%ld%%)%s", e->limit, e->demand * 100 / e->limit,
 				   e->demand > e->limit	       ? "  EXCEEDED"
 				   : e->demand * 10 > e->limit * 8 ? "  over 80%"
 								   : "");
+		else if (e->limit >= 0)
+			buf_printf(out, " against %ld", e->limit);
 		buf_putc(out, '\n');
 		for (j = 0; j < e->consumers.len; j++) {
 			if (consumer_shown(cli, &e->consumers.items[j]))

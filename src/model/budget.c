@@ -362,14 +362,8 @@ add_consumer(struct budget *b, const struct service *svc, const struct connectio
 			k->unknown = true;
 			k->per_origin.why = xasprintf("no pool model for client %s",
 						      c->client ? c->client : "(unknown)");
-		} else if (strstr(pc->default_formula, "cpus") != NULL) {
-			k->per_origin.why = xasprintf(
-				"%s, with %d CPUs (%d physical) assumed (pools pack `machine:`)",
-				pc->default_why ? pc->default_why : "library default",
-				b->pool_set->cpus, b->pool_set->physical_cpus);
 		} else {
-			k->per_origin.why =
-				xstrdup(pc->default_why ? pc->default_why : "library default");
+			k->per_origin.why = pools_default_why(b->pool_set, pc);
 		}
 	}
 	if (pin != NULL && pin->pool_size > 0) {

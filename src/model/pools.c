@@ -1027,6 +1027,17 @@ eval_size(struct find_ctx *c, struct pool_decl *d, const struct pool_pattern *pp
 	}
 }
 
+char *
+pools_default_why(const struct pool_set *ps, const struct pool_client *pc)
+{
+	const char *why = pc->default_why ? pc->default_why : "library default";
+
+	if (pc->default_formula != NULL && strstr(pc->default_formula, "cpus") != NULL)
+		return xasprintf("%s, with %d CPUs (%d physical) assumed by the pools pack", why,
+				 ps->cpus, ps->physical_cpus);
+	return xstrdup(why);
+}
+
 /* The client's default for a pool with nothing declared. */
 static void
 set_default(struct find_ctx *c, struct pool_decl *d)
@@ -1041,8 +1052,7 @@ set_default(struct find_ctx *c, struct pool_decl *d)
 		d->unbounded = unb;
 	}
 	free(d->origin.why);
-	d->origin.why = xstrdup(d->client->default_why ? d->client->default_why
-						       : "library default");
+	d->origin.why = pools_default_why(c->ps, d->client);
 }
 
 static void

@@ -94,6 +94,9 @@ const struct pool_client *pools_client_find(const struct pool_set *ps, const cha
 /* The pool client that serves connections of client id conn_client, or NULL. */
 const struct pool_client *pools_client_for(const struct pool_set *ps, const char *conn_client);
 
+/* Why a client's default applies, with the CPU counts it assumed; a new string. */
+char *pools_default_why(const struct pool_set *ps, const struct pool_client *pc);
+
 /* Variables a default formula may use. */
 struct pool_vars {
 	int cpus, physical_cpus;

@@ -388,6 +388,55 @@ compose_replicas(struct procs_ctx *c, struct proc_part *part, const char *cfile,
 	free(dir);
 }
 
+static size_t
+indent_of(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] == ' ' || p[n] == '\t')
+		n++;
+	return n;
+}
+
+/*
+ * The line of `key:` inside the compose service whose name is on svc_line
+ * (the parser keeps the service's line, not the command's); svc_line when
+ * not found.
+ */
+static int
+compose_key_line(const struct scan *s, const char *path, int svc_line, const char *key)
+{
+	struct el_error err = EL_ERROR_INIT;
+	char *full = xasprintf("%s/%s", s->root, path), *data = NULL;
+	const char *p;
+	size_t len, klen = strlen(key), base = 0;
+	int line = 1, found = svc_line;
+
+	if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK)
+		goto cleanup;
+	for (p = data; p != NULL && *p; line++) {
+		const char *eol = strchr(p, '\n');
+		size_t ind = indent_of(p);
+
+		if (line == svc_line) {
+			base = ind;
+		} else if (line > svc_line && p[ind] != '\n' && p[ind] != '\0' && p[ind] != '#') {
+			if (ind <= base)
+				break;
+			if (strncmp(p + ind, key, klen) == 0 && p[ind + klen] == ':') {
+				found = line;
+				break;
+			}
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+cleanup:
+	el_error_clear(&err);
+	free(data);
+	free(full);
+	return found;
+}
+
 static void
 find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *docker_file,
 		   int docker_line)
@@ -420,7 +469,9 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 				compose_replicas(c, part, p->entry->path, cs->scale,
 						 cs->scale_line);
 			if (cs->command != NULL)
-				part_workers(c, part, p->entry->path, cs->line);
+				part_workers(c, part, p->entry->path,
+					     compose_key_line(c->s, p->entry->path, cs->line,
+							      "command"));
 			else
 				part_workers(c, part, docker_file, docker_line);
 		}
