@@ -150,3 +150,50 @@ bindings_free(struct bindings *b)
 		expr_free(b->made.items[i]);
 	VEC_FREE(&b->made);
 }
+
+bool
+bindings_in_string(enum source_lang lang, const char *data, size_t len, size_t off)
+{
+	size_t i = 0;
+	bool py = lang == LANG_PYTHON, js = lang == LANG_JS;
+
+	if (!py && !js)
+		return false;
+	while (i < off && i < len) {
+		char c = data[i];
+
+		if ((js && c == '/' && i + 1 < len && data[i + 1] == '/') || (py && c == '#')) {
+			while (i < len && data[i] != '\n')
+				i++;
+			continue;
+		}
+		if (js && c == '/' && i + 1 < len && data[i + 1] == '*') {
+			const char *end = i + 2 < len ? strstr(data + i + 2, "*/") : NULL;
+
+			i = end ? (size_t)(end - data) + 2 : len;
+			continue;
+		}
+		if (c == '"' || c == '\'' || (js && c == '`')) {
+			bool triple = py && i + 2 < len && data[i + 1] == c && data[i + 2] == c;
+			size_t j = i + (triple ? 3 : 1);
+
+			for (; j < len; j++) {
+				if (data[j] == '\\') {
+					j++;
+					continue;
+				}
+				if (!triple && data[j] == '\n' && c != '`')
+					break; /* unterminated: ends at the line */
+				if (data[j] == c &&
+				    (!triple || (j + 2 < len && data[j + 1] == c && data[j + 2] == c)))
+					break;
+			}
+			if (off < j)
+				return true;
+			i = j + (triple ? 3 : 1);
+			continue;
+		}
+		i++;
+	}
+	return false;
+}

@@ -9,6 +9,7 @@
 #ifndef ENVLINT_BINDINGS_H
 #define ENVLINT_BINDINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "parse/expr.h"
@@ -23,6 +24,10 @@ struct bindings {
 	VEC(struct expr *) made;
 	struct expr_scope scope; /* hand &scope to expr_parse / expr_parse_args */
 };
+
+/* Whether offset off of a JS/TS or Python file lies inside a string literal
+ * ("run dotenv.config() first", a docstring): a loader call there is text. */
+bool bindings_in_string(enum source_lang lang, const char *data, size_t len, size_t off);
 
 void bindings_init(struct bindings *b, enum source_lang lang, const char *data, size_t len);
 void bindings_free(struct bindings *b);

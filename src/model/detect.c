@@ -642,7 +642,8 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 			if (idx >= ls->patterns.len)
 				reads_add_match(s, svc, e->path, data, len, m,
 						idx - ls->patterns.len);
-			else if (!test_code || strcmp(env, "test") == 0)
+			else if ((!test_code || strcmp(env, "test") == 0) &&
+				 !bindings_in_string(lang, data, len, m->start))
 				detect_match(s, svc, r, e->path, lang, data, len, m,
 					     ls->patterns.items[idx]);
 		}
@@ -776,11 +777,13 @@ detect_pinned(struct scan *s, struct service *svc, struct detect_result *r)
 {
 	const struct config_service *cs = config_service_find(s->opts.config, svc->path);
 	const struct loader_model *lm = NULL;
+	const char *config_rel;
 	struct load_op *op;
-	size_t i;
+	size_t i, rootlen;
 
 	if (cs == NULL || (cs->loader == NULL && !cs->has_env_files))
 		return false;
+	config_rel = s->opts.config->path;
 	if (cs->loader != NULL)
 		lm = loaders_find(s->loaders, cs->loader);
 	if (lm == NULL) {
@@ -791,7 +794,11 @@ detect_pinned(struct scan *s, struct service *svc, struct detect_result *r)
 	}
 	if (lm == NULL)
 		return false;
-	op = new_op(r, lm, s->opts.config->path, cs->line);
+	/* Origins are shown relative to the scanned root, like every other path. */
+	rootlen = strlen(s->root);
+	if (strncmp(config_rel, s->root, rootlen) == 0 && config_rel[rootlen] == '/')
+		config_rel += rootlen + 1;
+	op = new_op(r, lm, config_rel, cs->line);
 	op->order = ORDER_FIRST_WINS; /* the configuration lists files highest first */
 	if (cs->override >= 0)
 		op->override = cs->override == 1;
@@ -819,8 +826,16 @@ detect_service(struct scan *s, struct service *svc, struct detect_result *out)
 
 	memset(out, 0, sizeof(*out));
 	if (detect_pinned(s, svc, out)) {
-		/* Reads are still collected; pattern matches for loaders are ignored. */
+		size_t nnotes = svc->notes.len;
+
+		/* Reads are still collected; pattern matches for loaders are ignored,
+		 * and so are their notes (the pin answers them). */
 		detect_sources(s, svc, out);
+		for (i = nnotes; i < svc->notes.len; i++) {
+			free(svc->notes.items[i].file);
+			free(svc->notes.items[i].message);
+		}
+		svc->notes.len = nnotes;
 		for (i = 0; i < out->ops.len; i++) {
 			if (i > 0) {
 				struct load_op *op = &out->ops.items[i];
