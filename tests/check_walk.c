@@ -394,6 +394,39 @@ START_TEST(test_walk_git_dir_and_info_exclude)
 }
 END_TEST
 
+/* A submodule or worktree: .git is a "gitdir:" file; a worktree's info/ is in its commondir. */
+START_TEST(test_walk_gitfile_info_exclude)
+{
+	struct walk_options o = {.classify = keep_ts};
+	struct walk_result *r;
+
+	make_tmp();
+	put("repo/.git", "gitdir: ../store/modules/repo\n");
+	put("store/modules/repo/info/exclude", "*.gen.ts\n");
+	put("repo/a.ts", "");
+	put("repo/a.gen.ts", "");
+	put("wt/.git", "gitdir: ../store/worktrees/wt\r\n");
+	put("store/worktrees/wt/commondir", "../..\n");
+	put("store/info/exclude", "b.ts\n");
+	put("wt/b.ts", "");
+	put("wt/c.ts", "");
+	{
+		char root[8192];
+		struct el_error err = EL_ERROR_INIT;
+
+		snprintf(root, sizeof(root), "%s/repo", tmproot);
+		ck_assert_int_eq(walk_repo(&r, root, &o, &err), 0);
+		ASSERT_VIEW(r, "- a.ts\n");
+		walk_result_free(r);
+		snprintf(root, sizeof(root), "%s/wt", tmproot);
+		ck_assert_int_eq(walk_repo(&r, root, &o, &err), 0);
+		ASSERT_VIEW(r, "- c.ts\n");
+		walk_result_free(r);
+	}
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(test_walk_symlinks)
 {
 	struct walk_options o = {.classify = keep_ts};
@@ -795,6 +828,7 @@ walk_suite(void)
 	tcase_add_test(tc, test_walk_ignored_env_reported);
 	tcase_add_test(tc, test_walk_exclude_option);
 	tcase_add_test(tc, test_walk_git_dir_and_info_exclude);
+	tcase_add_test(tc, test_walk_gitfile_info_exclude);
 	tcase_add_test(tc, test_walk_symlinks);
 	tcase_add_test(tc, test_walk_fifo_named_env);
 	tcase_add_test(tc, test_walk_unreadable_folder);
