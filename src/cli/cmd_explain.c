@@ -111,11 +111,14 @@ write_connections_text(struct buf *out, const struct service *svc, const char *k
 			buf_printf(out, ", not used: a fallback behind %s, which is defined", c->lost_to);
 		else if (!c->used)
 			buf_puts(out, ", not read by this service's code");
+		else if (c->role == CONN_ROLE_MIGRATION)
+			buf_puts(out, ", migrations");
+		else if (c->role == CONN_ROLE_SHADOW)
+			buf_puts(out, ", shadow database");
 		else if (c->note != NULL)
-			buf_puts(out, ", not used at runtime");
+			buf_puts(out, ", not used");
 		else
-			buf_printf(out, ", %s", c->role == CONN_ROLE_SHADOW ? "shadow database"
-			                                                     : "migrations");
+			buf_puts(out, ", tooling (not runtime code)");
 		if (c->use_file != NULL)
 			buf_printf(out, " (%s:%d, %s)", c->use_file, c->use_line, c->use_kind);
 		buf_putc(out, '\n');

@@ -1159,7 +1159,9 @@ client_variant(const struct conn_knowledge *k, const struct client_info *ci, con
 
 	if (ci->ndrivers == 0)
 		return ci;
-	if (u != NULL && u->driver != NULL) {
+	if (u == NULL)
+		return ci; /* the value is unknown: so is the driver */
+	if (u->driver != NULL) {
 		for (i = 0; i < ci->ndrivers; i++)
 			if (strcmp(ci->drivers[i], u->driver) == 0)
 				drv = ci->drivers[i];
@@ -1231,7 +1233,8 @@ static void
 set_prepared_off(struct connection *c, struct cstr_vec *off_files,
                  struct client_vec *off_clients)
 {
-	const struct client_info *ci = c->client_info;
+	/* Under a driver adapter the driver's own rules decide. */
+	const struct client_info *ci = c->param_client ? c->param_client : c->client_info;
 	size_t i;
 
 	if (ci == NULL)
@@ -1256,23 +1259,22 @@ default_client(const struct svc_build *sb)
 	return NULL;
 }
 
-static bool
-conn_exists(const struct svc_build *sb, const char *key, const char *client, bool runtime,
-            const char *use_kind)
+/* The connection already built for the same key, client, runtime flag, role and use. */
+static struct connection *
+conn_same(struct svc_build *sb, const struct connection *n)
 {
 	size_t i;
 
 	for (i = 0; i < sb->out.len; i++) {
-		const struct connection *c = &sb->out.items[i];
+		struct connection *c = &sb->out.items[i];
 
-		if (strcmp(c->key, key) == 0 && c->runtime == runtime &&
-		    (c->use_kind == NULL) == (use_kind == NULL) &&
-		    (use_kind == NULL || strcmp(c->use_kind, use_kind) == 0) &&
-		    ((c->client == NULL && client == NULL) ||
-		     (c->client && client && strcmp(c->client, client) == 0)))
-			return true;
+		if (strcmp(c->key, n->key) == 0 && c->runtime == n->runtime && c->role == n->role &&
+		    c->used == n->used && (c->note == NULL) == (n->note == NULL) &&
+		    ((c->client == NULL && n->client == NULL) ||
+		     (c->client && n->client && strcmp(c->client, n->client) == 0)))
+			return c;
 	}
-	return false;
+	return NULL;
 }
 
 static bool
@@ -1282,6 +1284,18 @@ conn_key_used(const struct svc_build *sb, const char *key)
 
 	for (i = 0; i < sb->out.len; i++)
 		if (strcmp(sb->out.items[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the service's code or schema has a use of the pattern with this id. */
+static bool
+has_use(const struct svc_build *sb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sb->uses.len; i++)
+		if (strcmp(sb->uses.items[i].up->id, id) == 0)
 			return true;
 	return false;
 }
@@ -1328,16 +1342,21 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		loses = lost_to != NULL;
 		if (loses)
 			runtime = false;
-		/* A schema url that code replaces (datasources / adapter) is the CLI's only. */
 		if (schema && c.role == CONN_ROLE_RUNTIME && sb->prisma_url_in_code) {
+			/* A schema url that code replaces (datasources / adapter) is the CLI's only. */
 			runtime = false;
-			c.note = "Prisma Client gets its URL in code, so the schema url serves the "
-			         "Prisma CLI only";
+			if (has_use(sb, "prisma-schema-direct-url")) {
+				c.note = "Prisma Client gets its URL in code and migrations use directUrl, "
+				         "so the schema url is not used";
+			} else {
+				c.role = CONN_ROLE_MIGRATION;
+				c.note = "Prisma Client gets its URL in code, so the schema url serves the "
+				         "Prisma CLI only";
+			}
+		} else if (c.role == CONN_ROLE_RUNTIME && !runtime && !loses) {
+			/* Tooling, tests, scripts: what the name says (a migration script's DIRECT_URL). */
+			c.role = name_role(sb->b->k, c.key);
 		}
-		if (c.role == CONN_ROLE_RUNTIME && !runtime && !loses)
-			c.role = name_role(sb->b->k, c.key) == CONN_ROLE_RUNTIME
-			             ? CONN_ROLE_MIGRATION
-			             : name_role(sb->b->k, c.key);
 		c.runtime = runtime;
 		c.role_from_code = !schema;
 		c.used = !loses;
@@ -1351,13 +1370,35 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		           u->adapter ? u->adapter
 		                      : (strcmp(u->up->client->id, "prisma") == 0 ? sb->code_adapter
 		                                                                 : NULL));
-		if (conn_exists(sb, c.key, c.client, c.runtime, c.use_kind))
-			continue;
+		{
+			struct connection *same = conn_same(sb, &c);
+
+			/* One value reaches the client once; the adapter call is where it is handed over. */
+			if (same != NULL) {
+				if (u->adapter != NULL) {
+					same->use_file = c.use_file;
+					same->use_line = c.use_line;
+					same->use_col = c.use_col;
+					same->use_kind = c.use_kind;
+					set_prepared_off(same, off_files, off_clients);
+				}
+				continue;
+			}
+		}
 		if (name_role(sb->b->k, c.key) != CONN_ROLE_RUNTIME)
 			c.pooled_counterpart = pooled_counterpart(sb->b->k, c.key, a);
 		c.code_sets_pgbouncer = sb->sets_pgbouncer;
 		set_prepared_off(&c, off_files, off_clients);
 		VEC_PUSH(&sb->out, c);
+		/* Without directUrl the Prisma CLI migrates through the schema url too. */
+		if (schema && c.role == CONN_ROLE_RUNTIME && c.runtime &&
+		    !has_use(sb, "prisma-schema-direct-url")) {
+			c.runtime = false;
+			c.role = CONN_ROLE_MIGRATION;
+			c.note = "without directUrl the Prisma CLI (migrate) uses the schema url too";
+			if (conn_same(sb, &c) == NULL)
+				VEC_PUSH(&sb->out, c);
+		}
 	}
 }
 
