@@ -530,6 +530,9 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 	const struct plan *chosen = NULL;
 	size_t i, j;
 
+	/* The command line's plan over the configuration's. */
+	if (plan == NULL && s->opts.config != NULL)
+		plan = s->opts.config->plan;
 	b->plan_name = plan;
 	b->nservices = s->services.len;
 	b->pools = xcalloc(s->services.len + 1, sizeof(*b->pools));

@@ -104,7 +104,8 @@ struct budget {
 };
 
 /*
- * Build the budget of scan s for plan (NULL: none given). -1 with err when a
+ * Build the budget of scan s for plan (NULL: the configuration's `plan:`, if
+ * any). -1 with err when a
  * pack is invalid or plan names no known plan.
  */
 int budget_build(struct budget **out, struct scan *s, const char *plan, struct el_error *err);
