@@ -474,6 +474,25 @@ START_TEST(test_dotenv_problem_node_skipped_line)
 }
 END_TEST
 
+/* The regex's `\s*` crosses lines: the next line becomes the value (checked with dotenv 18). */
+START_TEST(test_dotenv_problem_node_value_on_next_line)
+{
+	struct dotenv_file *f = parse("A:\nB=1\nC=\n\"x\"\nD=\nE=2\n", DOTENV_NODE_DOTENV);
+
+	ck_assert_str_eq(find(f, "A")->value, "B=1");
+	ck_assert_ptr_null(find(f, "B"));
+	ck_assert_str_eq(find(f, "C")->value, "x");
+	ck_assert_int_eq(find(f, "C")->value_line, 4);
+	ck_assert_str_eq(find(f, "D")->value, "");
+	ck_assert_str_eq(find(f, "E")->value, "2");
+	ck_assert_uint_eq(f->nproblems, 2);
+	ck_assert_int_eq(f->problems[0].kind, DOTENV_PROBLEM_MISREAD);
+	ck_assert_int_eq(f->problems[0].line, 2);
+	ck_assert_int_eq(f->problems[1].line, 4);
+	dotenv_file_free(f);
+}
+END_TEST
+
 START_TEST(test_dotenv_problem_nodecore_misreads)
 {
 	struct dotenv_file *f = parse("A\nB=2\n", DOTENV_NODE_CORE);
@@ -778,6 +797,7 @@ dotenv_suite(void)
 	tcase_add_test(unit, test_dotenv_span_multiline);
 	tcase_add_test(unit, test_dotenv_quote_styles);
 	tcase_add_test(unit, test_dotenv_problem_node_skipped_line);
+	tcase_add_test(unit, test_dotenv_problem_node_value_on_next_line);
 	tcase_add_test(unit, test_dotenv_problem_nodecore_misreads);
 	tcase_add_test(unit, test_dotenv_problem_next_self_reference);
 	tcase_add_test(unit, test_dotenv_expand_operators);

@@ -132,10 +132,14 @@ dotenv_expand_value(enum dotenv_dialect d, const char *raw, enum dotenv_quote qu
 		*unknowable = false;
 	if (raw == NULL)
 		return NULL;
-	/* Only python-dotenv expands inside single quotes (§3, c41/c76). */
-	if (e == DOTENV_EXP_NONE || (quote == DOTENV_QUOTE_SINGLE && e != DOTENV_EXP_PYTHON &&
-				     e != DOTENV_EXP_DOTENV_EXPAND && e != DOTENV_EXP_NEXT_OLD &&
-				     e != DOTENV_EXP_VITE))
+	/*
+	 * Single-quoted values stay literal in compose, godotenv, ruby and dotenvy;
+	 * python-dotenv and the JavaScript expanders (which only see the parsed
+	 * map) expand them too (env-loading.md c41, c76).
+	 */
+	if (e == DOTENV_EXP_NONE ||
+	    (quote == DOTENV_QUOTE_SINGLE && (e == DOTENV_EXP_COMPOSE || e == DOTENV_EXP_GODOTENV ||
+					      e == DOTENV_EXP_RUBY || e == DOTENV_EXP_DOTENVY)))
 		return xstrdup(raw);
 	dotenv_expand_run(e, raw, NULL, lookup, &x);
 	if (unknowable)

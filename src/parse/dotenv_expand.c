@@ -330,7 +330,7 @@ dotenv_expand_dotenv1000(const char *raw, const struct dotenv_lookup *env,
 			 struct dotenv_expansion *x)
 {
 	char *result = xstrdup(raw);
-	size_t work = 0, start, len, name, nlen;
+	size_t work = x->work, start, len, name, nlen;
 
 	while (v12_find(result, &start, &len, &name, &nlen)) {
 		struct v12_expr e;
@@ -376,6 +376,7 @@ dotenv_expand_dotenv1000(const char *raw, const struct dotenv_lookup *env,
 	x->value = evaluate_commands(result, x, &work);
 	if (work > DOTENV_EXPAND_WORK_LIMIT)
 		x->gave_up = true;
+	x->work = work;
 	return 0;
 }
 
@@ -387,7 +388,7 @@ dotenv_expand_vite(const char *raw, const struct dotenv_lookup *env,
 {
 	char *result = xstrdup(raw);
 	VEC(char *) seen = {0};
-	size_t work = 0, start, len, name, nlen;
+	size_t work = x->work, start, len, name, nlen;
 
 	while (v12_find(result, &start, &len, &name, &nlen)) {
 		struct v12_expr e;
@@ -435,6 +436,7 @@ dotenv_expand_vite(const char *raw, const struct dotenv_lookup *env,
 		free(seen.items[i]);
 	VEC_FREE(&seen);
 	x->value = result;
+	x->work = work;
 	return 0;
 }
 
@@ -452,7 +454,7 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 		   const struct dotenv_lookup *parsed, struct dotenv_expansion *x)
 {
 	char *v = xstrdup(raw);
-	size_t work = 0;
+	size_t work = x->work;
 
 	for (int depth = 0;; depth++) {
 		long last = -1;
@@ -465,6 +467,7 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 			x->self_ref = true;
 			x->error = xstrdup("Maximum call stack size exceeded");
 			x->value = v;
+			x->work = work;
 			return -1;
 		}
 		/* An endless recursion grows the value at every step (A=${A}x), so
@@ -529,6 +532,7 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 		v = nv;
 	}
 	x->value = v;
+	x->work = work;
 	return 0;
 }
 
@@ -712,7 +716,7 @@ dotenv_js_expand_file(struct dotenv_file *f, enum dotenv_expander e,
 {
 	struct js_expand_state st;
 	struct dotenv_lookup parsed_l, env_l;
-	size_t n, *order;
+	size_t n, *order, work = 0;
 	size_t nb = f->nbindings ? f->nbindings : 1;
 
 	st.f = f;
@@ -737,6 +741,8 @@ dotenv_js_expand_file(struct dotenv_file *f, enum dotenv_expander e,
 		const char *pe = look(penv, b->key);
 		int rc = 0;
 
+		/* The work limits hold for the whole file, not per value. */
+		x.work = work;
 		if (e == DOTENV_EXP_NEXT_OLD) {
 			/* has(process.env, key) ? process.env[key] : parsed[key], then expand. */
 			rc = dotenv_expand_next(pe ? pe : st.cur[i], penv, &parsed_l, &x);
@@ -760,6 +766,7 @@ dotenv_js_expand_file(struct dotenv_file *f, enum dotenv_expander e,
 			dotenv_truncate_bindings(f, 0);
 			break;
 		}
+		work = x.work;
 		dotenv_js_unescape(x.value);
 		free(st.cur[i]);
 		st.cur[i] = xstrdup(x.value);

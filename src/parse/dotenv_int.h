@@ -21,10 +21,10 @@
 #define DOTENV_EXPAND_MAX_DEPTH 16
 /*
  * The JavaScript expanders rescan the whole value after every replacement
- * (as the real code does). Their work on one value is bounded by this many
- * bytes scanned; past it the value is marked unknowable (gave_up).
+ * (as the real code does). Their work on one file is bounded by this many
+ * bytes scanned; past it values are marked unknowable (gave_up).
  */
-#define DOTENV_EXPAND_WORK_LIMIT (64u * 1024u * 1024u)
+#define DOTENV_EXPAND_WORK_LIMIT ((size_t)256 * 1024 * 1024)
 /*
  * Next's old expand recurses once per replacement; V8's default stack holds
  * about ten thousand such frames. A value needing more (a self-reference such
@@ -32,7 +32,7 @@
  * exceeded" (env-loading.md c80, c82).
  */
 #define DOTENV_NEXT_MAX_RECURSION 10000
-/* Work allowed to reach that depth (bytes scanned); past it: gave_up. */
+/* Work allowed per file to reach that depth (bytes scanned); past it: gave_up. */
 #define DOTENV_NEXT_WORK_LIMIT ((size_t)1 << 31)
 
 /*
@@ -188,6 +188,7 @@ struct dotenv_expansion {
 	bool unknowable;    /* held $(cmd): value has the command text removed */
 	bool self_ref;      /* endless recursion (Next: "Maximum call stack size exceeded") */
 	bool gave_up;       /* work limit hit: value is what was computed so far */
+	size_t work;        /* in: work already spent on this file; out: plus this value's */
 	char *error;        /* engine-specific fatal error (compose `:?`); caller owns */
 	char **refs;        /* names referenced, in order (caller owns) */
 	size_t nrefs;

@@ -413,6 +413,7 @@ node_parse_into(struct dotenv_file *f, const char *data, size_t len)
 		report_skipped(f, &pos, &nm, &s, covered, m.stmt);
 		{
 			struct dotenv_span span;
+			struct dotenv_binding *b;
 			enum dotenv_quote quote = DOTENV_QUOTE_NONE;
 			size_t lead = 0, vlen = 0;
 			char *v;
@@ -445,8 +446,17 @@ node_parse_into(struct dotenv_file *f, const char *data, size_t len)
 			}
 			if (span.end < span.start)
 				span.end = span.start;
-			dotenv_add_binding(f, &pos, &span, s.t + m.key, m.key_end - m.key, v, vlen,
-					   quote);
+			b = dotenv_add_binding(f, &pos, &span, s.t + m.key, m.key_end - m.key, v, vlen,
+					       quote);
+			/*
+			 * `\s*` around the separator and before a quote crosses lines:
+			 * `A:\nB=1` gives A="B=1" (and no B), `A=\n"x"` gives A="x".
+			 */
+			if (b->value_line != b->line && vlen > 0)
+				dotenv_add_problem(f, &pos, DOTENV_PROBLEM_MISREAD, span.value_start,
+						   "dotenv reads this line as the value of %s, "
+						   "whose line ends without one",
+						   b->key);
 			free(v);
 		}
 		covered = m.end;
