@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "config/pack.h"
+#include "model/discover.h"
 #include "model/scan.h"
 #include "report/baseline.h"
 #include "report/report.h"
@@ -129,6 +130,22 @@ apply_severity(const struct cli *cli, struct finding_list *fl)
 	}
 }
 
+/*
+ * With --service, what belongs to that service: findings about it, and
+ * findings tied to no service whose file lies inside its folder.
+ */
+static bool
+in_scope(const struct cli *cli, const char *service, const char *file)
+{
+	const char *want = cli->opts.service;
+
+	if (want == NULL)
+		return true;
+	if (service != NULL)
+		return strcmp(service, want) == 0;
+	return file != NULL && path_inside(file, want);
+}
+
 static void
 filter_findings(const struct cli *cli, struct finding_list *fl)
 {
@@ -137,7 +154,7 @@ filter_findings(const struct cli *cli, struct finding_list *fl)
 	for (i = 0; i < fl->items.len; i++) {
 		struct finding *f = &fl->items.items[i];
 
-		if (!rule_enabled(cli, f->rule))
+		if (!rule_enabled(cli, f->rule) || !in_scope(cli, f->service, f->loc.file))
 			f->suppressed = true;
 	}
 }
@@ -372,7 +389,8 @@ apply_baseline(struct cli *cli, struct finding_list *fl, const char *root)
 		for (i = 0; i < b->entries.len; i++) {
 			const struct baseline_entry *e = &b->entries.items[i];
 
-			if (e->remaining == 0 || !rule_enabled(cli, e->rule))
+			if (e->remaining == 0 || !rule_enabled(cli, e->rule) ||
+			    !in_scope(cli, e->service, e->file))
 				continue;
 			struct buf what = BUF_INIT;
 
@@ -461,8 +479,12 @@ cmd_check(struct cli *cli)
 	ro.redact_ctx = cli;
 	ro.summary.files = scan->env_files.len;
 	ro.summary.services = scan->services.len;
-	for (i = 0; i < fl.items.len; i++)
-		ro.summary.suppressed += fl.items.items[i].suppressed;
+	/* Suppressed: silenced inline, by selection or by the baseline; not out of --service scope. */
+	for (i = 0; i < fl.items.len; i++) {
+		const struct finding *f = &fl.items.items[i];
+
+		ro.summary.suppressed += f->suppressed && in_scope(cli, f->service, f->loc.file);
+	}
 	switch (cli->opts.format) {
 	case FORMAT_TEXT: report_text(&out, &fl, &ro); break;
 	case FORMAT_JSON: report_json(&out, &fl, &ro); break;
