@@ -392,6 +392,55 @@ START_TEST(test_pools_needs_the_package)
 }
 END_TEST
 
+/* Django holds one connection per worker thread. */
+START_TEST(test_pools_django_threads)
+{
+	static const struct repo_file files[] = {
+	    {"requirements.txt", "Django==5.0\npsycopg2-binary\n"},
+	    {"mysite/settings.py", "DATABASES = {\n    'default': {\n"
+				   "        'ENGINE': 'django.db.backends.postgresql',\n"
+				   "        'NAME': 'app',\n    }\n}\n"},
+	};
+	struct pool_vars vars = {4, 2, 8};
+	struct service_pools sp;
+	struct fixture f;
+
+	fixture_open(&f, files, 2);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	ck_assert_uint_eq(sp.decls.len, 1);
+	ck_assert_str_eq(sp.decls.items[0].client->name, "django");
+	ck_assert_int_eq(sp.decls.items[0].per_process, 8);
+	ck_assert(sp.decls.items[0].assumed);
+	ck_assert_int_eq(sp.decls.items[0].line, 3);
+	pools_service_free(&sp);
+	fixture_close(&f);
+}
+END_TEST
+
+/* A value envlint cannot read falls back to the default and says why. */
+START_TEST(test_pools_unreadable_value_noted)
+{
+	static const struct repo_file files[] = {
+	    {"requirements.txt", "sqlalchemy\n"},
+	    {"db.py", "engine = create_engine(url, pool_size=compute_pool_size(), max_overflow=0)\n"},
+	};
+	struct pool_vars vars = {4, 2, 1};
+	struct service_pools sp;
+	struct fixture f;
+
+	fixture_open(&f, files, 2);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	ck_assert_uint_eq(sp.decls.len, 1);
+	ck_assert_int_eq(sp.decls.items[0].per_process, 5); /* pool_size default 5 + 0 */
+	ck_assert(!sp.decls.items[0].assumed);
+	ck_assert_uint_eq(sp.notes.len, 1);
+	ck_assert_str_eq(sp.notes.items[0],
+			 "db.py:1: cannot read \"compute_pool_size()\" statically; using the default");
+	pools_service_free(&sp);
+	fixture_close(&f);
+}
+END_TEST
+
 struct formula_case {
 	const char *formula;
 	long value;
@@ -433,6 +482,7 @@ END_TEST
 struct procs_case {
 	const char *what;
 	struct repo_file files[4];
+	const char *extra; /* a YAML file the scan does not keep (Kubernetes), or NULL */
 	long total;
 	long threads;
 	const char *workers_file; /* where the workers number of the first part was declared */
@@ -445,30 +495,43 @@ static const struct procs_case procs_cases[] = {
       {"Dockerfile", "FROM python:3.12\nCOPY . .\n"
 		     "CMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", \"--workers\", "
 		     "\"2\"]\n"}},
-     2, 1, "Dockerfile", 3},
+     NULL, 2, 1, "Dockerfile", 3},
     {"gunicorn -w with threads in a Procfile, plus a celery worker",
      {REQ_SA,
       {"Procfile", "web: gunicorn app:app -w 3 --threads 4\n"
 		   "worker: celery -A app worker --concurrency=2\n"}},
-     5, 4, "Procfile", 1},
+     NULL, 5, 4, "Procfile", 1},
     {"gunicorn without -w reads WEB_CONCURRENCY",
      {{"requirements.txt", "flask\npython-dotenv\n"},
       {"Procfile", "web: gunicorn app:app\n"},
       {"app.py", "from dotenv import load_dotenv\nload_dotenv()\n"},
       {".env", "WEB_CONCURRENCY=6\n"}},
-     6, 1, ".env", 1},
+     NULL, 6, 1, ".env", 1},
     {"celery without --concurrency: one per CPU",
      {REQ_SA, {"Procfile", "worker: celery -A app worker -l info\n"}},
-     4, 1, NULL, 0},
+     NULL, 4, 1, NULL, 0},
     {"compose replicas with gunicorn workers",
      {{"api/requirements.txt", "sqlalchemy\n"},
       {"docker-compose.yml", "services:\n  api:\n    build: ./api\n"
 			     "    command: gunicorn app:app --workers 4\n"
 			     "    deploy:\n      replicas: ${API_REPLICAS:-3}\n"}},
-     12, 1, "docker-compose.yml", 4},
+     NULL, 12, 1, "docker-compose.yml", 4},
     {"pm2 -i max",
      {{"package.json", "{\"scripts\":{\"start\":\"pm2-runtime start server.js -i max\"}}\n"}},
-     4, 1, "package.json", 1},
+     NULL, 4, 1, "package.json", 1},
+    {"puma workers and threads from config/puma.rb",
+     {{"Gemfile", "gem 'rails'\ngem 'puma'\n"},
+      {"Procfile", "web: bundle exec puma -C config/puma.rb\n"},
+      {"config/puma.rb", "max_threads_count = ENV.fetch(\"RAILS_MAX_THREADS\") { 5 }\n"
+			 "threads max_threads_count, max_threads_count\n"
+			 "workers ENV.fetch(\"WEB_CONCURRENCY\") { 3 }\n"}},
+     NULL, 3, 5, "config/puma.rb", 3},
+    {"a Kubernetes Deployment's replicas",
+     {{"api/package.json", "{\"name\":\"api\",\"scripts\":{\"start\":\"node server.js\"}}\n"},
+      {"deploy/api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n"
+			  "spec:\n  replicas: 4\n  template:\n    spec:\n      containers:\n"
+			  "        - name: api\n          image: ghcr.io/acme/api:1.2\n"}},
+     "deploy/api.yaml", 4, 1, NULL, 0},
 };
 
 START_TEST(test_processes_count)
@@ -478,10 +541,12 @@ START_TEST(test_processes_count)
 	struct service_procs sp;
 	struct fixture f;
 
+	const char *extra[1] = {c->extra};
+
 	fixture_open(&f, c->files, 4);
-	svc = f.scan->services.len == 1 ? f.scan->services.items[0] : discover_find(f.scan, "api");
+	svc = discover_find(f.scan, "api") ? discover_find(f.scan, "api") : discover_find(f.scan, ".");
 	ck_assert_ptr_nonnull(svc);
-	processes_find(&sp, f.scan, svc, f.servers, f.pools, NULL, 0);
+	processes_find(&sp, f.scan, svc, f.servers, f.pools, extra, c->extra ? 1 : 0);
 	ck_assert_msg(sp.total == c->total, "%s: %ld processes, want %ld", c->what, sp.total,
 		      c->total);
 	ck_assert_msg(sp.threads == c->threads, "%s: %ld threads", c->what, sp.threads);
@@ -515,6 +580,8 @@ pools_suite(void)
 			    (int)(sizeof(pool_cases) / sizeof(pool_cases[0])));
 	tcase_add_test(tc, test_pools_prisma_adapter_replaces_engine);
 	tcase_add_test(tc, test_pools_needs_the_package);
+	tcase_add_test(tc, test_pools_django_threads);
+	tcase_add_test(tc, test_pools_unreadable_value_noted);
 	tcase_add_loop_test(tc, test_pools_formula, 0,
 			    (int)(sizeof(formula_cases) / sizeof(formula_cases[0])));
 	tcase_add_loop_test(tc, test_processes_count, 0,
