@@ -463,7 +463,12 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 		char *group, *key, *def = NULL, *nv;
 		const char *r, *e, *p;
 
-		if (depth >= DOTENV_NEXT_MAX_RECURSION) {
+		/*
+		 * Out of work after a thousand steps or more: only an expansion
+		 * that keeps feeding itself gets here; call it what Next hits.
+		 */
+		if (depth >= DOTENV_NEXT_MAX_RECURSION ||
+		    (work > DOTENV_NEXT_WORK_LIMIT && depth >= DOTENV_NEXT_MAX_RECURSION / 10)) {
 			x->self_ref = true;
 			x->error = xstrdup("Maximum call stack size exceeded");
 			x->value = v;

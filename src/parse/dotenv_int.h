@@ -32,8 +32,12 @@
  * exceeded" (env-loading.md c80, c82).
  */
 #define DOTENV_NEXT_MAX_RECURSION 10000
-/* Work allowed per file to reach that depth (bytes scanned); past it: gave_up. */
-#define DOTENV_NEXT_WORK_LIMIT ((size_t)1 << 31)
+/*
+ * Work allowed per file (bytes scanned) to reach that depth. A value that
+ * runs out of it after a tenth of the depth counts as endless too (its value
+ * grows fast); before that it is only marked unknowable (gave_up).
+ */
+#define DOTENV_NEXT_WORK_LIMIT ((size_t)1 << 29)
 
 /*
  * One dialect entry point. f is zeroed except f->dialect and f->had_bom
