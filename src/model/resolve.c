@@ -8,6 +8,8 @@
 
 /* How deep a ${A} -> ${B} -> ... chain is followed across files. */
 #define RESOLVE_EXPAND_DEPTH 8
+/* How many nested values one expansion may compute. */
+#define RESOLVE_EXPAND_VALUES 4096
 
 /* Suffixes that make a file a template of the file without them. */
 static const char *const template_suffixes[] = {".example", ".sample", ".template", ".dist"};
@@ -311,7 +313,7 @@ struct expand_ctx {
 	int depth;
 	struct env_def *def; /* whose undefined names are collected */
 	const struct dotenv_file *own; /* file-first lookup: the definition's own file */
-	char *scratch[RESOLVE_EXPAND_DEPTH + 1];
+	VEC(char *) scratch; /* expanded values handed out; alive until the expansion ends */
 };
 
 static char *expand_def(struct expand_ctx *x, const struct env_def *d);
@@ -351,9 +353,11 @@ service_lookup(void *arg, const char *name)
 	}
 	if (x->depth >= RESOLVE_EXPAND_DEPTH || !e->winner.source->expands)
 			return e->winner.raw ? e->winner.value : e->winner.value;
-	free(x->scratch[x->depth]);
-	x->scratch[x->depth] = expand_def(x, &e->winner);
-	return x->scratch[x->depth];
+	/* Bounded work: a wide chain of references stops expanding nested values. */
+	if (x->scratch.len >= RESOLVE_EXPAND_VALUES)
+		return e->winner.value;
+	VEC_PUSH(&x->scratch, expand_def(x, &e->winner));
+	return x->scratch.items[x->scratch.len - 1];
 }
 
 static char *
@@ -417,8 +421,9 @@ expand_all(struct scan *s, struct service *svc)
 			if (file_first(d->source) && d->source->ef != NULL)
 				x.own = scan_env_parse(s, d->source->ef, d->source->dialect);
 			v = expand_def(&x, d);
-			for (k = 0; k <= RESOLVE_EXPAND_DEPTH; k++)
-				free(x.scratch[k]);
+			for (k = 0; k < (int)x.scratch.len; k++)
+				free(x.scratch.items[k]);
+			VEC_FREE(&x.scratch);
 			if (v != NULL && strcmp(v, d->value) != 0) {
 				d->raw = d->value;
 				d->value = v;
