@@ -1,4 +1,5 @@
 #include "model/detect.h"
+#include "model/detect_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -16,11 +17,9 @@
 #include "util/fileio.h"
 #include "walk/ignore.h"
 
-/* Longest expression taken after a value-after match (env_file = ...). */
-#define VALUE_AFTER_MAX 4096
 
-static void
-note(struct service *svc, const char *file, int line, const char *fmt, ...)
+void
+detect_note(struct service *svc, const char *file, int line, const char *fmt, ...)
 {
 	struct service_note *n = VEC_PUSH_ZERO(&svc->notes);
 	struct buf b = BUF_INIT;
@@ -97,12 +96,11 @@ service_has_file(const struct scan *s, const struct service *svc, const char *na
 {
 	size_t i;
 
-	for (i = 0; i < s->walk->nentries; i++) {
-		const char *p = s->walk->entries[i].path, *base = strrchr(p, '/');
+	for (i = 0; i < svc->files.len; i++) {
+		const char *p = s->walk->entries[svc->files.items[i]].path, *base = strrchr(p, '/');
 
 		base = base ? base + 1 : p;
-		if (strcmp(base, name) == 0 && path_inside(p, svc->path) &&
-		    discover_owner(s, p) == svc)
+		if (strcmp(base, name) == 0)
 			return true;
 	}
 	return false;
@@ -178,8 +176,8 @@ any_script_matches(struct scan *s, const struct service *svc, const struct rx *r
 }
 
 /* Replace {env} in a framework file name; NULL when the file is skipped in this env. */
-static char *
-expand_file_name(const struct scan *s, const struct loader_model *lm, const char *name)
+char *
+detect_expand_file_name(const struct scan *s, const struct loader_model *lm, const char *name)
 {
 	const char *env = s->opts.env ? s->opts.env : "development";
 	struct buf b = BUF_INIT;
@@ -200,8 +198,8 @@ expand_file_name(const struct scan *s, const struct loader_model *lm, const char
 	return buf_detach(&b);
 }
 
-static struct load_op *
-new_op(struct detect_result *r, const struct loader_model *lm, const char *origin, int line)
+struct load_op *
+detect_new_op(struct detect_result *r, const struct loader_model *lm, const char *origin, int line)
 {
 	struct load_op *op = VEC_PUSH_ZERO(&r->ops);
 
@@ -216,8 +214,8 @@ new_op(struct detect_result *r, const struct loader_model *lm, const char *origi
 	return op;
 }
 
-static void
-op_add_file(struct load_op *op, char *path, bool optional)
+void
+detect_op_add_file(struct load_op *op, char *path, bool optional)
 {
 	size_t i;
 
@@ -248,205 +246,17 @@ detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
 			continue;
 		if (lm->script != NULL && !any_script_matches(s, svc, lm->script))
 			continue;
-		op = new_op(r, lm, svc->manifests.len ? svc->manifests.items[0] : svc->path, 0);
+		op = detect_new_op(r, lm, svc->manifests.len ? svc->manifests.items[0] : svc->path, 0);
 		op->convention = true;
 		for (j = 0; j < lm->files.len; j++) {
-			char *name = expand_file_name(s, lm, lm->files.items[j]);
+			char *name = detect_expand_file_name(s, lm, lm->files.items[j]);
 
 			if (name == NULL)
 				continue;
-			op_add_file(op, path_join(svc->path, name), true);
+			detect_op_add_file(op, path_join(svc->path, name), true);
 			free(name);
 		}
 	}
-}
-
-/* The first reference of refs that the call's arguments hold, or NULL. */
-static const struct expr *
-arg_find(const void *vec, const struct expr *args, const struct expr *after)
-{
-	const VEC(struct arg_ref) *refs = vec;
-	size_t i, k;
-
-	for (i = 0; i < refs->len; i++) {
-		const struct arg_ref *ref = &refs->items[i];
-
-		switch (ref->kind) {
-		case ARG_VALUE:
-			if (after != NULL)
-				return after;
-			break;
-		case ARG_POS:
-			if (args != NULL && (size_t)ref->pos < args->nitems)
-				return args->items[ref->pos];
-			break;
-		case ARG_KW:
-			if (args != NULL && expr_prop(args, ref->name) != NULL)
-				return expr_prop(args, ref->name);
-			break;
-		case ARG_PROP:
-			/* A property of an object argument (dotenv.config({ path })). */
-			for (k = 0; args != NULL && k < args->nitems; k++) {
-				if (args->items[k]->type == EXPR_OBJECT &&
-				    expr_prop(args->items[k], ref->name) != NULL)
-					return expr_prop(args->items[k], ref->name);
-			}
-			if (args != NULL && expr_prop(args, ref->name) != NULL)
-				return expr_prop(args, ref->name);
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* A path expression as a repository path, or NULL (with a note) when unknowable. */
-static char *
-resolve_path_expr(struct service *svc, const char *file, const struct expr *e)
-{
-	char *dir, *out;
-
-	switch (e->type) {
-	case EXPR_STRING:
-		return path_join(svc->path, e->text);
-	case EXPR_PATH:
-		if (e->anchor == ANCHOR_ABSOLUTE)
-			return xstrdup(e->text);
-		if (e->anchor == ANCHOR_FILE_DIR) {
-			dir = path_dirname(file);
-			out = path_join(dir, e->text);
-			free(dir);
-			return out;
-		}
-		return path_join(svc->path, e->text);
-	default:
-		note(svc, file, e->line,
-		     "cannot resolve the env file path '%s' statically; pin it with a services "
-		     "entry in .envlint.yml",
-		     e->text ? e->text : "?");
-		return NULL;
-	}
-}
-
-/* python-dotenv find_dotenv(): the first .env from the calling file's folder upwards. */
-static char *
-walk_up_dotenv(struct scan *s, const char *file, const char *name)
-{
-	char *dir = path_dirname(file), *cand;
-
-	for (;;) {
-		cand = path_join(dir, name);
-		if (scan_find_env_file(s, cand) != NULL) {
-			free(dir);
-			return cand;
-		}
-		free(cand);
-		if (strcmp(dir, ".") == 0)
-			break;
-		cand = path_dirname(dir);
-		free(dir);
-		dir = cand;
-	}
-	free(dir);
-	return NULL;
-}
-
-static void
-add_path_value(struct scan *s, struct service *svc, struct load_op *op, const char *file,
-	       const struct expr *e, const struct loader_pattern *lp)
-{
-	size_t i;
-	char *p;
-
-	if (e->type == EXPR_ARRAY) {
-		for (i = 0; i < e->nitems; i++)
-			add_path_value(s, svc, op, file, e->items[i], lp);
-		return;
-	}
-	if (e->type == EXPR_UNKNOWN && lp->find_dotenv != NULL && e->text != NULL &&
-	    strstr(e->text, lp->find_dotenv) != NULL) {
-		p = walk_up_dotenv(s, file, ".env");
-		if (p != NULL)
-			op_add_file(op, p, true);
-		return;
-	}
-	p = resolve_path_expr(svc, file, e);
-	if (p != NULL)
-		op_add_file(op, p, true);
-}
-
-static void
-add_default_files(struct scan *s, struct service *svc, struct load_op *op, const char *file,
-		  const struct loader_pattern *lp, const char *dir)
-{
-	const struct loader_model *lm = lp->loader;
-	const void *list = lp->default_files.len ? (const void *)&lp->default_files
-						 : (const void *)&lm->files;
-	const VEC(char *) *files = list;
-	size_t i;
-
-	for (i = 0; i < files->len; i++) {
-		char *name = expand_file_name(s, lm, files->items[i]), *p = NULL, *fdir;
-
-		if (name == NULL)
-			continue;
-		if (dir != NULL) {
-			p = path_join(dir, name);
-		} else if (lm->anchor == LOAD_WALK_UP) {
-			p = walk_up_dotenv(s, file, name);
-		} else if (lm->anchor == LOAD_AT_FILE) {
-			fdir = path_dirname(file);
-			p = path_join(fdir, name);
-			free(fdir);
-		} else {
-			p = path_join(svc->path, name);
-		}
-		if (p != NULL)
-			op_add_file(op, p, true);
-		free(name);
-	}
-}
-
-static bool
-arg_true(const void *refs, const struct expr *args, const struct expr *after, bool *known)
-{
-	const struct expr *e = arg_find(refs, args, after);
-	bool v = false;
-
-	*known = true;
-	if (e == NULL)
-		return false;
-	if (!expr_bool(e, &v))
-		*known = false;
-	return v;
-}
-
-/* The text of the expression that follows a value-after match, up to a delimiter at depth 0. */
-static char *
-value_after_text(const char *data, size_t len, size_t off)
-{
-	size_t i, depth = 0, end = off + VALUE_AFTER_MAX < len ? off + VALUE_AFTER_MAX : len;
-	char quote = 0;
-
-	for (i = off; i < end; i++) {
-		char c = data[i];
-
-		if (quote) {
-			if (c == '\\')
-				i++;
-			else if (c == quote)
-				quote = 0;
-			continue;
-		}
-		if (c == '"' || c == '\'' || c == '`')
-			quote = c;
-		else if (c == '(' || c == '[' || c == '{')
-			depth++;
-		else if ((c == ')' || c == ']' || c == '}') && depth-- == 0)
-			break;
-		else if ((c == ',' || c == '\n' || c == ';') && depth == 0)
-			break;
-	}
-	return xstrndup(data + off, i - off);
 }
 
 /*
@@ -499,31 +309,31 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 	if (m->args != NULL)
 		args = expr_parse_args(lang, m->args, m->args_line, m->args_col, &bd.scope);
 	if (lp->value_after) {
-		text = value_after_text(data, len, m->end);
+		text = detect_value_after_text(data, len, m->end);
 		after = expr_parse(lang, text, m->line, m->col, &bd.scope);
 		free(text);
 	}
-	if (arg_true(&lp->disable, args, after, &known))
+	if (detect_arg_true(&lp->disable, args, after, &known))
 		goto cleanup;
-	op = new_op(r, lp->loader, file, m->line);
+	op = detect_new_op(r, lp->loader, file, m->line);
 	if (lp->has_order)
 		op->order = lp->order;
-	v = arg_true(&lp->override, args, after, &known);
+	v = detect_arg_true(&lp->override, args, after, &known);
 	if (!known)
-		note(svc, file, m->line,
+		detect_note(svc, file, m->line,
 		     "cannot tell statically whether this %s call overrides; assuming %s",
 		     lp->loader->name, lp->loader->override ? "it does" : "it does not");
-	else if (arg_find(&lp->override, args, after) != NULL)
+	else if (detect_arg_find(&lp->override, args, after) != NULL)
 		op->override = v;
 	/* dotenv: with override the last file of a path array wins (§1). */
 	if (op->override && lp->loader->has_override_order && !lp->has_order)
 		op->order = lp->loader->override_order;
-	if (arg_true(&lp->expand, args, after, &known)) {
+	if (detect_arg_true(&lp->expand, args, after, &known)) {
 		op->dialect = DOTENV_DOTENV_EXPAND;
 		op->expands = true;
 	}
-	pathe = arg_find(&lp->path, args, after);
-	dire = arg_find(&lp->dir, args, after);
+	pathe = detect_arg_find(&lp->path, args, after);
+	dire = detect_arg_find(&lp->dir, args, after);
 	if (lp->loader->framework && dire != NULL) {
 		/* Vite's envDir replaces the framework's default folder; false disables it. */
 		op = reuse_convention(r, op);
@@ -531,15 +341,15 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 			goto cleanup;
 	}
 	if (pathe != NULL) {
-		add_path_value(s, svc, op, file, pathe, lp);
+		detect_add_path_value(s, svc, op, file, pathe, lp);
 	} else if (dire != NULL) {
-		char *dir = resolve_path_expr(svc, file, dire);
+		char *dir = detect_resolve_path_expr(svc, file, dire);
 
 		if (dir != NULL)
-			add_default_files(s, svc, op, file, lp, dir);
+			detect_add_default_files(s, svc, op, file, lp, dir);
 		free(dir);
 	} else {
-		add_default_files(s, svc, op, file, lp, NULL);
+		detect_add_default_files(s, svc, op, file, lp, NULL);
 	}
 cleanup:
 	expr_free(args);
@@ -575,13 +385,13 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 			if (path == NULL)
 				continue;
 			if (op == NULL || op->loader != lp->loader || !lp->group_by_line)
-				op = new_op(r, lp->loader, cmds[i].file, cmds[i].line);
+				op = detect_new_op(r, lp->loader, cmds[i].file, cmds[i].line);
 			plen = strlen(path);
 			if (plen >= 2 && (path[0] == '"' || path[0] == '\''))
 				clean = xstrndup(path + 1, plen - 2);
 			else
 				clean = xstrdup(path);
-			op_add_file(op, path_join(svc->path, clean),
+			detect_op_add_file(op, path_join(svc->path, clean),
 				    source_group(m, "optional") != NULL);
 			free(clean);
 		}
@@ -596,8 +406,8 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 	const char *env = s->opts.env ? s->opts.env : "development";
 	size_t i, j;
 
-	for (i = 0; i < s->walk->nentries; i++) {
-		const struct walk_entry *e = &s->walk->entries[i];
+	for (i = 0; i < svc->files.len; i++) {
+		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 		struct el_error err = EL_ERROR_INIT;
 		struct source_matches ms = {0};
 		enum source_lang lang;
@@ -607,7 +417,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		bool test_code;
 		const struct loader_pattern *wrap;
 
-		if (e->kind != SCAN_FILE_SOURCE || discover_owner(s, e->path) != svc)
+		if (e->kind != SCAN_FILE_SOURCE)
 			continue;
 		/* Loader calls in test code (a jest setup file) run only under --env test. */
 		test_code = reads_test_path(s, e->path);
@@ -665,158 +475,12 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 	}
 }
 
-/* The project .env of a compose file (its folder), for interpolation: last definition wins. */
-static const char *
-project_get(void *ctx, const char *name)
-{
-	const struct dotenv_file *df = ctx;
-	size_t i;
-
-	for (i = df != NULL ? df->nbindings : 0; i > 0; i--) {
-		if (strcmp(df->bindings[i - 1].key, name) == 0)
-			return df->bindings[i - 1].value;
-	}
-	return NULL;
-}
-
-/* A compose environment: value interpolated with the project .env (not with env_file:). */
-static char *
-interpolate_inline(struct scan *s, struct service *svc, const char *compose_path,
-		   const struct compose_var *v)
-{
-	char *dir = path_dirname(compose_path), *envp = path_join(dir, ".env"), *out;
-	struct scan_env_file *ef = scan_find_env_file(s, envp);
-	const struct dotenv_file *df = ef ? scan_env_parse(s, ef, DOTENV_COMPOSE) : NULL;
-	struct compose_lookup lookup = {project_get, (void *)df};
-	struct el_error err = EL_ERROR_INIT;
-	char **missing = NULL;
-	size_t nmissing = 0, i;
-
-	out = compose_interpolate(v->value, &lookup, &missing, &nmissing, &err);
-	if (out == NULL)
-		out = xstrdup(v->value);
-	for (i = 0; i < nmissing; i++)
-		note(svc, compose_path, v->line,
-		     "${%s} in %s is set neither in the shell (unknown here) nor in %s; compose "
-		     "substitutes an empty string when it is unset",
-		     missing[i], v->key, envp);
-	compose_missing_free(missing, nmissing);
-	el_error_clear(&err);
-	free(envp);
-	free(dir);
-	return out;
-}
-
-/* compose: environment: beats env_file:, later env_file entries win. */
-static void
-detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
-{
-	const struct loader_model *lm = loaders_find(s->loaders, "compose");
-	size_t i, j, k;
-
-	for (i = 0; i < s->composes.len && lm != NULL; i++) {
-		const struct scan_parsed *p = &s->composes.items[i];
-		char *cdir = path_dirname(p->entry->path);
-
-		for (j = 0; j < p->compose->nservices; j++) {
-			const struct compose_service *cs = &p->compose->services[j];
-			struct load_op *op;
-			char *dir;
-			bool mine;
-
-			if (cs->build_context == NULL)
-				continue;
-			dir = path_join(cdir, cs->build_context);
-			mine = strcmp(dir, svc->path) == 0;
-			free(dir);
-			if (!mine)
-				continue;
-			if (cs->nenvironment > 0) {
-				struct inline_source *in = VEC_PUSH_ZERO(&r->inlines);
-
-				in->origin_file = xstrdup(p->entry->path);
-				in->origin_line = cs->line;
-				for (k = 0; k < cs->nenvironment; k++) {
-					struct inline_var *v = VEC_PUSH_ZERO(&in->vars);
-
-					v->key = xstrdup(cs->environment[k].key);
-					v->value = cs->environment[k].value == NULL
-							   ? NULL
-							   : interpolate_inline(s, svc, p->entry->path,
-										&cs->environment[k]);
-					v->line = cs->environment[k].line;
-					v->col = cs->environment[k].col;
-				}
-			}
-			if (cs->nenv_files == 0)
-				continue;
-			op = new_op(r, lm, p->entry->path, cs->line);
-			op->override = true; /* the container's environment is built from them */
-			for (k = 0; k < cs->nenv_files; k++)
-				op_add_file(op, path_join(cdir, cs->env_files[k].path),
-					    !cs->env_files[k].required);
-		}
-		free(cdir);
-	}
-}
-
 static int
 op_cmp_lowest(const void *a, const void *b)
 {
 	const struct load_op *x = a, *y = b;
 
 	return (int)x->lowest - (int)y->lowest;
-}
-
-/*
- * A services entry of .envlint.yml pins what detection cannot see: the
- * loader, the env files in priority order (highest first), the override flag.
- */
-static bool
-detect_pinned(struct scan *s, struct service *svc, struct detect_result *r)
-{
-	const struct config_service *cs = config_service_find(s->opts.config, svc->path);
-	const struct loader_model *lm = NULL;
-	const char *config_rel;
-	struct load_op *op;
-	size_t i, rootlen;
-
-	if (cs == NULL || (cs->loader == NULL && !cs->has_env_files))
-		return false;
-	config_rel = s->opts.config->path;
-	if (cs->loader != NULL)
-		lm = loaders_find(s->loaders, cs->loader);
-	if (lm == NULL) {
-		if (cs->loader != NULL)
-			note(svc, s->opts.config->path, cs->line,
-			     "unknown loader '%s' in the configuration; using dotenv", cs->loader);
-		lm = loaders_find(s->loaders, "dotenv");
-	}
-	if (lm == NULL)
-		return false;
-	/* Origins are shown relative to the scanned root, like every other path. */
-	rootlen = strlen(s->root);
-	if (strncmp(config_rel, s->root, rootlen) == 0 && config_rel[rootlen] == '/')
-		config_rel += rootlen + 1;
-	op = new_op(r, lm, config_rel, cs->line);
-	op->order = ORDER_FIRST_WINS; /* the configuration lists files highest first */
-	if (cs->override >= 0)
-		op->override = cs->override == 1;
-	if (cs->has_env_files) {
-		for (i = 0; i < cs->env_files.len; i++)
-			op_add_file(op, path_join(".", cs->env_files.items[i]), true);
-	} else {
-		for (i = 0; i < lm->files.len; i++) {
-			char *name = expand_file_name(s, lm, lm->files.items[i]);
-
-			if (name == NULL)
-				continue;
-			op_add_file(op, path_join(svc->path, name), true);
-			free(name);
-		}
-		op->order = lm->order;
-	}
-	return true;
 }
 
 void

@@ -1,0 +1,54 @@
+/*
+ * Internals shared by the parts of loader detection: detect.c (frameworks,
+ * start commands, calls in source code), detect_paths.c (static resolution
+ * of path arguments), detect_compose.c (compose environment/env_file and
+ * .envlint.yml pins). Not for use outside model/detect*.c.
+ */
+#ifndef ENVLINT_DETECT_INT_H
+#define ENVLINT_DETECT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/detect.h"
+#include "parse/expr.h"
+
+/* Longest expression taken after a value-after match (env_file = ...). */
+#define VALUE_AFTER_MAX 4096
+
+void detect_note(struct service *svc, const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+struct load_op *detect_new_op(struct detect_result *r, const struct loader_model *lm,
+			      const char *origin, int line);
+/* Append path (taken) unless the operation already reads it. */
+void detect_op_add_file(struct load_op *op, char *path, bool optional);
+/* Replace {env} in a framework file name; NULL when the file is skipped in this env. */
+char *detect_expand_file_name(const struct scan *s, const struct loader_model *lm,
+			      const char *name);
+
+/* The first reference of refs (a VEC(struct arg_ref)) that the call's arguments hold. */
+const struct expr *detect_arg_find(const void *refs, const struct expr *args,
+				   const struct expr *after);
+/* Whether that argument is true; *known = false when it cannot be told statically. */
+bool detect_arg_true(const void *refs, const struct expr *args, const struct expr *after,
+		     bool *known);
+/* A path expression as a repository path, or NULL (with a note) when unknowable. */
+char *detect_resolve_path_expr(struct service *svc, const char *file, const struct expr *e);
+/* Add the file(s) a path argument names (arrays, find_dotenv(...) walk-ups). */
+void detect_add_path_value(struct scan *s, struct service *svc, struct load_op *op,
+			   const char *file, const struct expr *e, const struct loader_pattern *lp);
+/* Add the loader's default files, in dir when given, else at the loader's anchor. */
+void detect_add_default_files(struct scan *s, struct service *svc, struct load_op *op,
+			      const char *file, const struct loader_pattern *lp, const char *dir);
+/* The expression text after a value-after match, up to a delimiter at depth 0. */
+char *detect_value_after_text(const char *data, size_t len, size_t off);
+
+/* compose: environment: (interpolated with the project .env) beats env_file:. */
+void detect_compose(struct scan *s, struct service *svc, struct detect_result *r);
+/* A services entry of .envlint.yml: true when it pins the service's loader or files. */
+bool detect_pinned(struct scan *s, struct service *svc, struct detect_result *r);
+
+#endif
