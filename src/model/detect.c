@@ -33,28 +33,16 @@ detect_note(struct service *svc, const char *file, int line, const char *fmt, ..
 	n->message = buf_detach(&b);
 }
 
-/* The manifests that belong to svc's own folder. */
-static bool
-manifest_in_service(const struct scan_parsed *p, const struct service *svc)
-{
-	char *dir = path_dirname(p->entry->path);
-	bool in = strcmp(dir, svc->path) == 0;
-
-	free(dir);
-	return in;
-}
-
 /* The version spec of a dependency of svc, "" when listed without one, NULL when absent. */
 static const char *
 dep_version(const struct scan *s, const struct service *svc, const char *name)
 {
 	size_t i, j;
 
-	for (i = 0; i < s->manifests.len; i++) {
-		const struct manifest *m = s->manifests.items[i].manifest;
+	(void)s;
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		const struct manifest *m = svc->own_manifests.items[i]->manifest;
 
-		if (!manifest_in_service(&s->manifests.items[i], svc))
-			continue;
 		for (j = 0; j < m->ndeps; j++) {
 			if (strcmp(m->deps[j].name, name) == 0)
 				return m->deps[j].version ? m->deps[j].version : "";
@@ -121,12 +109,10 @@ start_commands(const struct scan *s, const struct service *svc, struct start_com
 	int e = loaders_env_index(s->opts.env);
 	size_t i, j, k, n = 0;
 
-	for (i = 0; i < s->manifests.len && n < max; i++) {
-		const struct scan_parsed *p = &s->manifests.items[i];
+	for (i = 0; i < svc->own_manifests.len && n < max; i++) {
+		const struct scan_parsed *p = svc->own_manifests.items[i];
 		const struct manifest *m = p->manifest;
 
-		if (!manifest_in_service(p, svc))
-			continue;
 		if (m->kind == MANIFEST_PACKAGE_JSON) {
 			/* The first runtime script of the list that the package defines. */
 			for (k = 0; k < ls->runtime_scripts[e].len; k++) {
@@ -160,12 +146,9 @@ any_script_matches(struct scan *s, const struct service *svc, const struct rx *r
 {
 	size_t i, j;
 
-	for (i = 0; i < s->manifests.len; i++) {
-		const struct scan_parsed *p = &s->manifests.items[i];
-		const struct manifest *m = p->manifest;
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		const struct manifest *m = svc->own_manifests.items[i]->manifest;
 
-		if (!manifest_in_service(p, svc))
-			continue;
 		for (j = 0; j < m->ncommands; j++) {
 			if (rx_match(s->rx, rx, m->commands[j].command,
 				     strlen(m->commands[j].command), 0, NULL) == RX_MATCH)
@@ -376,14 +359,22 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 		}
 		for (j = 0; j < ms.len; j++) {
 			const struct source_match *m = &ms.items[j];
-			const struct loader_pattern *lp =
-				ls->patterns.items[m->pattern - ls->flat.items];
+			size_t idx = (size_t)(m->pattern - ls->flat.items);
+			const struct loader_pattern *lp;
 			const char *path = source_group(m, "path");
 			char *clean;
 			size_t plen;
 
-			if (path == NULL)
+			if (idx >= ls->patterns.len)
+				continue; /* a read pattern ($VAR in the command) */
+			lp = ls->patterns.items[idx];
+			if (path == NULL) {
+				/* node -r dotenv/config: the loader's default files. */
+				op = detect_new_op(r, lp->loader, cmds[i].file, cmds[i].line);
+				detect_add_default_files(s, svc, op, cmds[i].file, lp, NULL);
+				op = NULL;
 				continue;
+			}
 			if (op == NULL || op->loader != lp->loader || !lp->group_by_line)
 				op = detect_new_op(r, lp->loader, cmds[i].file, cmds[i].line);
 			plen = strlen(path);
