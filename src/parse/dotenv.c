@@ -208,6 +208,7 @@ dotenv_pos_init(struct dotenv_pos *p, const char *data, size_t len)
 	p->line_start = xreallocarray(NULL, p->nblocks, sizeof(size_t));
 	p->lines_before[0] = 0;
 	p->line_start[0] = 0;
+	p->cursor = xcalloc(1, sizeof(*p->cursor));
 	for (size_t i = 1; i <= len; i++) {
 		if (pos_is_line_start(data, len, i)) {
 			lines++;
@@ -225,6 +226,8 @@ dotenv_pos_free(struct dotenv_pos *p)
 {
 	free(p->lines_before);
 	free(p->line_start);
+	free(p->cursor);
+	p->cursor = NULL;
 	p->lines_before = p->line_start = NULL;
 	p->nblocks = 0;
 }
@@ -234,17 +237,36 @@ dotenv_pos_get(const struct dotenv_pos *p, size_t off, int *line, int *col)
 {
 	size_t k, lines, start;
 
+	struct dotenv_pos_cursor *c = p->cursor;
+	size_t from;
+
 	if (off > p->len)
 		off = p->len;
-	k = off / DOTENV_POS_BLOCK;
-	lines = p->lines_before[k];
-	start = p->line_start[k];
-	for (size_t i = k * DOTENV_POS_BLOCK + 1; i <= off; i++) {
+	if (off >= c->off && off - c->off <= 2 * DOTENV_POS_BLOCK) {
+		/* Forward from the last answer. */
+		lines = c->lines;
+		start = c->start;
+		from = c->off + 1;
+	} else if (off < c->off && off >= c->start) {
+		/* Back, but on the same line. */
+		lines = c->lines;
+		start = c->start;
+		from = off + 1;
+	} else {
+		k = off / DOTENV_POS_BLOCK;
+		lines = p->lines_before[k];
+		start = p->line_start[k];
+		from = k * DOTENV_POS_BLOCK + 1;
+	}
+	for (size_t i = from; i <= off; i++) {
 		if (pos_is_line_start(p->data, p->len, i)) {
 			lines++;
 			start = i;
 		}
 	}
+	c->off = off;
+	c->lines = lines;
+	c->start = start;
 	*line = lines + 1 > INT32_MAX ? INT32_MAX : (int)(lines + 1);
 	*col = off - start + 1 > INT32_MAX ? INT32_MAX : (int)(off - start + 1);
 }
@@ -278,8 +300,8 @@ dotenv_add_binding(struct dotenv_file *f, const struct dotenv_pos *pos,
 		b->value = xstrndup(raw, rawlen);
 	}
 	dotenv_pos_get(pos, span->start, &b->line, &b->col);
-	dotenv_pos_get(pos, span->end, &b->end_line, &b->end_col);
 	dotenv_pos_get(pos, span->value_start, &b->value_line, &b->value_col);
+	dotenv_pos_get(pos, span->end, &b->end_line, &b->end_col);
 	b->quote = quote;
 	return b;
 }

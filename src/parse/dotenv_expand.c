@@ -458,7 +458,7 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 
 	for (int depth = 0;; depth++) {
 		long last = -1;
-		size_t i, j, name, nlen, dstart = 0, dlen = 0;
+		size_t i, j, len, name, nlen, dstart = 0, dlen = 0;
 		bool has_default = false;
 		char *group, *key, *def = NULL, *nv;
 		const char *r, *e, *p;
@@ -482,10 +482,24 @@ dotenv_expand_next(const char *raw, const struct dotenv_lookup *env,
 			break;
 		}
 		/* _searchLast(value, /(?!(?<=\\))\$/g): the last `$` not after a backslash. */
-		for (i = 0; v[i]; i++)
-			if (v[i] == '$' && (i == 0 || v[i - 1] != '\\'))
-				last = (long)i;
-		work += i;
+		len = strlen(v);
+		work += len;
+		for (size_t end = len; end > 0;) {
+			char saved;
+			const char *d;
+
+			saved = v[end];
+			v[end] = '\0';
+			d = strrchr(v, '$');
+			v[end] = saved;
+			if (d == NULL)
+				break;
+			if (d == v || d[-1] != '\\') {
+				last = (long)(d - v);
+				break;
+			}
+			end = (size_t)(d - v);
+		}
 		if (last < 0)
 			break;
 		/*

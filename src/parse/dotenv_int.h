@@ -77,12 +77,17 @@ int dotenv_parse_rust(struct dotenv_file *f, const char *data, size_t len,
  * a lookup scans at most one block.
  */
 #define DOTENV_POS_BLOCK 4096
+/* The last answer, so that lookups in file order cost O(distance). */
+struct dotenv_pos_cursor {
+	size_t off, lines, start;
+};
 struct dotenv_pos {
 	const char *data;
 	size_t len;
 	size_t *lines_before; /* per block: line starts in [1, block start] */
 	size_t *line_start;   /* per block: start of the line holding the block start */
 	size_t nblocks;
+	struct dotenv_pos_cursor *cursor;
 };
 
 /* Index data (O(len)); data must outlive p. */

@@ -18,6 +18,7 @@
 
 #include "parse/dotenv_int.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/xalloc.h"
 
 #define NPOS ((size_t)-1)
@@ -69,7 +70,13 @@ orig_of(const struct core_scan *s, size_t off)
 static bool
 lone_cr_between(const struct core_scan *s, size_t from, size_t to)
 {
-	size_t a = orig_of(s, from), b = to >= s->n ? s->orig_len : orig_of(s, to);
+	size_t a, b;
+
+	if (to <= from)
+		return false;
+	/* Original bytes from the first to the last byte of the text range. */
+	a = orig_of(s, from);
+	b = orig_of(s, to - 1) + 1;
 
 	for (size_t i = a; i < b && i < s->orig_len; i++)
 		if (s->orig[i] == '\r' && (i + 1 == s->orig_len || s->orig[i + 1] != '\n'))
@@ -85,7 +92,9 @@ core_store(struct core_scan *s, struct sv k, size_t stmt, const char *val, size_
 	struct dotenv_span span;
 
 	span.start = orig_of(s, stmt);
-	span.value_start = orig_of(s, vstart);
+	/* An empty value sits right after what precedes it (not after a removed CR). */
+	span.value_start = vend == vstart && vstart > 0 ? orig_of(s, vstart - 1) + 1
+							  : orig_of(s, vstart);
 	span.end = vend > stmt ? orig_of(s, vend - 1) : span.start;
 	if (span.end < span.start)
 		span.end = span.start;
@@ -96,27 +105,27 @@ core_store(struct core_scan *s, struct sv k, size_t stmt, const char *val, size_
 static void
 check_key(struct core_scan *s, struct sv k)
 {
-	const char *nl = memchr(s->t + k.b, '\n', k.e - k.b);
+	struct buf q = BUF_INIT;
+	const char *why = NULL;
+	size_t at = orig_of(s, k.b);
 
-	if (nl != NULL) {
-		dotenv_add_problem(s->f, s->pos, DOTENV_PROBLEM_MISREAD, orig_of(s, k.b),
-				   "Node joins this line with the next one into the key \"%.*s\" "
-				   "(a line without '=' is glued to the next key)",
-				   (int)(k.e - k.b), s->t + k.b);
-	} else if (k.e > k.b && s->t[k.b] == ' ') {
-		dotenv_add_problem(s->f, s->pos, DOTENV_PROBLEM_MISREAD, orig_of(s, k.b),
-				   "Node reads the key as \"%.*s\" with leading spaces "
-				   "(only one space after `export` is removed)",
-				   (int)(k.e - k.b), s->t + k.b);
-	} else if (k.e - k.b >= 3 && memcmp(s->t + k.b, "\xEF\xBB\xBF", 3) == 0) {
-		dotenv_add_problem(s->f, s->pos, DOTENV_PROBLEM_MISREAD, orig_of(s, k.b),
-				   "Node keeps the byte order mark in the key \"%.*s\"",
-				   (int)(k.e - k.b - 3), s->t + k.b + 3);
-	} else if (k.e > k.b && s->t[k.b] == '#') {
-		dotenv_add_problem(s->f, s->pos, DOTENV_PROBLEM_MISREAD, orig_of(s, k.b),
-				   "Node reads this indented comment as the variable \"%.*s\"",
-				   (int)(k.e - k.b), s->t + k.b);
-	}
+	/* The key as a JSON string, so that glued line breaks stay visible. */
+	json_escape(&q, s->t + k.b, k.e - k.b);
+	if (memchr(s->t + k.b, '\n', k.e - k.b) != NULL)
+		why = "Node joins this line with the next one into the key %s "
+		      "(a line without '=' is glued to the next key)";
+	else if (lone_cr_between(s, k.b, k.e))
+		why = "Node removes CR characters, so lines separated only by CR form the key %s";
+	else if (k.e > k.b && s->t[k.b] == ' ')
+		why = "Node reads the key as %s with leading spaces "
+		      "(only one space after `export` is removed)";
+	else if (k.e - k.b >= 3 && memcmp(s->t + k.b, "\xEF\xBB\xBF", 3) == 0)
+		why = "Node keeps the byte order mark in the key %s";
+	else if (k.e > k.b && s->t[k.b] == '#')
+		why = "Node reads this indented comment as the variable %s";
+	if (why != NULL)
+		dotenv_add_problem(s->f, s->pos, DOTENV_PROBLEM_MISREAD, at, why, buf_cstr(&q));
+	buf_free(&q);
 }
 
 static void
