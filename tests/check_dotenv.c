@@ -771,6 +771,10 @@ START_TEST(test_dotenv_expand_bounded)
 	ck_assert_str_eq(find(f, "B")->value, "${B}");
 	ck_assert(!find(f, "B")->unknowable);
 	ck_assert(find(f, "A")->unknowable);
+	ck_assert_uint_eq(f->nproblems, 1);
+	ck_assert_int_eq(f->problems[0].kind, DOTENV_PROBLEM_STOPPED);
+	ck_assert_int_eq(f->problems[0].line, 2);
+	ck_assert_ptr_nonnull(strstr(f->problems[0].message, "hangs"));
 	dotenv_file_free(f);
 	ck_assert_int_eq(dotenv_parse(&f, grow, sizeof(grow) - 1, DOTENV_NEXTJS, &o, &err), 0);
 	ck_assert(f->failed);

@@ -361,6 +361,7 @@ dotenv_expand_dotenv1000(const char *raw, const struct dotenv_lookup *env,
 		/* The same text again: the real loop never ends (B=\${B} then A=${B}x). */
 		if (strcmp(nv, result) == 0 && !(val != NULL && strcmp(nv, val) == 0)) {
 			x->gave_up = true;
+			x->self_ref = true;
 			free(nv);
 			v12_free(&e);
 			break;
@@ -786,6 +787,11 @@ dotenv_js_expand_file(struct dotenv_file *f, enum dotenv_expander e,
 			break;
 		}
 		work = x.work;
+		if (x.self_ref)
+			dotenv_add_problem_at(f, DOTENV_PROBLEM_STOPPED, b->line, b->col,
+					      "dotenv-expand never finishes expanding %s: the same "
+					      "text comes back at every step (the process hangs here)",
+					      b->key);
 		dotenv_js_unescape(x.value);
 		free(st.cur[i]);
 		st.cur[i] = xstrdup(x.value);

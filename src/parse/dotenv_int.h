@@ -195,7 +195,8 @@ enum dotenv_expander {
 struct dotenv_expansion {
 	char *value;        /* new string (caller owns), never NULL on success */
 	bool unknowable;    /* held $(cmd): value has the command text removed */
-	bool self_ref;      /* endless recursion (Next: "Maximum call stack size exceeded") */
+	bool self_ref;      /* never ends: Next's recursion ("Maximum call stack size
+			     * exceeded"), dotenv-expand's loop (the process hangs) */
 	bool gave_up;       /* work limit hit: value is what was computed so far */
 	size_t work;        /* in: work already spent on this file; out: plus this value's */
 	char *error;        /* engine-specific fatal error (compose `:?`); caller owns */
