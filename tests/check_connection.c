@@ -476,7 +476,7 @@ START_TEST(test_seed1_rules)
 	/* the column of "pgbouncer=true" in the file */
 	ck_assert_int_eq(fd->loc.col, 101);
 	ck_assert_int_eq(fd->loc.end_col, 114);
-	ck_assert_str_eq(fd->value_class, "supabase-pooler/session/pgbouncer");
+	ck_assert_str_eq(fd->value_class, "supabase-pooler/session/abc/sqlalchemy+asyncpg/pgbouncer");
 	fd = first_rule(&f, "session-mode-at-runtime");
 	ck_assert_ptr_nonnull(strstr(fd->message, "(EMAXCONNSESSION)"));
 	ck_assert_ptr_nonnull(strstr(fd->message, "MaxClientsInSessionMode"));

@@ -118,15 +118,19 @@ span_position(const struct connection *c, const struct url_span *sp, int *line, 
 	return true;
 }
 
-/* value_class for baselines: "provider/mode[/detail]". */
+/*
+ * value_class for baselines and the JSON report:
+ * "<provider>/<mode>/<project>/<client>[/<parameter>]", "-" for an unknown part.
+ */
 static void
 set_class(struct finding *f, const struct connection *c, const char *detail)
 {
 	if (f == NULL)
 		return;
 	free(f->value_class);
-	f->value_class = xasprintf("%s/%s%s%s", c->ep.provider ? c->ep.provider : "unknown",
-	                           endpoint_mode_name(c->ep.mode), detail ? "/" : "",
+	f->value_class = xasprintf("%s/%s/%s/%s%s%s", c->ep.provider ? c->ep.provider : "-",
+	                           endpoint_mode_name(c->ep.mode), c->ep.project ? c->ep.project : "-",
+	                           c->client ? c->client : "-", detail ? "/" : "",
 	                           detail ? detail : "");
 }
 

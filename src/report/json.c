@@ -2,7 +2,9 @@
 #include "report/report.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "checks/checks.h"
 #include "util/json.h"
 
 #ifndef ENVLINT_VERSION
@@ -15,6 +17,56 @@ write_location_fields(struct jw *w, const struct location *l)
 	jw_kstr(w, "file", l->file);
 	jw_kint(w, "line", l->line);
 	jw_kint(w, "column", l->col);
+}
+
+static bool
+is_connection_rule(const char *rule)
+{
+	const char *const *r;
+
+	for (r = check_connection.rules; *r != NULL; r++)
+		if (strcmp(*r, rule) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The endpoint and consumer of a connection finding, from its value class
+ * "<provider>/<mode>/<project>/<client>[/<parameter>]" ("-" = unknown).
+ */
+static void
+write_connection(struct jw *w, const struct finding *f)
+{
+	static const char *const names[] = {"provider", "mode", "project", "consumer", "parameter"};
+	const char *p = f->value_class;
+	size_t i;
+
+	if (p == NULL || !is_connection_rule(f->rule))
+		return;
+	jw_key(w, "connection");
+	jw_obj_begin(w);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *end = i + 1 < sizeof(names) / sizeof(names[0]) ? strchr(p, '/') : NULL;
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *part = xstrndup(p, len);
+
+		if (len == 0 || strcmp(part, "-") == 0) {
+			jw_key(w, names[i]);
+			jw_null(w);
+		} else {
+			jw_kstr(w, names[i], part);
+		}
+		free(part);
+		if (end == NULL) {
+			for (i++; i < sizeof(names) / sizeof(names[0]); i++) {
+				jw_key(w, names[i]);
+				jw_null(w);
+			}
+			break;
+		}
+		p = end + 1;
+	}
+	jw_obj_end(w);
 }
 
 void
@@ -55,6 +107,7 @@ report_json(struct buf *out, const struct finding_list *fl, const struct report_
 		jw_kstr(&w, "service", f->service);
 		jw_kstr(&w, "key", f->key);
 		jw_kbool(&w, "template", f->template);
+		write_connection(&w, f);
 		jw_key(&w, "related");
 		jw_arr_begin(&w);
 		for (j = 0; j < f->related.len; j++) {
