@@ -324,6 +324,39 @@ START_TEST(test_components)
 }
 END_TEST
 
+START_TEST(test_pathological_patterns_are_linear)
+{
+	/* Backtracking globs would take (n^k) steps here; the matcher must stay bounded. */
+	char *dir = write_pack("kind: providers\nversion: 1\nproviders:\n"
+	                       "  - id: x\n    name: X\n"
+	                       "    hosts: [\"*a*a*a*a*a*a*a*a*a*a*a*a*b\", \"*{project}*.*.*.*.*.z\"]\n"
+	                       "    mode: transaction\n");
+	const char *dirs[1] = {dir};
+	struct packs *p = NULL;
+	struct arena a = ARENA_INIT;
+	struct provider_set *ps = NULL;
+	struct el_error err = EL_ERROR_INIT;
+	struct endpoint ep;
+	char host[254];
+
+	ck_assert_msg(packs_load(&p, dirs, 1, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(provider_set_build(&ps, p, &a, &err), 0);
+	memset(host, 'a', sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	endpoint_classify_parts(ps, host, 5432, NULL, &a, &ep);
+	ck_assert_ptr_null(ep.provider);
+	host[sizeof(host) - 2] = 'b';
+	endpoint_classify_parts(ps, host, 5432, NULL, &a, &ep);
+	ck_assert_str_eq(ep.provider, "x");
+	memset(host, '.', sizeof(host) - 1);
+	endpoint_classify_parts(ps, host, 5432, NULL, &a, &ep);
+	ck_assert_ptr_null(ep.provider);
+	arena_free(&a);
+	packs_free(p);
+	remove_pack(dir);
+}
+END_TEST
+
 static Suite *
 endpoint_suite(void)
 {
@@ -337,6 +370,8 @@ endpoint_suite(void)
 	tcase_add_test(tc, test_bad_host_pattern_is_a_diagnostic);
 	tcase_add_test(tc, test_schema_rejects_unknown_mode);
 	tcase_add_test(tc, test_components);
+	tcase_add_test(tc, test_pathological_patterns_are_linear);
+	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 	return s;
 }

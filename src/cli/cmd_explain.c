@@ -34,6 +34,7 @@ write_connections_json(struct jw *w, const struct service *svc, const char *key)
 		if (strcmp(c->key, key) != 0)
 			continue;
 		jw_obj_begin(w);
+		jw_kstr(w, "parse_error", c->parse_error);
 		jw_key(w, "endpoint");
 		jw_obj_begin(w);
 		jw_kstr(w, "provider", c->ep.provider);
@@ -76,7 +77,10 @@ write_connections_text(struct buf *out, const struct service *svc, const char *k
 
 		if (strcmp(c->key, key) != 0)
 			continue;
-		if (c->ep.provider_name != NULL || c->ep.host != NULL) {
+		if (c->parse_error != NULL)
+			buf_printf(out, "  endpoint unknown: the value is not a valid connection string (%s)\n",
+			           c->parse_error);
+		else if (c->ep.provider_name != NULL || c->ep.host != NULL) {
 			buf_printf(out, "  endpoint %s", c->ep.provider_name ? c->ep.provider_name
 			                                                     : "unclassified host");
 			if (c->ep.mode != EP_MODE_UNKNOWN)

@@ -21,6 +21,10 @@
 
 /* How deep names bound earlier in a file are followed (url -> directUrl -> process.env.X). */
 #define BINDING_DEPTH 3
+/* Names looked up per client call, and how much of an argument text is searched for them:
+ * each look-up scans the file up to the call, so both bound the work on hostile input. */
+#define BINDING_LOOKUPS 16
+#define BINDING_TEXT_MAX 4096
 
 struct name_role {
 	const char *glob;
@@ -219,33 +223,42 @@ role_of(const struct yml_node *n)
 	return CONN_ROLE_RUNTIME;
 }
 
-/* Glob with `*` (any run), case-sensitive; *star gets what the first `*` matched. */
+/*
+ * Glob with `*` (any run), case-sensitive, iterative (bounded by
+ * len(glob) x len(s)). When the glob has exactly one `*`, *star gets what it
+ * matched.
+ */
 static bool
 glob_name(const char *g, const char *s, const char **star, size_t *starlen)
 {
-	while (*g) {
-		if (*g == '*') {
-			const char *t;
+	const char *g0 = g, *s0 = s, *star_g = NULL, *star_s = NULL, *first;
+	size_t slen, pre, post;
 
-			g++;
-			for (t = s;; t++) {
-				if (glob_name(g, t, NULL, NULL)) {
-					if (star != NULL) {
-						*star = s;
-						*starlen = (size_t)(t - s);
-					}
-					return true;
-				}
-				if (*t == '\0')
-					return false;
-			}
+	while (*s || *g) {
+		if (*g == '*') {
+			star_g = ++g;
+			star_s = s;
+			continue;
 		}
-		if (*g != *s)
+		if (*g && *s && *g == *s) {
+			g++;
+			s++;
+			continue;
+		}
+		if (star_g == NULL || *star_s == '\0')
 			return false;
-		g++;
-		s++;
+		g = star_g;
+		s = ++star_s;
 	}
-	return *s == '\0';
+	first = strchr(g0, '*');
+	if (star != NULL && first != NULL && strchr(first + 1, '*') == NULL) {
+		slen = strlen(s0);
+		pre = (size_t)(first - g0);
+		post = strlen(first + 1);
+		*star = s0 + pre;
+		*starlen = slen - pre - post;
+	}
+	return true;
 }
 
 static bool
@@ -821,7 +834,8 @@ binding_of(const char *data, size_t limit, const char *name, int *line_out)
 }
 
 static void collect_keys(struct svc_build *sb, enum source_lang lang, const char *text,
-                         const char *data, size_t limit, int depth, struct key_vec *out);
+                         const char *data, size_t limit, int depth, int *budget,
+                         struct key_vec *out);
 
 static void
 add_key(struct key_vec *out, const char *key, size_t pos)
@@ -839,7 +853,7 @@ add_key(struct key_vec *out, const char *key, size_t pos)
 
 static void
 collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, const char *data,
-             size_t limit, int depth, struct key_vec *out)
+             size_t limit, int depth, int *budget, struct key_vec *out)
 {
 	struct build *b = sb->b;
 	struct source_matches ms = {0};
@@ -869,8 +883,8 @@ collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, cons
 	el_error_clear(&err);
 	if (depth >= BINDING_DEPTH || data == NULL)
 		return;
-	/* Names bound earlier in the file. */
-	for (p = text; *p;) {
+	/* Names bound earlier in the file, within a budget of look-ups per call. */
+	for (p = text; *p && *budget > 0 && (size_t)(p - text) < BINDING_TEXT_MAX;) {
 		const char *start;
 		char *name, *rhs;
 		const char *q;
@@ -892,11 +906,12 @@ collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, cons
 		if (start > text && start[-1] == '.')
 			continue;
 		name = xstrndup(start, (size_t)(p - start));
+		(*budget)--;
 		rhs = binding_of(data, limit, name, NULL);
 		if (rhs != NULL) {
 			struct key_vec sub = {0};
 
-			collect_keys(sb, lang, rhs, data, limit, depth + 1, &sub);
+			collect_keys(sb, lang, rhs, data, limit, depth + 1, budget, &sub);
 			for (i = 0; i < sub.len; i++) {
 				add_key(out, sub.items[i].key, (size_t)(start - text));
 				free(sub.items[i].key);
@@ -921,10 +936,11 @@ static bool
 text_or_binding_has_fallback(const char *text, const char *data, size_t limit)
 {
 	const char *p;
+	int budget = BINDING_LOOKUPS;
 
 	if (has_fallback(text))
 		return true;
-	for (p = text; data != NULL && *p;) {
+	for (p = text; data != NULL && *p && budget > 0 && (size_t)(p - text) < BINDING_TEXT_MAX;) {
 		const char *start = p;
 		char *name, *rhs;
 		bool fb = false;
@@ -936,6 +952,7 @@ text_or_binding_has_fallback(const char *text, const char *data, size_t limit)
 		while (is_ident_char(*p))
 			p++;
 		name = xstrndup(start, (size_t)(p - start));
+		budget--;
 		rhs = binding_of(data, limit, name, NULL);
 		fb = rhs != NULL && has_fallback(rhs);
 		free(rhs);
@@ -1002,7 +1019,9 @@ record_use(struct svc_build *sb, const struct use_pattern *up, const char *file,
 		if (text == NULL)
 			text = m->args;
 		if (text != NULL) {
-			collect_keys(sb, lang, text, data, m->start, 0, &keys);
+			int budget = BINDING_LOOKUPS;
+
+			collect_keys(sb, lang, text, data, m->start, 0, &budget, &keys);
 			fallback = keys.len > 1 && text_or_binding_has_fallback(text, data, m->start);
 		}
 		if (keys.len == 0 && up->default_key != NULL)
@@ -1547,10 +1566,10 @@ build_service(struct build *b, struct service *svc)
 	deps_of(&sb, svc);
 	if (root != NULL && root != svc)
 		deps_of(&sb, root); /* hoisted dependencies of the workspace root */
-	for (i = 0; i < b->s->walk->nentries; i++) {
-		const struct walk_entry *e = &b->s->walk->entries[i];
+	for (i = 0; i < svc->files.len; i++) {
+		const struct walk_entry *e = &b->s->walk->entries[svc->files.items[i]];
 
-		if (e->kind != SCAN_FILE_SOURCE || discover_owner(b->s, e->path) != svc)
+		if (e->kind != SCAN_FILE_SOURCE)
 			continue;
 		scan_file(&sb, e, &off_files, &off_clients);
 	}

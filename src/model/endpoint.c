@@ -190,41 +190,48 @@ provider_set_build(struct provider_set **out, const struct packs *packs, struct 
 
 /*
  * Match host against glob case-insensitively: `*` any run, `{project}` one
- * label (captured into cap/caplen). Backtracking over `*` only.
+ * whole label (captured into cap/caplen). Iterative, backtracking only to the
+ * last `*`, so the time is bounded by len(glob) x len(host) whatever the input.
  */
 static bool
 glob_host(const char *g, const char *h, const char **cap, size_t *caplen)
 {
-	while (*g) {
+	const char *star_g = NULL, *star_h = NULL;
+	const char *c = NULL;
+	size_t clen = 0;
+
+	while (*h || *g) {
 		if (*g == '*') {
-			g++;
-			for (;;) {
-				if (glob_host(g, h, cap, caplen))
-					return true;
-				if (*h == '\0')
-					return false;
-				h++;
-			}
+			star_g = ++g;
+			star_h = h;
+			continue;
 		}
 		if (strncmp(g, "{project}", 9) == 0) {
 			size_t len = 0;
 
 			while (h[len] && h[len] != '.')
 				len++;
-			if (len == 0)
-				return false;
-			*cap = h;
-			*caplen = len;
-			g += 9;
-			h += len;
+			if (len > 0) {
+				c = h;
+				clen = len;
+				g += 9;
+				h += len;
+				continue;
+			}
+		} else if (*g && *h && tolower((unsigned char)*g) == tolower((unsigned char)*h)) {
+			g++;
+			h++;
 			continue;
 		}
-		if (tolower((unsigned char)*g) != tolower((unsigned char)*h))
+		if (star_g == NULL || *star_h == '\0')
 			return false;
-		g++;
-		h++;
+		g = star_g;
+		h = ++star_h;
+		c = NULL;
 	}
-	return *h == '\0';
+	*cap = c;
+	*caplen = clen;
+	return true;
 }
 
 const char *
@@ -258,7 +265,8 @@ endpoint_classify_parts(const struct provider_set *ps, const char *host, int por
 	memset(out, 0, sizeof(*out));
 	out->host = host;
 	out->port = port;
-	if (ps == NULL || host == NULL || *host == '\0')
+	/* 253 bytes is the longest DNS name: anything longer is no known provider's. */
+	if (ps == NULL || host == NULL || *host == '\0' || strlen(host) > 253)
 		return;
 	for (i = 0; i < ps->len; i++) {
 		const struct provider *pv = &ps->items[i];
