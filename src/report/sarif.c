@@ -184,8 +184,25 @@ path_to_uri(const char *path)
 	return buf_detach(&b);
 }
 
+/*
+ * Byte column col (1-based) of the line text as a code-point column, as
+ * columnKind "unicodeCodePoints" says. text NULL (unreadable) keeps col.
+ */
+static int
+code_point_col(const char *text, int col)
+{
+	size_t n;
+
+	if (text == NULL || col <= 1)
+		return col;
+	n = strlen(text);
+	if ((size_t)(col - 1) > n)
+		return col - (int)n + utf8_columns(text, n);
+	return utf8_columns(text, (size_t)(col - 1)) + 1;
+}
+
 static void
-write_physical(struct jw *w, const struct location *l)
+write_physical(struct jw *w, const struct location *l, const struct report_opts *o)
 {
 	char *uri = path_to_uri(l->file ? l->file : "");
 
@@ -203,14 +220,19 @@ write_physical(struct jw *w, const struct location *l)
 		/* A finding about a whole file: GitHub needs a region, so its first line. */
 		jw_kint(w, "startLine", 1);
 	} else {
+		char *text = l->col > 1 && o->root != NULL && l->file != NULL
+				     ? report_read_line(o->root, l->file, l->line)
+				     : NULL;
+
 		jw_kint(w, "startLine", l->line);
 		if (l->col > 0)
-			jw_kint(w, "startColumn", l->col);
+			jw_kint(w, "startColumn", code_point_col(text, l->col));
 		if (l->end_line >= l->line)
 			jw_kint(w, "endLine", l->end_line);
 		/* SARIF's endColumn is the column after the region. */
 		if (l->col > 0 && l->end_col >= l->col && l->end_line == l->line)
-			jw_kint(w, "endColumn", l->end_col + 1);
+			jw_kint(w, "endColumn", code_point_col(text, l->end_col + 1));
+		free(text);
 	}
 	jw_obj_end(w);
 	jw_obj_end(w);
@@ -304,7 +326,7 @@ report_sarif(struct buf *out, const struct finding_list *fl, const struct report
 		jw_key(&w, "locations");
 		jw_arr_begin(&w);
 		jw_obj_begin(&w);
-		write_physical(&w, &f->loc);
+		write_physical(&w, &f->loc, o);
 		jw_obj_end(&w);
 		jw_arr_end(&w);
 		if (f->related.len > 0) {
@@ -315,7 +337,7 @@ report_sarif(struct buf *out, const struct finding_list *fl, const struct report
 
 				jw_obj_begin(&w);
 				jw_kint(&w, "id", (long long)j + 1);
-				write_physical(&w, r);
+				write_physical(&w, r, o);
 				jw_key(&w, "message");
 				jw_obj_begin(&w);
 				msg = report_redact(o, NULL, r->message ? r->message : "related");
