@@ -290,7 +290,8 @@ next_line_start(const struct node_scan *s, size_t i)
  * trim(); replace(/^(['"`])([\s\S]*)\1$/mg, '$2'); in double quotes \n, \r.
  */
 static char *
-node_value(const char *g, size_t glen, size_t *lead, enum dotenv_quote *quote, size_t *outlen)
+node_value(const char *g, size_t glen, size_t *lead, size_t *tlen, enum dotenv_quote *quote,
+	   size_t *outlen)
 {
 	struct node_scan v = {g, glen, {{0}}};
 	size_t a = 0, b = glen, last[3] = {NO_POS, NO_POS, NO_POS};
@@ -314,6 +315,7 @@ node_value(const char *g, size_t glen, size_t *lead, enum dotenv_quote *quote, s
 		b = e;
 	}
 	*lead = a;
+	*tlen = b - a;
 	*quote = DOTENV_QUOTE_NONE;
 	dq = b > a && g[a] == '"';
 	/* The last position of each quote that ends a "line" of the trimmed value. */
@@ -384,6 +386,46 @@ report_skipped(struct dotenv_file *f, const struct dotenv_pos *pos, const struct
 	}
 }
 
+/* Append the binding of one regex match, with its span in the original bytes. */
+static void
+node_add_match(struct dotenv_file *f, const struct dotenv_pos *pos, const struct dotenv_norm *nm,
+	       const struct node_scan *s, const struct node_match *m)
+{
+	struct dotenv_span span;
+	struct dotenv_binding *b;
+	enum dotenv_quote quote = DOTENV_QUOTE_NONE;
+	size_t lead = 0, tlen = 0, vlen = 0;
+	char *v;
+
+	if (m->val != NO_POS)
+		v = node_value(s->t + m->val, m->val_end - m->val, &lead, &tlen, &quote, &vlen);
+	else
+		v = xstrdup("");
+	span.start = dotenv_norm_orig(nm, m->stmt);
+	if (tlen > 0) {
+		/* The trimmed value text, quotes included. */
+		span.value_start = dotenv_norm_orig(nm, m->val + lead);
+		span.end = dotenv_norm_orig(nm, m->val + lead + tlen - 1);
+	} else {
+		/* No value: it would start right after the separator. */
+		span.value_start = dotenv_norm_orig(nm, m->sep_end - 1) + 1;
+		span.end = dotenv_norm_orig(nm, m->sep_end - 1);
+	}
+	if (span.end < span.start)
+		span.end = span.start;
+	b = dotenv_add_binding(f, pos, &span, s->t + m->key, m->key_end - m->key, v, vlen, quote);
+	/*
+	 * `\s*` around the separator and before a quote crosses lines:
+	 * `A:\nB=1` gives A="B=1" (and no B), `A=\n"x"` gives A="x".
+	 */
+	if (tlen > 0 && b->value_line != b->line)
+		dotenv_add_problem(f, pos, DOTENV_PROBLEM_MISREAD, span.value_start,
+				   "dotenv reads this line as the value of %s, whose line ends "
+				   "without one",
+				   b->key);
+	free(v);
+}
+
 /* Run the dotenv regex over data, appending bindings (no expansion). */
 static void
 node_parse_into(struct dotenv_file *f, const char *data, size_t len)
@@ -411,54 +453,7 @@ node_parse_into(struct dotenv_file *f, const char *data, size_t len)
 			continue;
 		}
 		report_skipped(f, &pos, &nm, &s, covered, m.stmt);
-		{
-			struct dotenv_span span;
-			struct dotenv_binding *b;
-			enum dotenv_quote quote = DOTENV_QUOTE_NONE;
-			size_t lead = 0, vlen = 0;
-			char *v;
-
-			if (m.val != NO_POS) {
-				v = node_value(s.t + m.val, m.val_end - m.val, &lead, &quote, &vlen);
-			} else {
-				v = xstrdup("");
-			}
-			span.start = dotenv_norm_orig(&nm, m.stmt);
-			if (m.val != NO_POS && vlen > 0) {
-				size_t last = m.val_end;
-
-				/* Last non-space byte of the value text. */
-				while (last > m.val + lead && js_space(&s, last - 1) == 1)
-					last--;
-				span.end = dotenv_norm_orig(&nm, last - 1);
-				span.value_start = dotenv_norm_orig(&nm, m.val + lead);
-			} else if (m.val != NO_POS && m.val + lead < m.val_end) {
-				size_t last = m.val_end;
-
-				while (last > m.val + lead && js_space(&s, last - 1) == 1)
-					last--;
-				span.end = dotenv_norm_orig(&nm, last > m.val + lead ? last - 1
-										 : m.sep_end - 1);
-				span.value_start = dotenv_norm_orig(&nm, m.val + lead);
-			} else {
-				span.end = dotenv_norm_orig(&nm, m.sep_end - 1);
-				span.value_start = dotenv_norm_orig(&nm, m.sep_end);
-			}
-			if (span.end < span.start)
-				span.end = span.start;
-			b = dotenv_add_binding(f, &pos, &span, s.t + m.key, m.key_end - m.key, v, vlen,
-					       quote);
-			/*
-			 * `\s*` around the separator and before a quote crosses lines:
-			 * `A:\nB=1` gives A="B=1" (and no B), `A=\n"x"` gives A="x".
-			 */
-			if (b->value_line != b->line && vlen > 0)
-				dotenv_add_problem(f, &pos, DOTENV_PROBLEM_MISREAD, span.value_start,
-						   "dotenv reads this line as the value of %s, "
-						   "whose line ends without one",
-						   b->key);
-			free(v);
-		}
+		node_add_match(f, &pos, &nm, &s, &m);
 		covered = m.end;
 		at = m.end;
 		if (at >= s.n)
