@@ -26,6 +26,12 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 
 mkdir -p "$work"
+printf 'A=1\n' >"$work/preflight.env"
+if ! "$envlint" parse "$work/preflight.env" --dialect node-dotenv --format json >"$work/preflight.json" 2>&1; then
+	echo "envlint parse fails on a one-line file:"
+	cat "$work/preflight.json"
+	exit 1
+fi
 rm -rf "$work/cases"
 python3 "$here/gen_env.py" "$work/cases" "$count" "$seed" --no-cmd || exit 1
 files=("$work"/cases/*.env)
