@@ -319,6 +319,31 @@ static const struct client_case client_cases[] = {
      {PKG("\"pg\":\"^8.11.3\""), {".env", "DIRECT_URL=" POOLER_5432 "\n"},
       {"src/config.ts", JS_ENV "export const config = { direct: process.env.DIRECT_URL };\n"}},
      "DIRECT_URL", "pg", 8, NULL, NULL, false, CONN_ROLE_MIGRATION, "process-env-member", false},
+    {"Drizzle shorthand over postgres.js",
+     {PKG("\"drizzle-orm\":\"^0.36.0\",\"postgres\":\"^3.4.4\""),
+      {".env", "DATABASE_URL=" POOLER_6543 "\n"},
+      {"src/db.ts", JS_ENV "import { drizzle } from 'drizzle-orm/postgres-js';\n"
+                    "export const db = drizzle(process.env.DATABASE_URL!);\n"}},
+     "DATABASE_URL", "drizzle", 0, "postgres-js", NULL, true, CONN_ROLE_RUNTIME, "drizzle", false},
+    {"Drizzle over a postgres.js client made earlier: one consumer, prepare: false seen",
+     {PKG("\"drizzle-orm\":\"^0.36.0\",\"postgres\":\"^3.4.4\""),
+      {".env", "DATABASE_URL=" POOLER_6543 "\n"},
+      {"src/db.ts", JS_ENV "import { drizzle } from 'drizzle-orm/postgres-js';\n"
+                    "import postgres from 'postgres';\n"
+                    "const client = postgres(process.env.DATABASE_URL!, { prepare: false });\n"
+                    "export const db = drizzle(client);\n"}},
+     "DATABASE_URL", "postgres-js", 3, NULL, NULL, true, CONN_ROLE_RUNTIME, "postgres-js", true},
+    {"Rails reads DATABASE_URL with no code; database.yml turns prepared statements off",
+     {{"Gemfile", "source 'https://rubygems.org'\ngem 'rails', '~> 7.1.3'\ngem 'pg', '~> 1.5'\n"},
+      {"config/database.yml", "production:\n  adapter: postgresql\n"
+                              "  url: <%= ENV['DATABASE_URL'] %>\n  prepared_statements: false\n"}},
+     "DATABASE_URL", "rails", 7, NULL, NULL, true, CONN_ROLE_RUNTIME, "implicit", true},
+    {"Rails without prepared_statements: false prepares statements",
+     {{"Gemfile", "source 'https://rubygems.org'\ngem \"rails\", \"8.0.1\"\ngem 'pg'\n"},
+      {"config/database.yml", "production:\n  adapter: postgresql\n"
+                              "  url: <%= ENV['DATABASE_URL'] %>\n"
+                              "  # prepared_statements: false\n"}},
+     "DATABASE_URL", "rails", 8, NULL, NULL, true, CONN_ROLE_RUNTIME, "implicit", false},
     {"new Pool of a library the service does not depend on is not node-postgres",
      {PKG("\"mysql2\":\"^3.9.0\""), {".env", "DATABASE_URL=mysql://u:pw@db:3306/app\n"},
       {"src/db.js", JS_ENV "const mysql = require('mysql2');\n"
@@ -359,6 +384,9 @@ START_TEST(test_client_detection)
 	              cc->use_kind ? cc->use_kind : "(none)");
 	ck_assert_msg(c->prepared_off == cc->prepared_off, "%s: prepared_off", cc->what);
 	ck_assert(c->used);
+	if (strcmp(cc->what, "Rails reads DATABASE_URL with no code; database.yml turns prepared "
+	                     "statements off") == 0)
+		ck_assert_str_eq(c->use_file, "config/database.yml");
 	fixture_close(&f);
 }
 END_TEST

@@ -360,6 +360,9 @@ load_client(struct client_info *ci, const struct yml_node *e, struct arena *a)
 	ci->adapters = astrs(a, e, "adapters", &ci->nadapters);
 	ci->adapter_client = astr(a, e, "adapter-client");
 	ci->max_major_engine = mm != NULL && schema_scalar_long(mm, &v) == 0 ? (int)v : -1;
+	ci->driver_clients = astrs(a, e, "driver-clients", &ci->ndriver_clients);
+	ci->implicit_keys = astrs(a, e, "implicit-keys", &ci->nimplicit_keys);
+	ci->config_files = astrs(a, e, "config-files", &ci->nconfig_files);
 	ci->prepares = schema_scalar_true(yml_map_get(e, "prepares"));
 	ci->off_params = astrs(a, e, "prepared-off-params", &ci->noff_params);
 	ci->off_hint = astr(a, e, "prepared-off-hint");
@@ -679,6 +682,33 @@ manifest_at(const struct scan *s, const char *path)
 	return NULL;
 }
 
+/* The languages whose packages a manifest lists (0: any). */
+static unsigned
+manifest_langs(enum manifest_kind k)
+{
+	switch (k) {
+	case MANIFEST_PACKAGE_JSON:
+		return LANG_JS;
+	case MANIFEST_PYPROJECT:
+	case MANIFEST_REQUIREMENTS:
+	case MANIFEST_PIPFILE:
+		return LANG_PYTHON;
+	case MANIFEST_GO_MOD:
+		return LANG_GO;
+	case MANIFEST_GEMFILE:
+		return LANG_RUBY;
+	case MANIFEST_POM:
+	case MANIFEST_GRADLE:
+		return LANG_JAVA;
+	case MANIFEST_CARGO:
+		return LANG_RUST;
+	case MANIFEST_COMPOSER:
+		return LANG_PHP;
+	default:
+		return 0;
+	}
+}
+
 static void
 deps_of(struct svc_build *sb, const struct service *svc)
 {
@@ -687,6 +717,7 @@ deps_of(struct svc_build *sb, const struct service *svc)
 
 	for (m = 0; m < svc->manifests.len; m++) {
 		const struct manifest *mf = manifest_at(sb->b->s, svc->manifests.items[m]);
+		const unsigned eco = mf ? manifest_langs(mf->kind) : 0;
 
 		for (d = 0; mf != NULL && d < mf->ndeps; d++) {
 			const struct manifest_dep *dep = &mf->deps[d];
@@ -695,6 +726,10 @@ deps_of(struct svc_build *sb, const struct service *svc)
 				const struct client_info *ci = &k->clients[c];
 				struct dep_client *dc = NULL;
 				size_t j;
+
+				/* npm "pg" is not the Ruby gem "pg". */
+				if (ci->langs != 0 && eco != 0 && (ci->langs & eco) == 0)
+					continue;
 
 				for (p = 0; p < ci->nadapters; p++) {
 					if (!pkg_eq(ci->adapters[p], dep->name))
@@ -1096,6 +1131,77 @@ done:
 	free(full);
 }
 
+/*
+ * Frameworks that read a variable with no code (Rails: DATABASE_URL; Spring
+ * Boot: SPRING_DATASOURCE_URL): a runtime use located at the first of the
+ * client's config files that exists (else its manifest), whose text is also
+ * searched for the switches that turn prepared statements off.
+ */
+static void
+implicit_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_vec *off_clients)
+{
+	struct build *b = sb->b;
+	struct arena *a = b->a;
+	size_t d, i, j;
+
+	for (d = 0; d < sb->deps.len; d++) {
+		const struct client_info *ci = sb->deps.items[d].ci;
+		struct use_pattern *up;
+		const char *where = NULL;
+
+		if (ci->nimplicit_keys == 0)
+			continue;
+		for (i = 0; i < ci->nconfig_files && where == NULL; i++) {
+			char *rel = path_join(sb->svc->path, ci->config_files[i]);
+			char *full = xasprintf("%s/%s", b->s->root, rel), *data = NULL;
+			struct el_error err = EL_ERROR_INIT;
+			size_t len = 0;
+
+			if (file_read(full, FILE_MAX_READ, &data, &len, &err) == FILE_READ_OK) {
+				struct source_matches ms = {0};
+
+				where = arena_strdup(a, rel);
+				/* The config file is searched with the client's own switches only. */
+				if (ci->langs != 0 &&
+				    source_scan(&ms, b->s->rx, (enum source_lang)(ci->langs & -ci->langs),
+				                data, len, b->pats.items, b->pats.len, &err) == 0) {
+					for (j = 0; j < ms.len; j++) {
+						const struct pat_meta *pm =
+						    &b->meta.items[ms.items[j].pattern - b->pats.items];
+
+						if (pm->kind == PAT_PREPARED_OFF && pm->client == ci) {
+							VEC_PUSH(off_files, where);
+							VEC_PUSH(off_clients, ci);
+						}
+					}
+				}
+				source_matches_free(&ms);
+			}
+			el_error_clear(&err);
+			free(data);
+			free(full);
+			free(rel);
+		}
+		if (where == NULL && sb->svc->manifests.len > 0)
+			where = arena_strdup(a, sb->svc->manifests.items[0]);
+		up = arena_alloc(a, sizeof(*up));
+		up->id = "implicit";
+		up->client = ci;
+		up->role = CONN_ROLE_RUNTIME;
+		for (i = 0; i < ci->nimplicit_keys; i++) {
+			struct use_rec *u = VEC_PUSH_ZERO(&sb->uses);
+
+			u->key = xstrdup(ci->implicit_keys[i]);
+			u->up = up;
+			u->file = where;
+			u->line = 1;
+			u->col = 1;
+			u->runtime_file = true;
+			u->group = ++sb->next_group;
+		}
+	}
+}
+
 /* ---- building connections ---- */
 
 /* Deep copy of a parsed URL into the arena. */
@@ -1222,6 +1328,7 @@ set_client(struct svc_build *sb, struct connection *c, const struct client_info 
 	const struct dep_client *dc = dep_find(sb, ci);
 	const char *driver = NULL;
 	const struct client_info *v;
+	size_t i;
 
 	c->client = ci->id;
 	c->client_name = ci->name;
@@ -1234,6 +1341,18 @@ set_client(struct svc_build *sb, struct connection *c, const struct client_info 
 		c->driver = driver;
 		c->client = v->id;
 		c->client_name = v->name;
+	}
+	/* Drizzle and the like: the driver package the service depends on decides. */
+	for (i = 0; i < ci->ndriver_clients; i++) {
+		const struct client_info *under = client_find(k, ci->driver_clients[i]);
+
+		if (under != NULL && dep_find(sb, under) != NULL) {
+			c->client_info = under;
+			c->param_client = under;
+			c->driver = under->id;
+			c->client_name = arena_printf(sb->b->a, "%s with %s", ci->name, under->name);
+			return;
+		}
 	}
 	if (ci->adapter_client != NULL &&
 	    (ci->nadapters == 0 || c->adapter != NULL ||
@@ -1287,9 +1406,11 @@ conn_same(struct svc_build *sb, const struct connection *n)
 	for (i = 0; i < sb->out.len; i++) {
 		struct connection *c = &sb->out.items[i];
 
+		/* Drizzle over postgres.js and postgres.js itself are one client of the value. */
 		if (strcmp(c->key, n->key) == 0 && c->runtime == n->runtime && c->role == n->role &&
 		    c->used == n->used && (c->note == NULL) == (n->note == NULL) &&
-		    ((c->client == NULL && n->client == NULL) ||
+		    ((c->client_info != NULL && c->client_info == n->client_info) ||
+		     (c->client == NULL && n->client == NULL) ||
 		     (c->client && n->client && strcmp(c->client, n->client) == 0)))
 			return c;
 	}
@@ -1573,6 +1694,7 @@ build_service(struct build *b, struct service *svc)
 			continue;
 		scan_file(&sb, e, &off_files, &off_clients);
 	}
+	implicit_uses(&sb, &off_files, &off_clients);
 	build_from_uses(&sb, &off_files, &off_clients);
 	build_from_env(&sb);
 	build_from_components(&sb);

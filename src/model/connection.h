@@ -66,6 +66,12 @@ struct client_info {
 	size_t nadapters;
 	const char *adapter_client; /* whose parameter table applies with an adapter / wrapper */
 	int max_major_engine;       /* above it an adapter is implied; -1 = none */
+	const char **driver_clients; /* Drizzle: the first of these the service depends on drives it */
+	size_t ndriver_clients;
+	const char **implicit_keys; /* variables the framework reads with no code (Rails DATABASE_URL) */
+	size_t nimplicit_keys;
+	const char **config_files; /* service files that configure it (config/database.yml) */
+	size_t nconfig_files;
 	bool prepares;              /* named prepared statements by default */
 	const char **off_params;    /* "name=value" URL parameters that turn them off */
 	size_t noff_params;
