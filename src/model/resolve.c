@@ -312,12 +312,31 @@ struct expand_ctx {
 	struct service *svc;
 	int depth;
 	struct env_def *def; /* whose undefined names are collected */
-	const struct dotenv_file *own; /* file-first lookup: the definition's own file */
+	const struct dotenv_file *own; /* the definition's own file (parsed as its loader reads it) */
+	bool file_first;               /* own earlier keys before the environment */
+	const struct dotenv_file *project; /* compose env_file: the project .env, looked up first */
 	VEC(char *) scratch; /* expanded values handed out; alive until the expansion ends */
 };
 
 static char *expand_def(struct expand_ctx *x, const struct env_def *d);
 static bool has_reference(const char *v);
+
+/* The last definition of name before the definition being expanded, in its own file. */
+static const char *
+own_earlier(const struct expand_ctx *x, const char *name)
+{
+	const struct dotenv_binding *b = x->def->binding;
+
+	if (x->own == NULL || b == NULL || b < x->own->bindings ||
+	    b >= x->own->bindings + x->own->nbindings)
+		return NULL;
+	while (b > x->own->bindings) {
+		b--;
+		if (strcmp(b->key, name) == 0 && b->value != NULL)
+			return b->value;
+	}
+	return NULL;
+}
 
 /* Lookup for cross-file expansion: the effective value of name in the service. */
 static const char *
@@ -325,18 +344,34 @@ service_lookup(void *arg, const char *name)
 {
 	struct expand_ctx *x = arg;
 	const struct env_entry *e;
+	const char *v;
 
-	/* File first: an earlier definition in the same file, already expanded. */
-	if (x->depth == 1 && x->own != NULL && x->def->binding != NULL) {
-		const struct dotenv_binding *b = x->def->binding;
+	/* compose env_file: the project .env (shell + .env) has precedence (§4, c47). */
+	if (x->depth == 1 && x->project != NULL) {
+		const struct dotenv_file *pf = x->project;
+		size_t k;
 
-		while (b > x->own->bindings) {
-			b--;
-			if (strcmp(b->key, name) == 0 && b->value != NULL)
-				return b->value;
+		for (k = pf->nbindings; k > 0; k--) {
+			if (strcmp(pf->bindings[k - 1].key, name) == 0 && pf->bindings[k - 1].value)
+				return pf->bindings[k - 1].value;
 		}
 	}
+	/* File first: an earlier definition in the same file, already expanded. */
+	if (x->depth == 1 && x->file_first && (v = own_earlier(x, name)) != NULL)
+		return v;
 	e = resolve_find(x->svc, name);
+	/*
+	 * The winner is a later line of this very file: only Next.js and Vite
+	 * (which expand the merged map) see forward references; the others see
+	 * what the file defined so far (c36: A=${B} before B=x gives "").
+	 */
+	if (x->depth == 1 && e != NULL && e->winner.binding != NULL && x->own != NULL &&
+	    e->winner.source->ef == x->def->source->ef && e->winner.binding > x->def->binding &&
+	    x->def->source->dialect != DOTENV_NEXTJS && x->def->source->dialect != DOTENV_VITE) {
+		if ((v = own_earlier(x, name)) != NULL)
+			return v;
+		e = NULL;
+	}
 
 	if (e == NULL || e->winner.value == NULL) {
 		/* Only the names this definition itself references, not deeper ones. */
@@ -395,6 +430,22 @@ file_first(const struct env_source *src)
 	       (src->override || strcmp(src->loader, "pydantic-settings") == 0);
 }
 
+/* The project .env beside the compose file that configured src, parsed as compose reads it. */
+static const struct dotenv_file *
+compose_project_env(struct scan *s, const struct env_source *src)
+{
+	char *dir = path_dirname(src->origin_file), *path = path_join(dir, ".env");
+	struct scan_env_file *ef = scan_find_env_file(s, path);
+	const struct dotenv_file *df = NULL;
+
+	/* The project .env itself as an env_file: its own keys come first anyway. */
+	if (ef != NULL && ef != src->ef)
+		df = scan_env_parse(s, ef, DOTENV_COMPOSE);
+	free(path);
+	free(dir);
+	return df;
+}
+
 static void
 expand_all(struct scan *s, struct service *svc)
 {
@@ -418,8 +469,11 @@ expand_all(struct scan *s, struct service *svc)
 			memset(&x, 0, sizeof(x));
 			x.svc = svc;
 			x.def = d;
-			if (file_first(d->source) && d->source->ef != NULL)
+			x.file_first = file_first(d->source);
+			if (d->source->kind == SOURCE_ENV_FILE && d->source->ef != NULL)
 				x.own = scan_env_parse(s, d->source->ef, d->source->dialect);
+			if (d->source->kind == SOURCE_ENV_FILE && d->source->dialect == DOTENV_COMPOSE)
+				x.project = compose_project_env(s, d->source);
 			v = expand_def(&x, d);
 			for (k = 0; k < (int)x.scratch.len; k++)
 				free(x.scratch.items[k]);
