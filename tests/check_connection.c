@@ -153,10 +153,14 @@ first_rule(const struct fixture *f, const char *rule)
 }
 
 static const char *const connection_rules[] = {
-    "runtime-uses-direct-url",       "session-mode-at-runtime",
-    "migration-url-via-transaction-pooler", "stray-pgbouncer-flag",
-    "unsupported-url-param",         "missing-pgbouncer-flag",
-    "prepared-statements-in-transaction-mode", "pooler-username",
+    "runtime-uses-direct-url",
+    "session-mode-at-runtime",
+    "migration-url-via-transaction-pooler",
+    "stray-pgbouncer-flag",
+    "unsupported-url-param",
+    "missing-pgbouncer-flag",
+    "prepared-statements-in-transaction-mode",
+    "pooler-username",
     "direct-connection-ipv6",
 };
 
@@ -177,8 +181,10 @@ count_connection_findings(const struct fixture *f)
 #define POOLER_5432 "postgresql://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com:5432/postgres"
 /* Every JS case depends on dotenv and imports dotenv/config, so .env is loaded. */
 #define PKG(deps)                                                                                  \
-	{"package.json",                                                                           \
-	 "{\"name\":\"svc\",\"dependencies\":{\"dotenv\":\"^16.4.5\"," deps "}}\n"}
+	{                                                                                          \
+		"package.json",                                                                    \
+		    "{\"name\":\"svc\",\"dependencies\":{\"dotenv\":\"^16.4.5\"," deps "}}\n"      \
+	}
 #define JS_ENV "import 'dotenv/config';\n"
 #define PY_ENV "from dotenv import load_dotenv\nload_dotenv()\n"
 
@@ -186,7 +192,7 @@ struct client_case {
 	const char *what;
 	struct repo_file files[5];
 	const char *key;
-	const char *client;  /* client id; NULL: no connection expected */
+	const char *client; /* client id; NULL: no connection expected */
 	int major;
 	const char *driver;  /* NULL: none */
 	const char *adapter; /* NULL: none */
@@ -199,84 +205,171 @@ struct client_case {
 static const struct client_case client_cases[] = {
     {"pydantic settings attribute bound to a name, then create_async_engine",
      {{"requirements.txt", "SQLAlchemy[asyncio]==2.0.35\nasyncpg==0.29.0\npython-dotenv\n"},
-      {".env", "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com"
-               ":5432/postgres\n"},
-      {"app/config.py", PY_ENV "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
-                        "    DATABASE_URL: str\n\nsettings = Settings()\n"},
-      {"app/db.py", PY_ENV "from app.config import settings\nfrom sqlalchemy.ext.asyncio import "
-                    "create_async_engine\n\ndatabase_url = settings.DATABASE_URL\n"
-                    "engine = create_async_engine(\n    database_url,\n    pool_size=10,\n)\n"}},
-     "DATABASE_URL", "sqlalchemy+asyncpg", 2, "asyncpg", NULL, true, CONN_ROLE_RUNTIME,
-     "sqlalchemy-engine", false},
+      {".env",
+       "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com"
+       ":5432/postgres\n"},
+      {"app/config.py",
+       PY_ENV "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+              "    DATABASE_URL: str\n\nsettings = Settings()\n"},
+      {"app/db.py",
+       PY_ENV "from app.config import settings\nfrom sqlalchemy.ext.asyncio import "
+              "create_async_engine\n\ndatabase_url = settings.DATABASE_URL\n"
+              "engine = create_async_engine(\n    database_url,\n    pool_size=10,\n)\n"}},
+     "DATABASE_URL",
+     "sqlalchemy+asyncpg",
+     2,
+     "asyncpg",
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "sqlalchemy-engine",
+     false},
     {"lower-case settings field (pydantic is case-insensitive)",
      {{"requirements.txt", "sqlalchemy>=2.0\npython-dotenv\n"},
       {".env", "DATABASE_URL=postgresql://app:pw@db.example.com:5432/app\n"},
       {"db.py", PY_ENV "from sqlalchemy import create_engine\nfrom config import settings\n"
-                "engine = create_engine(str(settings.database_url))\n"}},
-     "DATABASE_URL", "sqlalchemy+psycopg2", 2, "psycopg2", NULL, true, CONN_ROLE_RUNTIME,
-     "sqlalchemy-engine", false},
+                       "engine = create_engine(str(settings.database_url))\n"}},
+     "DATABASE_URL",
+     "sqlalchemy+psycopg2",
+     2,
+     "psycopg2",
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "sqlalchemy-engine",
+     false},
     {"os.environ index inline, NullPool, prepared statements off in the URL",
      {{"requirements.txt", "sqlalchemy[asyncio]\nasyncpg\npython-dotenv\n"},
-      {".env", "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com"
-               ":6543/postgres?prepared_statement_cache_size=0\n"},
-      {"db.py", PY_ENV "import os\nfrom sqlalchemy.ext.asyncio import create_async_engine\n"
-                "from sqlalchemy.pool import NullPool\n"
-                "engine = create_async_engine(os.environ[\"DATABASE_URL\"], poolclass=NullPool)\n"}},
-     "DATABASE_URL", "sqlalchemy+asyncpg", 0, "asyncpg", NULL, true, CONN_ROLE_RUNTIME,
-     "sqlalchemy-engine", true},
+      {".env",
+       "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com"
+       ":6543/postgres?prepared_statement_cache_size=0\n"},
+      {"db.py",
+       PY_ENV "import os\nfrom sqlalchemy.ext.asyncio import create_async_engine\n"
+              "from sqlalchemy.pool import NullPool\n"
+              "engine = create_async_engine(os.environ[\"DATABASE_URL\"], poolclass=NullPool)\n"}},
+     "DATABASE_URL",
+     "sqlalchemy+asyncpg",
+     0,
+     "asyncpg",
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "sqlalchemy-engine",
+     true},
     {"node-postgres with the env read inside the options object",
-     {PKG("\"pg\":\"^8.11.3\""), {".env", "DATABASE_URL=" POOLER_6543 "\n"},
-      {"src/db.ts", JS_ENV "import { Pool } from 'pg';\n"
-                    "export const pool = new Pool({ connectionString: process.env.DATABASE_URL, "
-                    "max: 5 });\n"}},
-     "DATABASE_URL", "pg", 8, NULL, NULL, true, CONN_ROLE_RUNTIME, "pg-pool", false},
+     {PKG("\"pg\":\"^8.11.3\""),
+      {".env", "DATABASE_URL=" POOLER_6543 "\n"},
+      {"src/db.ts",
+       JS_ENV "import { Pool } from 'pg';\n"
+              "export const pool = new Pool({ connectionString: process.env.DATABASE_URL, "
+              "max: 5 });\n"}},
+     "DATABASE_URL",
+     "pg",
+     8,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "pg-pool",
+     false},
     {"node-postgres with object shorthand of a name bound earlier",
-     {PKG("\"pg\":\"8.12.0\""), {".env", "PG_URL=" POOLER_6543 "\n"},
+     {PKG("\"pg\":\"8.12.0\""),
+      {".env", "PG_URL=" POOLER_6543 "\n"},
       {"src/db.js", JS_ENV "const { Pool } = require('pg');\n"
-                    "const connectionString = process.env['PG_URL'];\n"
-                    "module.exports = new Pool({\n  connectionString,\n});\n"}},
-     "PG_URL", "pg", 8, NULL, NULL, true, CONN_ROLE_RUNTIME, "pg-pool", false},
+                           "const connectionString = process.env['PG_URL'];\n"
+                           "module.exports = new Pool({\n  connectionString,\n});\n"}},
+     "PG_URL",
+     "pg",
+     8,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "pg-pool",
+     false},
     {"postgres.js with prepare: false in the call",
-     {PKG("\"postgres\":\"^3.4.4\""), {".env", "DATABASE_URL=" POOLER_6543 "\n"},
-      {"src/db.ts", JS_ENV "import postgres from 'postgres';\n"
-                    "export const sql = postgres(process.env.DATABASE_URL!, { prepare: false });\n"}},
-     "DATABASE_URL", "postgres-js", 3, NULL, NULL, true, CONN_ROLE_RUNTIME, "postgres-js", true},
+     {PKG("\"postgres\":\"^3.4.4\""),
+      {".env", "DATABASE_URL=" POOLER_6543 "\n"},
+      {"src/db.ts",
+       JS_ENV "import postgres from 'postgres';\n"
+              "export const sql = postgres(process.env.DATABASE_URL!, { prepare: false });\n"}},
+     "DATABASE_URL",
+     "postgres-js",
+     3,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "postgres-js",
+     true},
     {"Prisma schema url is the runtime URL when code does not replace it",
-     {PKG("\"@prisma/client\":\"^5.22.0\""), {".env", "DATABASE_URL=" POOLER_6543 "\n"},
+     {PKG("\"@prisma/client\":\"^5.22.0\""),
+      {".env", "DATABASE_URL=" POOLER_6543 "\n"},
       {"prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n"
                                "  url      = env(\"DATABASE_URL\")\n}\n"},
       {"src/db.ts", JS_ENV "import { PrismaClient } from '@prisma/client';\n"
-                    "export const prisma = new PrismaClient();\n"}},
-     "DATABASE_URL", "prisma", 5, NULL, NULL, true, CONN_ROLE_RUNTIME, "prisma-schema-url", false},
+                           "export const prisma = new PrismaClient();\n"}},
+     "DATABASE_URL",
+     "prisma",
+     5,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "prisma-schema-url",
+     false},
     {"Prisma schema directUrl is a migration URL",
      {PKG("\"@prisma/client\":\"5.22.0\""),
       {".env", "DATABASE_URL=" POOLER_6543 "?pgbouncer=true\nDIRECT_URL=" POOLER_5432 "\n"},
       {"prisma/schema.prisma", "datasource db {\n  provider  = \"postgresql\"\n"
                                "  url       = env(\"DATABASE_URL\")\n"
                                "  directUrl = env(\"DIRECT_URL\")\n}\n"}},
-     "DIRECT_URL", "prisma", 5, NULL, NULL, false, CONN_ROLE_MIGRATION, "prisma-schema-direct-url",
+     "DIRECT_URL",
+     "prisma",
+     5,
+     NULL,
+     NULL,
+     false,
+     CONN_ROLE_MIGRATION,
+     "prisma-schema-direct-url",
      false},
     {"Prisma 7 with the pg driver adapter: node-postgres decides the parameters",
      {PKG("\"@prisma/client\":\"^7.1.0\",\"@prisma/adapter-pg\":\"^7.1.0\",\"pg\":\"^8.13.0\""),
       {".env", "DATABASE_URL=" POOLER_6543 "?pgbouncer=true\nDIRECT_URL=" POOLER_5432 "\n"},
-      {"src/db.ts", JS_ENV "import { PrismaClient } from './generated/prisma/client';\n"
-                    "import { PrismaPg } from '@prisma/adapter-pg';\n"
-                    "const adapter = new PrismaPg({ connectionString: process.env.DATABASE_URL });\n"
-                    "export const prisma = new PrismaClient({ adapter });\n"},
-      {"prisma.config.ts", JS_ENV "import 'dotenv/config';\nimport { defineConfig, env } from "
-                           "'prisma/config';\nexport default defineConfig({\n  schema: "
-                           "'prisma/schema.prisma',\n  datasource: { url: env('DIRECT_URL') },\n"
-                           "});\n"}},
-     "DATABASE_URL", "prisma", 7, "pg", "@prisma/adapter-pg", true, CONN_ROLE_RUNTIME,
-     "prisma-adapter-pg", false},
+      {"src/db.ts",
+       JS_ENV "import { PrismaClient } from './generated/prisma/client';\n"
+              "import { PrismaPg } from '@prisma/adapter-pg';\n"
+              "const adapter = new PrismaPg({ connectionString: process.env.DATABASE_URL });\n"
+              "export const prisma = new PrismaClient({ adapter });\n"},
+      {"prisma.config.ts",
+       JS_ENV "import 'dotenv/config';\nimport { defineConfig, env } from "
+              "'prisma/config';\nexport default defineConfig({\n  schema: "
+              "'prisma/schema.prisma',\n  datasource: { url: env('DIRECT_URL') },\n"
+              "});\n"}},
+     "DATABASE_URL",
+     "prisma",
+     7,
+     "pg",
+     "@prisma/adapter-pg",
+     true,
+     CONN_ROLE_RUNTIME,
+     "prisma-adapter-pg",
+     false},
     {"Prisma 7 prisma.config.ts url is the migration URL",
      {PKG("\"@prisma/client\":\"^7.1.0\",\"@prisma/adapter-pg\":\"^7.1.0\""),
       {".env", "DIRECT_URL=" POOLER_5432 "\n"},
       {"prisma.config.ts", JS_ENV "import 'dotenv/config';\nimport { defineConfig, env } from "
-                           "'prisma/config';\nexport default defineConfig({\n"
-                           "  datasource: {\n    url: env('DIRECT_URL'),\n  },\n});\n"}},
-     "DIRECT_URL", "prisma", 7, "pg", "@prisma/adapter-pg", false, CONN_ROLE_MIGRATION,
-     "prisma-config-url", false},
+                                  "'prisma/config';\nexport default defineConfig({\n"
+                                  "  datasource: {\n    url: env('DIRECT_URL'),\n  },\n});\n"}},
+     "DIRECT_URL",
+     "prisma",
+     7,
+     "pg",
+     "@prisma/adapter-pg",
+     false,
+     CONN_ROLE_MIGRATION,
+     "prisma-config-url",
+     false},
     {"seed 2: DIRECT_URL || DATABASE_URL handed to PrismaClient at runtime",
      {PKG("\"@prisma/client\":\"^5.22.0\""),
       {".env", "DATABASE_URL=" POOLER_6543 "?pgbouncer=true\nDIRECT_URL=" POOLER_5432 "\n"},
@@ -285,16 +378,34 @@ static const struct client_case client_cases[] = {
                                "  directUrl = env(\"DIRECT_URL\")\n}\n"},
       {"src/config/database.ts",
        JS_ENV "import { PrismaClient } from '@prisma/client';\n"
-       "const directUrl = process.env.DIRECT_URL || process.env.DATABASE_URL;\n"
-       "export const prisma = new PrismaClient({\n"
-       "  datasources: { db: { url: `${directUrl}?connection_limit=2` } },\n});\n"}},
-     "DIRECT_URL", "prisma", 5, NULL, NULL, true, CONN_ROLE_RUNTIME, "prisma-client", false},
+              "const directUrl = process.env.DIRECT_URL || process.env.DATABASE_URL;\n"
+              "export const prisma = new PrismaClient({\n"
+              "  datasources: { db: { url: `${directUrl}?connection_limit=2` } },\n});\n"}},
+     "DIRECT_URL",
+     "prisma",
+     5,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "prisma-client",
+     false},
     {"asyncpg create_pool with statement_cache_size=0",
-     {{"requirements.txt", "asyncpg==0.29.0\npython-dotenv\n"}, {".env", "WORKER_DB_URL=" POOLER_6543 "\n"},
-      {"worker.py", PY_ENV "import os\nimport asyncpg\n\nasync def main():\n"
-                    "    pool = await asyncpg.create_pool(\n        os.getenv('WORKER_DB_URL'),\n"
-                    "        statement_cache_size=0,\n    )\n"}},
-     "WORKER_DB_URL", "asyncpg", 0, NULL, NULL, true, CONN_ROLE_RUNTIME, "asyncpg-connect", true},
+     {{"requirements.txt", "asyncpg==0.29.0\npython-dotenv\n"},
+      {".env", "WORKER_DB_URL=" POOLER_6543 "\n"},
+      {"worker.py",
+       PY_ENV "import os\nimport asyncpg\n\nasync def main():\n"
+              "    pool = await asyncpg.create_pool(\n        os.getenv('WORKER_DB_URL'),\n"
+              "        statement_cache_size=0,\n    )\n"}},
+     "WORKER_DB_URL",
+     "asyncpg",
+     0,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "asyncpg-connect",
+     true},
     {"Go pgxpool with os.Getenv",
      {{"go.mod", "module example.com/api\n\ngo 1.22\n\nrequire github.com/jackc/pgx/v5 v5.5.0\n"},
       {".env", "DATABASE_URL=" POOLER_6543 "\n"},
@@ -302,7 +413,15 @@ static const struct client_case client_cases[] = {
                   "\t\"github.com/jackc/pgx/v5/pgxpool\"\n)\n\nfunc main() {\n"
                   "\tpool, _ := pgxpool.New(context.Background(), os.Getenv(\"DATABASE_URL\"))\n"
                   "\tdefer pool.Close()\n}\n"}},
-     "DATABASE_URL", "pgx", 5, NULL, NULL, true, CONN_ROLE_RUNTIME, "pgxpool", false},
+     "DATABASE_URL",
+     "pgx",
+     5,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "pgxpool",
+     false},
     {"Go database/sql with lib/pq",
      {{"go.mod", "module example.com/api\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n"},
       {".env", "DATABASE_URL=" POOLER_6543 "\n"},
@@ -310,45 +429,113 @@ static const struct client_case client_cases[] = {
                   "\t_ \"github.com/lib/pq\"\n)\n\nfunc main() {\n"
                   "\tdb, _ := sql.Open(\"postgres\", os.Getenv(\"DATABASE_URL\"))\n"
                   "\tdefer db.Close()\n}\n"}},
-     "DATABASE_URL", "lib-pq", 1, NULL, NULL, true, CONN_ROLE_RUNTIME, "sql-open-pq", false},
+     "DATABASE_URL",
+     "lib-pq",
+     1,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "sql-open-pq",
+     false},
     {"a read in code with no client call: the service's client, runtime by name",
-     {PKG("\"pg\":\"^8.11.3\""), {".env", "DATABASE_URL=" POOLER_6543 "\n"},
+     {PKG("\"pg\":\"^8.11.3\""),
+      {".env", "DATABASE_URL=" POOLER_6543 "\n"},
       {"src/config.ts", JS_ENV "export const config = { db: process.env.DATABASE_URL };\n"}},
-     "DATABASE_URL", "pg", 8, NULL, NULL, true, CONN_ROLE_RUNTIME, "process-env-member", false},
+     "DATABASE_URL",
+     "pg",
+     8,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "process-env-member",
+     false},
     {"a migration name read in code with no client call is not a runtime URL",
-     {PKG("\"pg\":\"^8.11.3\""), {".env", "DIRECT_URL=" POOLER_5432 "\n"},
+     {PKG("\"pg\":\"^8.11.3\""),
+      {".env", "DIRECT_URL=" POOLER_5432 "\n"},
       {"src/config.ts", JS_ENV "export const config = { direct: process.env.DIRECT_URL };\n"}},
-     "DIRECT_URL", "pg", 8, NULL, NULL, false, CONN_ROLE_MIGRATION, "process-env-member", false},
+     "DIRECT_URL",
+     "pg",
+     8,
+     NULL,
+     NULL,
+     false,
+     CONN_ROLE_MIGRATION,
+     "process-env-member",
+     false},
     {"Drizzle shorthand over postgres.js",
      {PKG("\"drizzle-orm\":\"^0.36.0\",\"postgres\":\"^3.4.4\""),
       {".env", "DATABASE_URL=" POOLER_6543 "\n"},
       {"src/db.ts", JS_ENV "import { drizzle } from 'drizzle-orm/postgres-js';\n"
-                    "export const db = drizzle(process.env.DATABASE_URL!);\n"}},
-     "DATABASE_URL", "drizzle", 0, "postgres-js", NULL, true, CONN_ROLE_RUNTIME, "drizzle", false},
+                           "export const db = drizzle(process.env.DATABASE_URL!);\n"}},
+     "DATABASE_URL",
+     "drizzle",
+     0,
+     "postgres-js",
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "drizzle",
+     false},
     {"Drizzle over a postgres.js client made earlier: one consumer, prepare: false seen",
      {PKG("\"drizzle-orm\":\"^0.36.0\",\"postgres\":\"^3.4.4\""),
       {".env", "DATABASE_URL=" POOLER_6543 "\n"},
-      {"src/db.ts", JS_ENV "import { drizzle } from 'drizzle-orm/postgres-js';\n"
-                    "import postgres from 'postgres';\n"
-                    "const client = postgres(process.env.DATABASE_URL!, { prepare: false });\n"
-                    "export const db = drizzle(client);\n"}},
-     "DATABASE_URL", "postgres-js", 3, NULL, NULL, true, CONN_ROLE_RUNTIME, "postgres-js", true},
+      {"src/db.ts",
+       JS_ENV "import { drizzle } from 'drizzle-orm/postgres-js';\n"
+              "import postgres from 'postgres';\n"
+              "const client = postgres(process.env.DATABASE_URL!, { prepare: false });\n"
+              "export const db = drizzle(client);\n"}},
+     "DATABASE_URL",
+     "postgres-js",
+     3,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "postgres-js",
+     true},
     {"Rails reads DATABASE_URL with no code; database.yml turns prepared statements off",
      {{"Gemfile", "source 'https://rubygems.org'\ngem 'rails', '~> 7.1.3'\ngem 'pg', '~> 1.5'\n"},
       {"config/database.yml", "production:\n  adapter: postgresql\n"
                               "  url: <%= ENV['DATABASE_URL'] %>\n  prepared_statements: false\n"}},
-     "DATABASE_URL", "rails", 7, NULL, NULL, true, CONN_ROLE_RUNTIME, "implicit", true},
+     "DATABASE_URL",
+     "rails",
+     7,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "implicit",
+     true},
     {"Rails without prepared_statements: false prepares statements",
      {{"Gemfile", "source 'https://rubygems.org'\ngem \"rails\", \"8.0.1\"\ngem 'pg'\n"},
       {"config/database.yml", "production:\n  adapter: postgresql\n"
                               "  url: <%= ENV['DATABASE_URL'] %>\n"
                               "  # prepared_statements: false\n"}},
-     "DATABASE_URL", "rails", 8, NULL, NULL, true, CONN_ROLE_RUNTIME, "implicit", false},
+     "DATABASE_URL",
+     "rails",
+     8,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "implicit",
+     false},
     {"new Pool of a library the service does not depend on is not node-postgres",
-     {PKG("\"mysql2\":\"^3.9.0\""), {".env", "DATABASE_URL=mysql://u:pw@db:3306/app\n"},
+     {PKG("\"mysql2\":\"^3.9.0\""),
+      {".env", "DATABASE_URL=mysql://u:pw@db:3306/app\n"},
       {"src/db.js", JS_ENV "const mysql = require('mysql2');\n"
-                    "const pool = new Pool({ uri: process.env.DATABASE_URL });\n"}},
-     "DATABASE_URL", NULL, 0, NULL, NULL, true, CONN_ROLE_RUNTIME, "process-env-member", false},
+                           "const pool = new Pool({ uri: process.env.DATABASE_URL });\n"}},
+     "DATABASE_URL",
+     NULL,
+     0,
+     NULL,
+     NULL,
+     true,
+     CONN_ROLE_RUNTIME,
+     "process-env-member",
+     false},
 };
 
 START_TEST(test_client_detection)
@@ -376,8 +563,8 @@ START_TEST(test_client_detection)
 	ck_assert_msg((c->adapter == NULL && cc->adapter == NULL) ||
 	                  (c->adapter && cc->adapter && strcmp(c->adapter, cc->adapter) == 0),
 	              "%s: adapter %s", cc->what, c->adapter ? c->adapter : "(none)");
-	ck_assert_msg(c->role == cc->role, "%s: role %s, want %s", cc->what, conn_role_name(c->role),
-	              conn_role_name(cc->role));
+	ck_assert_msg(c->role == cc->role, "%s: role %s, want %s", cc->what,
+	              conn_role_name(c->role), conn_role_name(cc->role));
 	ck_assert_msg((c->use_kind == NULL && cc->use_kind == NULL) ||
 	                  (c->use_kind && cc->use_kind && strcmp(c->use_kind, cc->use_kind) == 0),
 	              "%s: used via %s, want %s", cc->what, c->use_kind ? c->use_kind : "(none)",
@@ -447,8 +634,8 @@ START_TEST(test_param_effects)
 	    {".env", "A=postgresql+asyncpg://u:pw@h:5432/d?sslmode=require\n"
 	             "B=postgresql://u:pw@h:5432/d\n"},
 	    {"db.py", PY_ENV "import os\nimport asyncpg\nfrom sqlalchemy import create_engine\n"
-	              "e = create_engine(os.environ['A'])\n"
-	              "p = asyncpg.connect(os.environ['B'])\n"},
+	                     "e = create_engine(os.environ['A'])\n"
+	                     "p = asyncpg.connect(os.environ['B'])\n"},
 	};
 	const struct connection *a, *b;
 	const char *tpl, *fix;
@@ -464,12 +651,15 @@ START_TEST(test_param_effects)
 	ck_assert_int_eq(connection_param_effect(a, "ssl", &tpl, &fix), PARAM_ACCEPTED);
 	ck_assert_int_eq(connection_param_effect(a, "pgbouncer", &tpl, &fix), PARAM_REJECTED);
 	text = client_error_text(tpl, "pgbouncer");
-	ck_assert_str_eq(text, "TypeError: connect() got an unexpected keyword argument 'pgbouncer'");
+	ck_assert_str_eq(text,
+	                 "TypeError: connect() got an unexpected keyword argument 'pgbouncer'");
 	free(text);
 	/* asyncpg: Prisma parameters become server settings; unknown others are not judged */
-	ck_assert_int_eq(connection_param_effect(b, "connection_limit", &tpl, &fix), PARAM_REJECTED);
+	ck_assert_int_eq(connection_param_effect(b, "connection_limit", &tpl, &fix),
+	                 PARAM_REJECTED);
 	text = client_error_text(tpl, "connection_limit");
-	ck_assert_ptr_nonnull(strstr(text, "unrecognized configuration parameter \"connection_limit\""));
+	ck_assert_ptr_nonnull(
+	    strstr(text, "unrecognized configuration parameter \"connection_limit\""));
 	free(text);
 	ck_assert_int_eq(connection_param_effect(b, "search_path", &tpl, &fix), PARAM_ACCEPTED);
 	ck_assert_int_eq(connection_param_effect(b, "whatever", &tpl, &fix), PARAM_UNKNOWN);
@@ -483,12 +673,15 @@ START_TEST(test_seed1_rules)
 {
 	struct fixture f;
 	const struct repo_file files[] = {
-	    {"backend/requirements.txt", "SQLAlchemy[asyncio]==2.0.35\nasyncpg==0.29.0\npython-dotenv\n"},
-	    {"backend/.env", "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler"
-	                     ".supabase.com:5432/postgres?pgbouncer=true\n"},
-	    {"backend/app/database.py", PY_ENV "import os\nfrom sqlalchemy.ext.asyncio import "
-	                                "create_async_engine\n"
-	                                "engine = create_async_engine(os.environ['DATABASE_URL'])\n"},
+	    {"backend/requirements.txt",
+	     "SQLAlchemy[asyncio]==2.0.35\nasyncpg==0.29.0\npython-dotenv\n"},
+	    {"backend/.env",
+	     "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler"
+	     ".supabase.com:5432/postgres?pgbouncer=true\n"},
+	    {"backend/app/database.py",
+	     PY_ENV "import os\nfrom sqlalchemy.ext.asyncio import "
+	            "create_async_engine\n"
+	            "engine = create_async_engine(os.environ['DATABASE_URL'])\n"},
 	};
 	const struct finding *fd;
 
@@ -504,7 +697,8 @@ START_TEST(test_seed1_rules)
 	/* the column of "pgbouncer=true" in the file */
 	ck_assert_int_eq(fd->loc.col, 101);
 	ck_assert_int_eq(fd->loc.end_col, 114);
-	ck_assert_str_eq(fd->value_class, "supabase-pooler/session/abc/sqlalchemy+asyncpg/pgbouncer");
+	ck_assert_str_eq(fd->value_class,
+	                 "supabase-pooler/session/abc/sqlalchemy+asyncpg/pgbouncer");
 	fd = first_rule(&f, "session-mode-at-runtime");
 	ck_assert_ptr_nonnull(strstr(fd->message, "(EMAXCONNSESSION)"));
 	ck_assert_ptr_nonnull(strstr(fd->message, "MaxClientsInSessionMode"));
@@ -546,17 +740,18 @@ static const struct silent_case silent_cases[] = {
                                "  url       = env(\"DATABASE_URL\")\n"
                                "  directUrl = env(\"DIRECT_URL\")\n}\n"},
       {"src/db.ts", JS_ENV "import { PrismaClient } from '@prisma/client';\n"
-                    "export const prisma = new PrismaClient();\n"}}},
+                           "export const prisma = new PrismaClient();\n"}}},
     {"code appends pgbouncer=true at runtime",
      {PKG("\"@prisma/client\":\"6.1.0\""),
       {".env", "DATABASE_URL=" POOLER_6543 "\nDIRECT_URL=" POOLER_5432 "\n"},
       {"prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n"
                                "  url      = env(\"DATABASE_URL\")\n"
                                "  directUrl = env(\"DIRECT_URL\")\n}\n"},
-      {"src/db.ts", JS_ENV "import { PrismaClient } from '@prisma/client';\n"
-                    "const u = new URL(process.env.DATABASE_URL ?? '');\n"
-                    "u.searchParams.set('pgbouncer', 'true');\n"
-                    "export const prisma = new PrismaClient({ datasourceUrl: u.toString() });\n"}}},
+      {"src/db.ts",
+       JS_ENV "import { PrismaClient } from '@prisma/client';\n"
+              "const u = new URL(process.env.DATABASE_URL ?? '');\n"
+              "u.searchParams.set('pgbouncer', 'true');\n"
+              "export const prisma = new PrismaClient({ datasourceUrl: u.toString() });\n"}}},
     {"an entrypoint defaults DIRECT_URL to DATABASE_URL",
      {PKG("\"@prisma/client\":\"5.22.0\""),
       {".env", "DATABASE_URL=" POOLER_6543 "?pgbouncer=true\nDIRECT_URL=" POOLER_5432 "\n"},
@@ -572,25 +767,32 @@ static const struct silent_case silent_cases[] = {
                                "  url      = env(\"DATABASE_URL\")\n}\n"}}},
     {"SQLAlchemy NullPool on 6543 with prepared_statement_cache_size=0",
      {{"requirements.txt", "sqlalchemy[asyncio]\nasyncpg\npython-dotenv\n"},
-      {".env", "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com"
-               ":6543/postgres?prepared_statement_cache_size=0\n"},
-      {"db.py", PY_ENV "import os\nfrom sqlalchemy.ext.asyncio import create_async_engine\n"
-                "from sqlalchemy.pool import NullPool\n"
-                "engine = create_async_engine(os.environ['DATABASE_URL'], poolclass=NullPool)\n"}}},
+      {".env",
+       "DATABASE_URL=postgresql+asyncpg://postgres.abc:pw@aws-0-eu-west-3.pooler.supabase.com"
+       ":6543/postgres?prepared_statement_cache_size=0\n"},
+      {"db.py",
+       PY_ENV "import os\nfrom sqlalchemy.ext.asyncio import create_async_engine\n"
+              "from sqlalchemy.pool import NullPool\n"
+              "engine = create_async_engine(os.environ['DATABASE_URL'], poolclass=NullPool)\n"}}},
     {"node-postgres on a direct connection",
      {PKG("\"pg\":\"^8.12.0\""),
-      {".env", "DATABASE_URL=postgresql://billing:pw@billing.abc.eu-west-1.rds.amazonaws.com:5432/b\n"},
-      {"src/db.js", JS_ENV "import pg from 'pg';\n"
-                    "export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL "
-                    "});\n"}}},
+      {".env",
+       "DATABASE_URL=postgresql://billing:pw@billing.abc.eu-west-1.rds.amazonaws.com:5432/b\n"},
+      {"src/db.js",
+       JS_ENV "import pg from 'pg';\n"
+              "export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL "
+              "});\n"}}},
     {"Neon's pooler supports protocol-level prepared statements",
      {{"requirements.txt", "asyncpg\npython-dotenv\n"},
       {".env", "DATABASE_URL=postgresql://app:pw@ep-x-1-pooler.us-east-2.aws.neon.tech/db\n"},
-      {"w.py", PY_ENV "import os, asyncpg\npool = asyncpg.create_pool(os.environ['DATABASE_URL'])\n"}}},
+      {"w.py",
+       PY_ENV "import os, asyncpg\npool = asyncpg.create_pool(os.environ['DATABASE_URL'])\n"}}},
     {"a migration name used by a migration script only",
-     {PKG("\"pg\":\"^8.12.0\""), {".env", "DIRECT_URL=" POOLER_5432 "\n"},
-      {"scripts/migrate.ts", JS_ENV "import { Client } from 'pg';\n"
-                             "const c = new Client({ connectionString: process.env.DIRECT_URL });\n"}}},
+     {PKG("\"pg\":\"^8.12.0\""),
+      {".env", "DIRECT_URL=" POOLER_5432 "\n"},
+      {"scripts/migrate.ts",
+       JS_ENV "import { Client } from 'pg';\n"
+              "const c = new Client({ connectionString: process.env.DIRECT_URL });\n"}}},
 };
 
 START_TEST(test_traps_stay_silent)
@@ -606,8 +808,8 @@ START_TEST(test_traps_stay_silent)
 		size_t r;
 
 		for (r = 0; r < sizeof(connection_rules) / sizeof(connection_rules[0]); r++)
-			ck_assert_msg(strcmp(fd->rule, connection_rules[r]) != 0, "%s: %s: %s", sc->what,
-			              fd->rule, fd->message);
+			ck_assert_msg(strcmp(fd->rule, connection_rules[r]) != 0, "%s: %s: %s",
+			              sc->what, fd->rule, fd->message);
 	}
 	fixture_close(&f);
 }
@@ -623,13 +825,14 @@ START_TEST(test_trap_guard_is_what_silences)
 	    {"prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n"
 	                             "  url      = env(\"DATABASE_URL\")\n}\n"},
 	    {"src/db.ts", JS_ENV "import { PrismaClient } from '@prisma/client';\n"
-	                  "export const prisma = new PrismaClient();\n"},
+	                         "export const prisma = new PrismaClient();\n"},
 	};
 
 	fixture_open(&f, files, 4);
 	run_checks(&f);
 	ck_assert_int_eq(count_rule(&f, "missing-pgbouncer-flag"), 1);
-	ck_assert_ptr_nonnull(strstr(first_rule(&f, "missing-pgbouncer-flag")->message, "Prisma 6"));
+	ck_assert_ptr_nonnull(
+	    strstr(first_rule(&f, "missing-pgbouncer-flag")->message, "Prisma 6"));
 	fixture_close(&f);
 }
 END_TEST

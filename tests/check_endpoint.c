@@ -31,9 +31,10 @@ struct ep_case {
 
 static const struct ep_case ep_cases[] = {
     /* Supabase shared pooler: the port decides the mode, the user carries the project. */
-    {"postgresql://postgres.apbkobhfnmcqqzqeeqss:pw@aws-0-eu-west-3.pooler.supabase.com:5432/postgres",
-     "supabase-pooler", EP_MODE_SESSION, "apbkobhfnmcqqzqeeqss", 5432, false, "<role>.<project-ref>",
-     false, 6543},
+    {"postgresql://postgres.apbkobhfnmcqqzqeeqss:pw@aws-0-eu-west-3.pooler.supabase.com:5432/"
+     "postgres",
+     "supabase-pooler", EP_MODE_SESSION, "apbkobhfnmcqqzqeeqss", 5432, false,
+     "<role>.<project-ref>", false, 6543},
     {"postgresql://prisma.apbkobhfnmcqqzqeeqss:pw@aws-1-us-east-1.pooler.supabase.com:6543/postgres"
      "?pgbouncer=true",
      "supabase-pooler", EP_MODE_TRANSACTION, "apbkobhfnmcqqzqeeqss", 6543, false,
@@ -84,8 +85,8 @@ static const struct ep_case ep_cases[] = {
     {"postgresql://app:pw@[2001:db8::1]:5432/app", "postgres", EP_MODE_DIRECT, NULL, 5432, false,
      NULL, false, 0},
     /* not Postgres: no provider, no mode, even on a pooler-looking port */
-    {"rediss://default:pw@db-redis-nyc1-1234.b.db.ondigitalocean.com:25061", NULL,
-     EP_MODE_UNKNOWN, NULL, 25061, false, NULL, false, 0},
+    {"rediss://default:pw@db-redis-nyc1-1234.b.db.ondigitalocean.com:25061", NULL, EP_MODE_UNKNOWN,
+     NULL, 25061, false, NULL, false, 0},
     {"mysql://u:pw@aws.connect.psdb.cloud:6543/shop", NULL, EP_MODE_UNKNOWN, NULL, 6543, false,
      NULL, false, 0},
     {"mongodb+srv://u:pw@cluster0.abcde.mongodb.net/events", NULL, EP_MODE_UNKNOWN, NULL, 0, false,
@@ -125,8 +126,9 @@ str_eq(const char *what, const char *got, const char *want, const char *url)
 	if (want == NULL)
 		ck_assert_msg(got == NULL, "%s: %s is \"%s\", want none", url, what, got);
 	else
-		ck_assert_msg(got != NULL && strcmp(got, want) == 0, "%s: %s is \"%s\", want \"%s\"",
-		              url, what, got ? got : "(null)", want);
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+		              "%s: %s is \"%s\", want \"%s\"", url, what, got ? got : "(null)",
+		              want);
 }
 
 START_TEST(test_classify_table)
@@ -149,8 +151,9 @@ START_TEST(test_classify_table)
 	str_eq("user format", ep.user_format, c->user_format, c->url);
 	ck_assert_msg(ep.prepared_statements == c->prepared_statements, "%s: prepared statements",
 	              c->url);
-	ck_assert_msg(ep.transaction_port == c->transaction_port, "%s: transaction port %d, want %d",
-	              c->url, ep.transaction_port, c->transaction_port);
+	ck_assert_msg(ep.transaction_port == c->transaction_port,
+	              "%s: transaction port %d, want %d", c->url, ep.transaction_port,
+	              c->transaction_port);
 	ck_assert(!ep.user_declared);
 	arena_free(&a);
 	packs_free(p);
@@ -166,7 +169,8 @@ START_TEST(test_supabase_errors_come_from_the_pack)
 	struct endpoint ep;
 
 	ck_assert_int_eq(provider_set_build(&ps, p, &a, &err), 0);
-	classify(ps, &a, "postgresql://postgres.ref:pw@aws-0-eu-west-3.pooler.supabase.com:5432/postgres",
+	classify(ps, &a,
+	         "postgresql://postgres.ref:pw@aws-0-eu-west-3.pooler.supabase.com:5432/postgres",
 	         &ep);
 	/* newest wording first, then the wording before Supavisor 2.9 */
 	ck_assert_ptr_nonnull(ep.session_limit_errors);
@@ -211,16 +215,17 @@ remove_pack(char *dir)
 
 START_TEST(test_user_pack_is_tried_first)
 {
-	char *dir = write_pack("kind: providers\nversion: 1\nproviders:\n"
-	                       "  - id: acme-pgbouncer\n    name: ACME PgBouncer\n"
-	                       "    pooler: pgbouncer\n"
-	                       "    hosts: [\"pgbouncer.acme.internal\", \"*.bouncer.acme.internal\"]\n"
-	                       "    ports:\n      - {port: 6432, mode: transaction}\n"
-	                       "      - {port: 5432, mode: session}\n"
-	                       "    prepared-statements: true\n"
-	                       "  - id: acme-supabase\n    name: Supabase seen through our proxy\n"
-	                       "    hosts: [\"aws-0-eu-west-3.pooler.supabase.com\"]\n"
-	                       "    mode: session\n");
+	char *dir =
+	    write_pack("kind: providers\nversion: 1\nproviders:\n"
+	               "  - id: acme-pgbouncer\n    name: ACME PgBouncer\n"
+	               "    pooler: pgbouncer\n"
+	               "    hosts: [\"pgbouncer.acme.internal\", \"*.bouncer.acme.internal\"]\n"
+	               "    ports:\n      - {port: 6432, mode: transaction}\n"
+	               "      - {port: 5432, mode: session}\n"
+	               "    prepared-statements: true\n"
+	               "  - id: acme-supabase\n    name: Supabase seen through our proxy\n"
+	               "    hosts: [\"aws-0-eu-west-3.pooler.supabase.com\"]\n"
+	               "    mode: session\n");
 	const char *dirs[2] = {RULES, dir};
 	struct packs *p = NULL;
 	struct arena a = ARENA_INIT;
@@ -243,12 +248,14 @@ START_TEST(test_user_pack_is_tried_first)
 	ck_assert_int_eq(ep.mode, EP_MODE_SESSION);
 
 	/* an override of a bundled host wins, for every port */
-	classify(ps, &a, "postgresql://postgres.r:pw@aws-0-eu-west-3.pooler.supabase.com:6543/x", &ep);
+	classify(ps, &a, "postgresql://postgres.r:pw@aws-0-eu-west-3.pooler.supabase.com:6543/x",
+	         &ep);
 	ck_assert_str_eq(ep.provider, "acme-supabase");
 	ck_assert_int_eq(ep.mode, EP_MODE_SESSION);
 
 	/* other hosts still get the bundled entries */
-	classify(ps, &a, "postgresql://postgres.r:pw@aws-1-eu-west-3.pooler.supabase.com:6543/x", &ep);
+	classify(ps, &a, "postgresql://postgres.r:pw@aws-1-eu-west-3.pooler.supabase.com:6543/x",
+	         &ep);
 	ck_assert_str_eq(ep.provider, "supabase-pooler");
 	ck_assert(!ep.user_declared);
 	classify(ps, &a, "postgresql://app:pw@other.internal:6432/app", &ep);
@@ -327,10 +334,11 @@ END_TEST
 START_TEST(test_pathological_patterns_are_linear)
 {
 	/* Backtracking globs would take (n^k) steps here; the matcher must stay bounded. */
-	char *dir = write_pack("kind: providers\nversion: 1\nproviders:\n"
-	                       "  - id: x\n    name: X\n"
-	                       "    hosts: [\"*a*a*a*a*a*a*a*a*a*a*a*a*b\", \"*{project}*.*.*.*.*.z\"]\n"
-	                       "    mode: transaction\n");
+	char *dir =
+	    write_pack("kind: providers\nversion: 1\nproviders:\n"
+	               "  - id: x\n    name: X\n"
+	               "    hosts: [\"*a*a*a*a*a*a*a*a*a*a*a*a*b\", \"*{project}*.*.*.*.*.z\"]\n"
+	               "    mode: transaction\n");
 	const char *dirs[1] = {dir};
 	struct packs *p = NULL;
 	struct arena a = ARENA_INIT;

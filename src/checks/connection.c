@@ -129,10 +129,10 @@ set_class(struct finding *f, const struct connection *c, const char *detail)
 	if (f == NULL)
 		return;
 	free(f->value_class);
-	f->value_class = xasprintf("%s/%s/%s/%s%s%s", c->ep.provider ? c->ep.provider : "-",
-	                           endpoint_mode_name(c->ep.mode), c->ep.project ? c->ep.project : "-",
-	                           c->client ? c->client : "-", detail ? "/" : "",
-	                           detail ? detail : "");
+	f->value_class =
+	    xasprintf("%s/%s/%s/%s%s%s", c->ep.provider ? c->ep.provider : "-",
+	              endpoint_mode_name(c->ep.mode), c->ep.project ? c->ep.project : "-",
+	              c->client ? c->client : "-", detail ? "/" : "", detail ? detail : "");
 }
 
 /* Location of the value's definition (of part sp when known), else of its use. */
@@ -154,13 +154,14 @@ add_at_span(struct check_ctx *ctx, const struct service *svc, const struct conne
 			finding_add_related(f, c->use_file, c->use_line, c->use_col,
 			                    "the client receives the value here");
 	} else if (c->use_file != NULL) {
-		f = finding_add(ctx->findings, rule, sev, c->use_file, c->use_line, c->use_col, 0, 0,
-		                "%s", msg);
+		f = finding_add(ctx->findings, rule, sev, c->use_file, c->use_line, c->use_col, 0,
+		                0, "%s", msg);
 	} else {
 		return NULL;
 	}
 	finding_set_subject(f, svc->path, c->key);
-	if (c->entry != NULL && c->entry->winner.source != NULL && c->entry->winner.source->template)
+	if (c->entry != NULL && c->entry->winner.source != NULL &&
+	    c->entry->winner.source->template)
 		f->template = true;
 	set_class(f, c, NULL);
 	return f;
@@ -207,8 +208,8 @@ migration_use(const struct service_conns *sc, const char *key)
 	for (i = 0; i < sc->len; i++) {
 		const struct connection *o = &sc->items[i];
 
-		if (strcmp(o->key, key) == 0 && o->role != CONN_ROLE_RUNTIME && o->use_kind != NULL &&
-		    !o->runtime && !o->role_from_code)
+		if (strcmp(o->key, key) == 0 && o->role != CONN_ROLE_RUNTIME &&
+		    o->use_kind != NULL && !o->runtime && !o->role_from_code)
 			return o;
 	}
 	return NULL;
@@ -236,7 +237,8 @@ check_direct_at_runtime(struct check_ctx *ctx, const struct service *svc,
 		describe_endpoint(&b, c);
 	}
 	buf_printf(&b, ". Pass the pooled URL%s%s%s to the client and keep %s for migrations",
-	           c->pooled_counterpart ? " (" : "", c->pooled_counterpart ? c->pooled_counterpart : "",
+	           c->pooled_counterpart ? " (" : "",
+	           c->pooled_counterpart ? c->pooled_counterpart : "",
 	           c->pooled_counterpart ? ")" : "", c->key);
 	add_at_use(ctx, svc, c, "runtime-uses-direct-url",
 	           check_default_severity(ctx, "runtime-uses-direct-url"), buf_cstr(&b));
@@ -266,13 +268,14 @@ check_session_mode(struct check_ctx *ctx, const struct service *svc, const struc
 		quote_errors(&b, c->ep.session_limit_errors, NULL);
 	}
 	if (c->ep.transaction_port != 0)
-		buf_printf(&b, ". Use the transaction pooler (port %d) for runtime traffic and keep "
-		               "port %d for migrations",
+		buf_printf(&b,
+		           ". Use the transaction pooler (port %d) for runtime traffic and keep "
+		           "port %d for migrations",
 		           c->ep.transaction_port, c->ep.port);
 	else
 		buf_puts(&b, ". Use a transaction-mode pooler for runtime traffic");
 	add_at_span(ctx, svc, c, port_span(c), "session-mode-at-runtime",
-	             check_default_severity(ctx, "session-mode-at-runtime"), buf_cstr(&b));
+	            check_default_severity(ctx, "session-mode-at-runtime"), buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -303,8 +306,8 @@ check_migration_via_transaction(struct check_ctx *ctx, const struct service *svc
 	else
 		buf_puts(&b, ". Point it at the direct host or a session-mode pooler");
 	add_at_span(ctx, svc, c, port_span(c), "migration-url-via-transaction-pooler",
-	             check_default_severity(ctx, "migration-url-via-transaction-pooler"),
-	             buf_cstr(&b));
+	            check_default_severity(ctx, "migration-url-via-transaction-pooler"),
+	            buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -342,11 +345,13 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 			buf_puts(&b, who);
 		if (eff == PARAM_REJECTED) {
 			if (pgb)
-				buf_printf(&b, " reads %s, which has ?pgbouncer=true, a Prisma-only "
-				               "parameter that it rejects",
+				buf_printf(&b,
+				           " reads %s, which has ?pgbouncer=true, a Prisma-only "
+				           "parameter that it rejects",
 				           c->key);
 			else
-				buf_printf(&b, " reads %s and rejects its parameter ?%s", c->key, name);
+				buf_printf(&b, " reads %s and rejects its parameter ?%s", c->key,
+				           name);
 			if (err != NULL) {
 				const char *one[2] = {err, NULL};
 
@@ -356,33 +361,38 @@ check_params(struct check_ctx *ctx, const struct service *svc, const struct conn
 			if (fix != NULL)
 				buf_printf(&b, ". Fix: %s", fix);
 			else if (pgb)
-				buf_printf(&b, ". Remove it from the URL this service reads and keep it "
-				               "only in the URL that Prisma 6 or earlier reads");
+				buf_printf(
+				    &b, ". Remove it from the URL this service reads and keep it "
+				        "only in the URL that Prisma 6 or earlier reads");
 			else
-				buf_printf(&b, ". Remove ?%s from the URL this service reads", name);
-			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_ERROR, buf_cstr(&b)), c,
-			          name);
+				buf_printf(&b, ". Remove ?%s from the URL this service reads",
+				           name);
+			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_ERROR, buf_cstr(&b)),
+			          c, name);
 		} else if (eff == PARAM_IGNORED) {
-			buf_printf(&b, " reads %s and silently ignores ?%s: it has no effect there", c->key,
-			           name);
-			if (strcmp(name, "connection_limit") == 0 || strcmp(name, "pool_timeout") == 0)
+			buf_printf(&b, " reads %s and silently ignores ?%s: it has no effect there",
+			           c->key, name);
+			if (strcmp(name, "connection_limit") == 0 ||
+			    strcmp(name, "pool_timeout") == 0)
 				buf_puts(&b, " (the pool size comes from the driver's own options, "
 				             "such as node-postgres max)");
-			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_INFO, buf_cstr(&b)), c,
-			          name);
+			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_INFO, buf_cstr(&b)),
+			          c, name);
 		} else if (pgb && eff == PARAM_ACCEPTED && param_true(p) && !c->ep.assumed &&
 		           (c->ep.mode == EP_MODE_SESSION || c->ep.mode == EP_MODE_DIRECT)) {
 			buf_printf(&b, " reads %s with ?pgbouncer=true, but it points at ", c->key);
 			describe_endpoint(&b, c);
 			if (c->ep.mode == EP_MODE_DIRECT)
 				buf_puts(&b, " directly");
-			buf_puts(&b, ", not at a transaction pooler: the flag only turns off prepared "
-			             "statements there. Remove it, or point the URL at the transaction "
-			             "pooler");
+			buf_puts(&b,
+			         ", not at a transaction pooler: the flag only turns off prepared "
+			         "statements there. Remove it, or point the URL at the transaction "
+			         "pooler");
 			if (c->ep.transaction_port != 0)
 				buf_printf(&b, " (port %d)", c->ep.transaction_port);
-			set_class(add_at_span(ctx, svc, c, &p->span, rule, SEV_WARNING, buf_cstr(&b)), c,
-			          name);
+			set_class(
+			    add_at_span(ctx, svc, c, &p->span, rule, SEV_WARNING, buf_cstr(&b)), c,
+			    name);
 		}
 		buf_free(&b);
 		free(err);
@@ -406,7 +416,8 @@ check_prepared(struct check_ctx *ctx, const struct service *svc, const struct co
 {
 	const struct client_info *ci = c->client_info;
 	const bool pgb = off_by_pgbouncer(ci);
-	const char *rule = pgb ? "missing-pgbouncer-flag" : "prepared-statements-in-transaction-mode";
+	const char *rule =
+	    pgb ? "missing-pgbouncer-flag" : "prepared-statements-in-transaction-mode";
 	struct buf b = BUF_INIT;
 	char *who;
 
@@ -428,7 +439,8 @@ check_prepared(struct check_ctx *ctx, const struct service *svc, const struct co
 		buf_puts(&b, " without ?pgbouncer=true: its query engine uses named prepared "
 		             "statements, which collide on shared backends");
 	else
-		buf_puts(&b, " and prepares statements by default, which collide on shared backends");
+		buf_puts(&b,
+		         " and prepares statements by default, which collide on shared backends");
 	if (ci->prepared_errors != NULL) {
 		buf_puts(&b, " (");
 		quote_errors(&b, ci->prepared_errors, NULL);
@@ -495,7 +507,8 @@ run(struct check_ctx *ctx)
 	size_t i, j;
 
 	if (connections_build(ctx->scan, &err) != 0) {
-		scan_diag(ctx->scan, err.path ? err.path : "(packs)", false, "%d:%d: %s", err.line, err.col, err.msg ? err.msg : "invalid pack");
+		scan_diag(ctx->scan, err.path ? err.path : "(packs)", false, "%d:%d: %s", err.line,
+		          err.col, err.msg ? err.msg : "invalid pack");
 		el_error_clear(&err);
 		return;
 	}

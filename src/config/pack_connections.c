@@ -15,8 +15,7 @@ static const char *const mode_names[] = {"session", "transaction", "direct", "un
 static const char *const project_names[] = {"host", "user-suffix", NULL};
 static const char *const kind_providers_name[] = {"providers", NULL};
 static const struct schema_type mode_type = {.kind = SCHEMA_ENUM, .enum_values = mode_names};
-static const struct schema_type project_type = {.kind = SCHEMA_ENUM,
-                                                .enum_values = project_names};
+static const struct schema_type project_type = {.kind = SCHEMA_ENUM, .enum_values = project_names};
 static const struct schema_type kind_providers_type = {.kind = SCHEMA_ENUM,
                                                        .enum_values = kind_providers_name};
 

@@ -91,8 +91,8 @@ enum pat_kind { PAT_USE, PAT_ENV_READ, PAT_SETS_PGBOUNCER, PAT_PREPARED_OFF };
 
 struct pat_meta {
 	enum pat_kind kind;
-	struct use_pattern use;             /* PAT_USE */
-	const struct client_info *client;   /* PAT_PREPARED_OFF */
+	struct use_pattern use;           /* PAT_USE */
+	const struct client_info *client; /* PAT_PREPARED_OFF */
 };
 
 /* Everything with a lifetime of one connections_build call. */
@@ -146,10 +146,10 @@ lang_bit(const char *name)
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} names[] = {{"js", LANG_JS},         {"python", LANG_PYTHON}, {"go", LANG_GO},
-		     {"ruby", LANG_RUBY},     {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
-		     {"yaml", LANG_YAML},     {"java", LANG_JAVA},     {"rust", LANG_RUST},
-		     {"php", LANG_PHP}};
+	} names[] = {{"js", LANG_JS},     {"python", LANG_PYTHON}, {"go", LANG_GO},
+	             {"ruby", LANG_RUBY}, {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
+	             {"yaml", LANG_YAML}, {"java", LANG_JAVA},     {"rust", LANG_RUST},
+	             {"php", LANG_PHP}};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -435,7 +435,8 @@ load_clients_doc(struct build *b, const struct yml_node *root, const char *path,
 
 	for (i = 0; clients != NULL && i < clients->count; i++) {
 		const struct yml_node *off = yml_map_get(clients->items[i], "prepared-off");
-		const struct client_info *ci = client_find(b->k, astr(b->a, clients->items[i], "id"));
+		const struct client_info *ci =
+		    client_find(b->k, astr(b->a, clients->items[i], "id"));
 
 		for (j = 0; off != NULL && j < off->count; j++) {
 			struct pat_meta m;
@@ -468,7 +469,8 @@ load_clients_doc(struct build *b, const struct yml_node *root, const char *path,
 			const struct yml_node *c = yml_map_get(e, "client");
 
 			return el_error_set(err, path, c->line, c->col,
-			                    "unknown client \"%s\" (not in any clients pack)", c->text);
+			                    "unknown client \"%s\" (not in any clients pack)",
+			                    c->text);
 		}
 		m.use.role = role_of(yml_map_get(e, "role"));
 		m.use.adapter = astr(b->a, e, "adapter");
@@ -515,16 +517,20 @@ load_connections_doc(struct conn_knowledge *k, const struct yml_node *root, stru
 	}
 	l = yml_map_get(root, "pairs");
 	for (i = 0; l != NULL && i < l->count; i++) {
-		struct name_pair p = {astr(a, l->items[i], "pooled"), astr(a, l->items[i], "direct")};
+		struct name_pair p = {astr(a, l->items[i], "pooled"),
+		                      astr(a, l->items[i], "direct")};
 
 		VEC_PUSH(pairs, p);
 	}
 	l = yml_map_get(root, "components");
 	for (i = 0; l != NULL && i < l->count; i++) {
 		const struct yml_node *e = l->items[i];
-		struct component c = {astr(a, e, "id"),       astr(a, e, "host"),
-		                      astr(a, e, "port"),     astr(a, e, "user"),
-		                      astr(a, e, "password"), astr(a, e, "database"),
+		struct component c = {astr(a, e, "id"),
+		                      astr(a, e, "host"),
+		                      astr(a, e, "port"),
+		                      astr(a, e, "user"),
+		                      astr(a, e, "password"),
+		                      astr(a, e, "database"),
 		                      role_of(yml_map_get(e, "role"))};
 
 		VEC_PUSH(comps, c);
@@ -755,7 +761,8 @@ deps_of(struct svc_build *sb, const struct service *svc)
 						dc = VEC_PUSH_ZERO(&sb->deps);
 						dc->ci = ci;
 					}
-					/* The first package listed (e.g. @prisma/client) gives the version. */
+					/* The first package listed (e.g. @prisma/client) gives the
+					 * version. */
 					if (dc->major == 0 || p == 0) {
 						int mj = major_of(dep->version);
 
@@ -825,8 +832,8 @@ binding_of(const char *data, size_t limit, const char *name, int *line_out)
 	for (i = 0; i + nlen <= limit; i++) {
 		const char *p = data + i, *q, *end;
 
-		if (memcmp(p, name, nlen) != 0 || (i > 0 && (is_ident_char(p[-1]) || p[-1] == '.')) ||
-		    is_ident_char(p[nlen]))
+		if (memcmp(p, name, nlen) != 0 ||
+		    (i > 0 && (is_ident_char(p[-1]) || p[-1] == '.')) || is_ident_char(p[nlen]))
 			continue;
 		q = p + nlen;
 		while (*q == ' ' || *q == '\t')
@@ -937,7 +944,8 @@ collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, cons
 		while (*q == ' ' || *q == '\t')
 			q++;
 		/* an object key or keyword argument name, or a member access */
-		if ((*q == ':' && q[1] != ':') || (*q == '=' && q[1] != '=') || *q == '.' || *q == '(')
+		if ((*q == ':' && q[1] != ':') || (*q == '=' && q[1] != '=') || *q == '.' ||
+		    *q == '(')
 			continue;
 		if (start > text && start[-1] == '.')
 			continue;
@@ -981,7 +989,8 @@ text_or_binding_has_fallback(const char *text, const char *data, size_t limit)
 		char *name, *rhs;
 		bool fb = false;
 
-		if (!(isalpha((unsigned char)*p) || *p == '_') || (p > text && is_ident_char(p[-1]))) {
+		if (!(isalpha((unsigned char)*p) || *p == '_') ||
+		    (p > text && is_ident_char(p[-1]))) {
 			p++;
 			continue;
 		}
@@ -1043,7 +1052,8 @@ record_use(struct svc_build *sb, const struct use_pattern *up, const char *file,
 	int group;
 
 	if (!has_client(sb, up->client) && up->client->npackages > 0) {
-		/* A pattern of a client the service does not depend on (new Pool of another lib). */
+		/* A pattern of a client the service does not depend on (new Pool of another lib).
+		 */
 		return;
 	}
 	(void)len;
@@ -1058,13 +1068,14 @@ record_use(struct svc_build *sb, const struct use_pattern *up, const char *file,
 			int budget = BINDING_LOOKUPS;
 
 			collect_keys(sb, lang, text, data, m->start, 0, &budget, &keys);
-			fallback = keys.len > 1 && text_or_binding_has_fallback(text, data, m->start);
+			fallback =
+			    keys.len > 1 && text_or_binding_has_fallback(text, data, m->start);
 		}
 		if (keys.len == 0 && up->default_key != NULL)
 			add_key(&keys, up->default_key, 0);
 	}
-	if (keys.len > 0 && strcmp(up->client->id, "prisma") == 0 && up->role == CONN_ROLE_RUNTIME &&
-	    strncmp(up->id, "prisma-schema", 13) != 0)
+	if (keys.len > 0 && strcmp(up->client->id, "prisma") == 0 &&
+	    up->role == CONN_ROLE_RUNTIME && strncmp(up->id, "prisma-schema", 13) != 0)
 		sb->prisma_url_in_code = true;
 	group = ++sb->next_group;
 	for (i = 0; i < keys.len; i++) {
@@ -1162,15 +1173,19 @@ implicit_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_ve
 				struct source_matches ms = {0};
 
 				where = arena_strdup(a, rel);
-				/* The config file is searched with the client's own switches only. */
+				/* The config file is searched with the client's own switches only.
+				 */
 				if (ci->langs != 0 &&
-				    source_scan(&ms, b->s->rx, (enum source_lang)(ci->langs & -ci->langs),
-				                data, len, b->pats.items, b->pats.len, &err) == 0) {
+				    source_scan(&ms, b->s->rx,
+				                (enum source_lang)(ci->langs & -ci->langs), data,
+				                len, b->pats.items, b->pats.len, &err) == 0) {
 					for (j = 0; j < ms.len; j++) {
 						const struct pat_meta *pm =
-						    &b->meta.items[ms.items[j].pattern - b->pats.items];
+						    &b->meta.items[ms.items[j].pattern -
+						                   b->pats.items];
 
-						if (pm->kind == PAT_PREPARED_OFF && pm->client == ci) {
+						if (pm->kind == PAT_PREPARED_OFF &&
+						    pm->client == ci) {
 							VEC_PUSH(off_files, where);
 							VEC_PUSH(off_clients, ci);
 						}
@@ -1351,7 +1366,8 @@ set_client(struct svc_build *sb, struct connection *c, const struct client_info 
 			c->client_info = under;
 			c->param_client = under;
 			c->driver = under->id;
-			c->client_name = arena_printf(sb->b->a, "%s with %s", ci->name, under->name);
+			c->client_name =
+			    arena_printf(sb->b->a, "%s with %s", ci->name, under->name);
 			return;
 		}
 	}
@@ -1369,8 +1385,7 @@ set_client(struct svc_build *sb, struct connection *c, const struct client_info 
 }
 
 static void
-set_prepared_off(struct connection *c, struct cstr_vec *off_files,
-                 struct client_vec *off_clients)
+set_prepared_off(struct connection *c, struct cstr_vec *off_files, struct client_vec *off_clients)
 {
 	/* Under a driver adapter the driver's own rules decide. */
 	const struct client_info *ci = c->param_client ? c->param_client : c->client_info;
@@ -1460,8 +1475,7 @@ alternative_loses(const struct svc_build *sb, size_t idx)
 }
 
 static void
-build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
-                struct client_vec *off_clients)
+build_from_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_vec *off_clients)
 {
 	struct arena *a = sb->b->a;
 	size_t i;
@@ -1484,18 +1498,22 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		if (loses)
 			runtime = false;
 		if (schema && c.role == CONN_ROLE_RUNTIME && sb->prisma_url_in_code) {
-			/* A schema url that code replaces (datasources / adapter) is the CLI's only. */
+			/* A schema url that code replaces (datasources / adapter) is the CLI's
+			 * only. */
 			runtime = false;
 			if (has_use(sb, "prisma-schema-direct-url")) {
-				c.note = "Prisma Client gets its URL in code and migrations use directUrl, "
+				c.note = "Prisma Client gets its URL in code and migrations use "
+				         "directUrl, "
 				         "so the schema url is not used";
 			} else {
 				c.role = CONN_ROLE_MIGRATION;
-				c.note = "Prisma Client gets its URL in code, so the schema url serves the "
+				c.note = "Prisma Client gets its URL in code, so the schema url "
+				         "serves the "
 				         "Prisma CLI only";
 			}
 		} else if (c.role == CONN_ROLE_RUNTIME && !runtime && !loses) {
-			/* Tooling, tests, scripts: what the name says (a migration script's DIRECT_URL). */
+			/* Tooling, tests, scripts: what the name says (a migration script's
+			 * DIRECT_URL). */
 			c.role = name_role(sb->b->k, c.key);
 		}
 		c.runtime = runtime;
@@ -1510,11 +1528,12 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		set_client(sb, &c, u->up->client,
 		           u->adapter ? u->adapter
 		                      : (strcmp(u->up->client->id, "prisma") == 0 ? sb->code_adapter
-		                                                                 : NULL));
+		                                                                  : NULL));
 		{
 			struct connection *same = conn_same(sb, &c);
 
-			/* One value reaches the client once; the adapter call is where it is handed over. */
+			/* One value reaches the client once; the adapter call is where it is handed
+			 * over. */
 			if (same != NULL) {
 				if (u->adapter != NULL) {
 					same->use_file = c.use_file;
@@ -1536,7 +1555,8 @@ build_from_uses(struct svc_build *sb, struct cstr_vec *off_files,
 		    !has_use(sb, "prisma-schema-direct-url")) {
 			c.runtime = false;
 			c.role = CONN_ROLE_MIGRATION;
-			c.note = "without directUrl the Prisma CLI (migrate) uses the schema url too";
+			c.note =
+			    "without directUrl the Prisma CLI (migrate) uses the schema url too";
 			if (conn_same(sb, &c) == NULL)
 				VEC_PUSH(&sb->out, c);
 		}
@@ -1630,9 +1650,8 @@ build_from_components(struct svc_build *sb)
 		c.file = host->winner.file;
 		c.line = host->winner.line;
 		c.col = host->winner.col;
-		c.value_redacted =
-		    arena_printf(a, "%s=%s %s=%d", cp->host, host->winner.value,
-		                 cp->port ? cp->port : "port", portno);
+		c.value_redacted = arena_printf(a, "%s=%s %s=%d", cp->host, host->winner.value,
+		                                cp->port ? cp->port : "port", portno);
 		endpoint_classify_parts(k->providers, arena_strdup(a, host->winner.value), portno,
 		                        user && user->winner.value ? user->winner.value : NULL, a,
 		                        &c.ep);
@@ -1752,8 +1771,8 @@ connections_of(const struct service *svc)
 }
 
 enum param_effect
-connection_param_effect(const struct connection *c, const char *name,
-                        const char **error_template, const char **fix)
+connection_param_effect(const struct connection *c, const char *name, const char **error_template,
+                        const char **fix)
 {
 	const struct client_info *ci = c->param_client ? c->param_client : c->client_info;
 	size_t i;

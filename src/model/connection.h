@@ -66,14 +66,16 @@ struct client_info {
 	size_t nadapters;
 	const char *adapter_client; /* whose parameter table applies with an adapter / wrapper */
 	int max_major_engine;       /* above it an adapter is implied; -1 = none */
-	const char **driver_clients; /* Drizzle: the first of these the service depends on drives it */
+	const char *
+	    *driver_clients; /* Drizzle: the first of these the service depends on drives it */
 	size_t ndriver_clients;
-	const char **implicit_keys; /* variables the framework reads with no code (Rails DATABASE_URL) */
+	const char *
+	    *implicit_keys; /* variables the framework reads with no code (Rails DATABASE_URL) */
 	size_t nimplicit_keys;
 	const char **config_files; /* service files that configure it (config/database.yml) */
 	size_t nconfig_files;
-	bool prepares;              /* named prepared statements by default */
-	const char **off_params;    /* "name=value" URL parameters that turn them off */
+	bool prepares;           /* named prepared statements by default */
+	const char **off_params; /* "name=value" URL parameters that turn them off */
 	size_t noff_params;
 	const char *off_hint;
 	const char *const *prepared_errors; /* NULL-terminated or NULL */
@@ -94,11 +96,11 @@ struct connection {
 	struct endpoint ep;   /* provider, mode, host, port, project (mode unknown without url) */
 
 	/* The consuming client. */
-	const char *client;      /* client id from clients.yml ("prisma", "pg", "sqlalchemy", ...) */
+	const char *client; /* client id from clients.yml ("prisma", "pg", "sqlalchemy", ...) */
 	const char *client_name; /* display name ("Prisma", "node-postgres", ...) */
 	int client_major;        /* major version from the manifest; 0 = unknown */
-	const char *driver;      /* DBAPI / wire driver: "asyncpg", "psycopg2", "pg" (adapter) ... */
-	const char *adapter;     /* Prisma driver adapter package ("@prisma/adapter-pg"), or NULL */
+	const char *driver;  /* DBAPI / wire driver: "asyncpg", "psycopg2", "pg" (adapter) ... */
+	const char *adapter; /* Prisma driver adapter package ("@prisma/adapter-pg"), or NULL */
 	const struct client_info *client_info; /* the client's pack entry, NULL when unknown */
 
 	bool runtime;        /* used while serving (false: migration / shadow / tooling) */
@@ -116,13 +118,14 @@ struct connection {
 	int use_line, use_col;
 	const char *use_kind; /* pattern id from clients.yml ("prisma-datasource-url", ...) */
 
-	bool used;         /* a client or runtime code reads it (false: only defined) */
-	const char *lost_to; /* `A || B`: the defined key this fallback loses to, else NULL */
-	const char *note;    /* why the role is what it is, when not obvious; NULL otherwise */
+	bool used;                /* a client or runtime code reads it (false: only defined) */
+	const char *lost_to;      /* `A || B`: the defined key this fallback loses to, else NULL */
+	const char *note;         /* why the role is what it is, when not obvious; NULL otherwise */
 	enum conn_role name_role; /* what the variable's name says (connections pack) */
-	bool prepared_off; /* the URL or the code turns named prepared statements off */
+	bool prepared_off;        /* the URL or the code turns named prepared statements off */
 	const char *pooled_counterpart; /* for a migration name: the pooled name of its pair */
-	const struct client_info *param_client; /* whose parameter table applies (adapter, wrapper) */
+	const struct client_info
+	    *param_client; /* whose parameter table applies (adapter, wrapper) */
 
 	/* Facts about code around this value (real-world.md §4 traps). */
 	bool code_sets_pgbouncer; /* code appends pgbouncer=true before handing it over */

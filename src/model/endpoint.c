@@ -176,8 +176,8 @@ provider_set_build(struct provider_set **out, const struct packs *packs, struct 
 		const struct yml_node *list = yml_map_get(roots[d], "providers");
 
 		for (i = 0; list != NULL && i < list->count; i++) {
-			if (load_provider(&ps->items[k], list->items[i], paths[d], d > 0, a,
-			                  err) != 0) {
+			if (load_provider(&ps->items[k], list->items[i], paths[d], d > 0, a, err) !=
+			    0) {
 				ps->len = 0;
 				return -1;
 			}
@@ -257,8 +257,8 @@ endpoint_is_transaction(const struct endpoint *ep)
 }
 
 void
-endpoint_classify_parts(const struct provider_set *ps, const char *host, int port,
-                        const char *user, struct arena *a, struct endpoint *out)
+endpoint_classify_parts(const struct provider_set *ps, const char *host, int port, const char *user,
+                        struct arena *a, struct endpoint *out)
 {
 	size_t i, j;
 
@@ -308,7 +308,8 @@ endpoint_classify_parts(const struct provider_set *ps, const char *host, int por
 		for (j = 0; j < pv->nports; j++) {
 			if (pv->ports[j].mode == EP_MODE_SESSION && out->session_port == 0)
 				out->session_port = pv->ports[j].port;
-			if (pv->ports[j].mode == EP_MODE_TRANSACTION && out->transaction_port == 0 &&
+			if (pv->ports[j].mode == EP_MODE_TRANSACTION &&
+			    out->transaction_port == 0 &&
 			    (pv->ports[j].pooler == NULL) == (pp == NULL || pp->pooler == NULL))
 				out->transaction_port = pv->ports[j].port;
 		}

@@ -31,25 +31,25 @@ enum endpoint_mode {
 };
 
 struct endpoint {
-	const char *provider;      /* provider id ("supabase-pooler", "postgres", ...); NULL = none */
+	const char *provider; /* provider id ("supabase-pooler", "postgres", ...); NULL = none */
 	const char *provider_name; /* display name ("Supabase shared pooler (Supavisor)") */
 	const char *pooler;        /* pooler software ("supavisor", "pgbouncer"); NULL for direct */
 	enum endpoint_mode mode;
-	const char *host; /* first host as written (decoded), NULL when none */
-	int port;         /* 0 when unknown */
-	const char *project; /* project ref / tenant from host or user name; NULL if none */
-	const char *user_format; /* required user shape, e.g. "<role>.<ref>"; NULL = any */
-	bool ipv6_only;          /* reachable over IPv6 only (without a paid add-on) */
+	const char *host;         /* first host as written (decoded), NULL when none */
+	int port;                 /* 0 when unknown */
+	const char *project;      /* project ref / tenant from host or user name; NULL if none */
+	const char *user_format;  /* required user shape, e.g. "<role>.<ref>"; NULL = any */
+	bool ipv6_only;           /* reachable over IPv6 only (without a paid add-on) */
 	bool prepared_statements; /* the pooler supports named prepared statements */
-	bool assumed;            /* no specific entry matched: plain Postgres assumed */
-	bool user_declared;      /* the entry came from a user pack, not the bundled one */
-	const char *note;        /* the matched entry's note, NULL if none */
+	bool assumed;             /* no specific entry matched: plain Postgres assumed */
+	bool user_declared;       /* the entry came from a user pack, not the bundled one */
+	const char *note;         /* the matched entry's note, NULL if none */
 	int session_port, transaction_port; /* the provider's ports in those modes; 0 = none */
 	/* What users see from this provider (providers pack `errors:`), NULL-terminated or NULL. */
 	const char *const *session_limit_errors;
 	const char *const *transaction_limit_errors;
 	const char *const *tenant_errors;
-	const char *source;      /* pack file:line of the matched entry */
+	const char *source; /* pack file:line of the matched entry */
 };
 
 struct provider_set;
@@ -68,7 +68,8 @@ int provider_set_build(struct provider_set **out, const struct packs *packs, str
 void endpoint_classify(const struct provider_set *ps, const struct url *u, struct arena *a,
                        struct endpoint *out);
 
-/* Classify from components (host, port; user may be NULL), for PG* / POSTGRES_HOST style settings. */
+/* Classify from components (host, port; user may be NULL), for PG* / POSTGRES_HOST style settings.
+ */
 void endpoint_classify_parts(const struct provider_set *ps, const char *host, int port,
                              const char *user, struct arena *a, struct endpoint *out);
 
