@@ -628,6 +628,36 @@ START_TEST(test_dotenv_expand_next_order)
 }
 END_TEST
 
+/*
+ * JavaScript visits integer-like keys first ("1" before "2"), then the others
+ * in insertion order (vite: sorted, from Node's std::map); a duplicate keeps
+ * its first position with its last value. Expected values from the real
+ * dotenv-expand 1000, vite 8 and @next/env 16 on this file.
+ */
+START_TEST(test_dotenv_expand_js_key_order)
+{
+	static const char in[] = "B=1\n2=x\n1=${2}\nA=${B}\nB=2\nC=${1}\n";
+	static const struct {
+		enum dotenv_dialect d;
+		const char *one, *a, *c;
+	} t[] = {
+		{DOTENV_DOTENV_EXPAND, "", "2", ""},
+		{DOTENV_VITE, "x", "2", "x"},
+		{DOTENV_NEXTJS, "x", "2", "x"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct dotenv_file *f = parse(in, t[i].d);
+
+		ck_assert_str_eq(find(f, "1")->value, t[i].one);
+		ck_assert_str_eq(find(f, "A")->value, t[i].a);
+		ck_assert_str_eq(find(f, "C")->value, t[i].c);
+		ck_assert_str_eq(find(f, "B")->value, "2");
+		dotenv_file_free(f);
+	}
+}
+END_TEST
+
 /* ---- line endings and hostile bytes ------------------------------------- */
 
 START_TEST(test_dotenv_crlf)
@@ -814,6 +844,7 @@ dotenv_suite(void)
 	tcase_add_test(unit, test_dotenv_expand_operators);
 	tcase_add_test(unit, test_dotenv_expand_command_never_runs);
 	tcase_add_test(unit, test_dotenv_expand_next_order);
+	tcase_add_test(unit, test_dotenv_expand_js_key_order);
 	tcase_add_test(unit, test_dotenv_crlf);
 	tcase_add_test(unit, test_dotenv_cr_only);
 	tcase_add_test(unit, test_dotenv_nul_bytes);
