@@ -82,7 +82,10 @@ check_shadowing(struct check_ctx *ctx, const struct service *svc, const struct e
 				       "%s sets %s, so the root .env value never reaches %s",
 				       w->file, e->key, svc->path);
 			loc = xasprintf("root definition (%s reads %s %s)", w->source->loader,
-					w->file, loader_phrase(w));
+					w->source->template && w->source->standin_for
+						? w->source->standin_for
+						: w->file,
+					loader_phrase(w));
 			finding_add_related(f, d->file, d->line, d->col, loc);
 			free(loc);
 		} else if (is_own_file(svc, d) && !is_own_file(svc, w)) {

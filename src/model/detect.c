@@ -99,6 +99,7 @@ struct start_command {
 	const char *text;
 	const char *file;
 	int line;
+	const char *workdir; /* Dockerfile WORKDIR, NULL elsewhere */
 };
 
 static size_t
@@ -125,6 +126,7 @@ start_commands(const struct scan *s, const struct service *svc, struct start_com
 					out[n].text = m->commands[j].command;
 					out[n].file = p->entry->path;
 					out[n].line = m->commands[j].line;
+					out[n].workdir = NULL;
 					n++;
 					break;
 				}
@@ -134,6 +136,8 @@ start_commands(const struct scan *s, const struct service *svc, struct start_com
 				out[n].text = m->commands[j].command;
 				out[n].file = p->entry->path;
 				out[n].line = m->commands[j].line;
+				out[n].workdir =
+					m->kind == MANIFEST_DOCKERFILE ? m->workdir : NULL;
 				n++;
 			}
 		}
@@ -340,6 +344,23 @@ cleanup:
 	bindings_free(&bd);
 }
 
+/*
+ * A path in a start command: relative to the service folder; in a Dockerfile
+ * an absolute path under WORKDIR is taken as the build context copied there
+ * (COPY . /app), so /app/.env is the service's .env.
+ */
+static char *
+command_path(const struct service *svc, const struct start_command *c, const char *path)
+{
+	size_t n = c->workdir ? strlen(c->workdir) : 0;
+
+	while (n > 1 && c->workdir[n - 1] == '/')
+		n--;
+	if (path[0] == '/' && n > 0 && strncmp(path, c->workdir, n) == 0 && path[n] == '/')
+		return path_join(svc->path, path + n + 1);
+	return path_join(svc->path, path);
+}
+
 /* Flags in start commands (node --env-file): every match of one command is one operation. */
 static void
 detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
@@ -382,8 +403,8 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 				clean = xstrndup(path + 1, plen - 2);
 			else
 				clean = xstrdup(path);
-			detect_op_add_file(op, path_join(svc->path, clean),
-				    source_group(m, "optional") != NULL);
+			detect_op_add_file(op, command_path(svc, &cmds[i], clean),
+					   source_group(m, "optional") != NULL);
 			free(clean);
 		}
 		source_matches_free(&ms);
