@@ -192,7 +192,7 @@ scan_file_at(struct suppress_list *sl, const char *root, const char *path)
 static void
 collect_suppressions(struct scan *scan, const struct finding_list *fl, struct suppress_list *sl)
 {
-	VEC(const char *) seen = {0};
+	VEC(const char *) seen = {0}; /* files outside the walk already scanned */
 	size_t i;
 
 	for (i = 0; i < scan->env_files.len; i++) {
@@ -202,21 +202,23 @@ collect_suppressions(struct scan *scan, const struct finding_list *fl, struct su
 
 		if (data != NULL)
 			suppress_scan(sl, ef->entry->path, data, len);
-		VEC_PUSH(&seen, ef->entry->path);
 	}
+	/* Walk entries are unique paths: each is scanned once, no lookup needed. */
 	for (i = 0; scan->walk != NULL && i < scan->walk->nentries; i++) {
 		const struct walk_entry *e = &scan->walk->entries[i];
 
-		if ((e->flags & WALK_ENV) || e->kind == SCAN_FILE_OTHER ||
-		    seen_path(seen.items, seen.len, e->path))
+		if ((e->flags & WALK_ENV) || e->kind == SCAN_FILE_OTHER)
 			continue;
 		scan_file_at(sl, scan->root, e->path);
-		VEC_PUSH(&seen, e->path);
 	}
 	for (i = 0; i < fl->items.len; i++) {
 		const char *p = fl->items.items[i].loc.file;
+		const struct walk_entry *e;
 
-		if (p == NULL || p[0] == '\0' || p[0] == '/' || strncmp(p, "../", 3) == 0 ||
+		if (p == NULL || p[0] == '\0' || p[0] == '/' || strncmp(p, "../", 3) == 0)
+			continue;
+		e = scan->walk ? walk_find(scan->walk, p) : NULL;
+		if ((e != NULL && ((e->flags & WALK_ENV) || e->kind != SCAN_FILE_OTHER)) ||
 		    seen_path(seen.items, seen.len, p))
 			continue;
 		scan_file_at(sl, scan->root, p);

@@ -1401,15 +1401,19 @@ set_prepared_off(struct connection *c, struct cstr_vec *off_files, struct client
 			c->prepared_off = true;
 }
 
-/* The service's client for a URL of kind postgres when no code names one. */
+/*
+ * The service's client for a URL of kind postgres when no code names one: the
+ * first in pack order it depends on (frameworks and ORMs come before drivers).
+ */
 static const struct client_info *
 default_client(const struct svc_build *sb)
 {
+	const struct conn_knowledge *k = sb->b->k;
 	size_t i;
 
-	for (i = 0; i < sb->deps.len; i++)
-		if (sb->deps.items[i].ci->postgres)
-			return sb->deps.items[i].ci;
+	for (i = 0; i < k->nclients; i++)
+		if (k->clients[i].postgres && dep_find(sb, &k->clients[i]) != NULL)
+			return &k->clients[i];
 	return NULL;
 }
 
@@ -1707,10 +1711,10 @@ build_service(struct build *b, struct service *svc)
 	deps_of(&sb, svc);
 	if (root != NULL && root != svc)
 		deps_of(&sb, root); /* hoisted dependencies of the workspace root */
-	for (i = 0; i < b->s->walk->nentries; i++) {
-		const struct walk_entry *e = &b->s->walk->entries[i];
+	for (i = 0; i < svc->files.len; i++) {
+		const struct walk_entry *e = &b->s->walk->entries[svc->files.items[i]];
 
-		if (e->kind != SCAN_FILE_SOURCE || discover_owner(b->s, e->path) != svc)
+		if (e->kind != SCAN_FILE_SOURCE)
 			continue;
 		scan_file(&sb, e, &off_files, &off_clients);
 	}

@@ -354,5 +354,7 @@ service_free(struct service *svc)
 		free(svc->notes.items[i].message);
 	}
 	VEC_FREE(&svc->notes);
+	VEC_FREE(&svc->files);
+	VEC_FREE(&svc->own_manifests);
 	free(svc);
 }

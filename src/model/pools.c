@@ -815,13 +815,11 @@ dep_version(const struct scan *s, const struct service *svc, const char *name)
 {
 	size_t i, j;
 
-	for (i = 0; i < s->manifests.len; i++) {
-		const struct manifest *m = s->manifests.items[i].manifest;
-		char *dir = path_dirname(s->manifests.items[i].entry->path);
-		bool mine = strcmp(dir, svc->path) == 0;
+	(void)s;
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		const struct manifest *m = svc->own_manifests.items[i]->manifest;
 
-		free(dir);
-		for (j = 0; mine && j < m->ndeps; j++) {
+		for (j = 0; j < m->ndeps; j++) {
 			if (same_package(m->deps[j].name, name))
 				return m->deps[j].version ? m->deps[j].version : "";
 		}
@@ -1248,10 +1246,10 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	}
 	if (c.flat.len == 0)
 		goto done;
-	for (i = 0; i < s->walk->nentries; i++) {
-		const struct walk_entry *e = &s->walk->entries[i];
+	for (i = 0; i < svc->files.len; i++) {
+		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 
-		if (e->kind == SCAN_FILE_SOURCE && discover_owner(s, e->path) == svc)
+		if (e->kind == SCAN_FILE_SOURCE)
 			scan_file(&c, e->path);
 	}
 	for (i = 0; i < nextra; i++) {

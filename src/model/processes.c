@@ -303,14 +303,10 @@ own_manifest(const struct scan *s, const struct service *svc, enum manifest_kind
 {
 	size_t i;
 
-	for (i = 0; i < s->manifests.len; i++) {
-		const struct scan_parsed *p = &s->manifests.items[i];
-		char *dir = path_dirname(p->entry->path);
-		bool mine = strcmp(dir, svc->path) == 0 && p->manifest->kind == kind;
-
-		free(dir);
-		if (mine)
-			return p;
+	(void)s;
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		if (svc->own_manifests.items[i]->manifest->kind == kind)
+			return svc->own_manifests.items[i];
 	}
 	return NULL;
 }

@@ -50,6 +50,21 @@ scan_build_model(struct scan *s)
 	size_t i;
 
 	discover_services(s);
+	/* Who owns each file, once: every later stage walks only its service's files. */
+	for (i = 0; i < s->walk->nentries; i++) {
+		struct service *owner = discover_owner(s, s->walk->entries[i].path);
+
+		if (owner != NULL)
+			VEC_PUSH(&owner->files, i);
+	}
+	for (i = 0; i < s->manifests.len; i++) {
+		char *dir = path_dirname(s->manifests.items[i].entry->path);
+		struct service *svc = discover_find(s, dir);
+
+		if (svc != NULL)
+			VEC_PUSH(&svc->own_manifests, &s->manifests.items[i]);
+		free(dir);
+	}
 	if (s->loaders == NULL)
 		return;
 	for (i = 0; i < s->services.len; i++) {

@@ -94,6 +94,8 @@ struct service {
 	VEC(struct env_entry) env;      /* sorted by key */
 	VEC(struct env_read) reads;
 	VEC(struct service_note) notes;
+	VEC(size_t) files; /* indices into scan->walk->entries of the files it owns */
+	VEC(const struct scan_parsed *) own_manifests; /* parsed manifests in its own folder */
 	int replicas, workers; /* 0 = unknown (1 assumed) */
 	bool pinned; /* the configuration pins its loader and files */
 	struct service_conns *conns; /* model/connection.h; arena-owned, NULL until built */

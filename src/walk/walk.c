@@ -1023,3 +1023,22 @@ walk_result_free(struct walk_result *r)
 	free(r->diags);
 	free(r);
 }
+
+const struct walk_entry *
+walk_find(const struct walk_result *r, const char *path)
+{
+	size_t lo = 0, hi = r->nentries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->entries[mid].path, path);
+
+		if (c == 0)
+			return &r->entries[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}

@@ -83,6 +83,8 @@ struct walk_result {
 int walk_repo(struct walk_result **out, const char *root, const struct walk_options *opts,
 	      struct el_error *err);
 void walk_result_free(struct walk_result *r);
+/* The entry at path (entries are sorted by path), or NULL. */
+const struct walk_entry *walk_find(const struct walk_result *r, const char *path);
 
 /*
  * Classify a base name as an env file: 0, WALK_ENV or WALK_ENV|WALK_TEMPLATE.
