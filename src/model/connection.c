@@ -1711,10 +1711,10 @@ build_service(struct build *b, struct service *svc)
 	deps_of(&sb, svc);
 	if (root != NULL && root != svc)
 		deps_of(&sb, root); /* hoisted dependencies of the workspace root */
-	for (i = 0; i < b->s->walk->nentries; i++) {
-		const struct walk_entry *e = &b->s->walk->entries[i];
+	for (i = 0; i < svc->files.len; i++) {
+		const struct walk_entry *e = &b->s->walk->entries[svc->files.items[i]];
 
-		if (e->kind != SCAN_FILE_SOURCE || discover_owner(b->s, e->path) != svc)
+		if (e->kind != SCAN_FILE_SOURCE)
 			continue;
 		scan_file(&sb, e, &off_files, &off_clients);
 	}
