@@ -109,6 +109,8 @@ write_json(struct buf *out, const struct cli *cli, const struct budget *b)
 		jw_kstr(&w, "limit_from", e->limit_why);
 		jw_kstr(&w, "plan", e->plan ? e->plan->name : NULL);
 		jw_kbool(&w, "plan_assumed", e->plan_assumed);
+		json_at(&w, "plan_declared_at", e->plan ? pack_base(e->plan->file) : NULL,
+			e->plan ? e->plan->line : 0);
 		jw_kint(&w, "demand", e->demand);
 		jw_kbool(&w, "unbounded", e->unbounded);
 		jw_key(&w, "consumers");
@@ -217,6 +219,15 @@ text_consumer(struct buf *out, const struct budget_consumer *k)
 	}
 }
 
+/* Where the selected plan was named. */
+static const char *
+plan_given_where(const struct cli *cli)
+{
+	if (cli->opts.plan != NULL)
+		return "given with --plan";
+	return "from the configuration's plan:";
+}
+
 static void
 write_text(struct buf *out, const struct cli *cli, const struct budget *b)
 {
@@ -236,12 +247,12 @@ write_text(struct buf *out, const struct cli *cli, const struct budget *b)
 			buf_printf(out, "  project %s", e->ep.project);
 		buf_putc(out, '\n');
 		if (e->plan != NULL)
-			buf_printf(out, "  plan: %s%s (%s:%d)\n", e->plan->name,
+			buf_printf(out, "  plan: %s, %s (%s:%d)\n", e->plan->name,
 				   e->plan_assumed
 				       ? b->plan_name == NULL
-					     ? ", assumed: no plan given, the smallest plan"
-					     : ", assumed: the plan given is for another provider"
-				       : "",
+					     ? "assumed: no plan given, the smallest plan"
+					     : "assumed: the plan given is for another provider"
+				       : plan_given_where(cli),
 				   pack_base(e->plan->file), e->plan->line);
 		else
 			buf_puts(out, "  plan: none known for this provider\n");
