@@ -330,7 +330,7 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 	if (pathe != NULL) {
 		detect_add_path_value(s, svc, op, file, pathe, lp);
 	} else if (dire != NULL) {
-		char *dir = detect_resolve_path_expr(svc, file, dire);
+		char *dir = detect_resolve_path_expr(s, svc, file, dire);
 
 		if (dir != NULL)
 			detect_add_default_files(s, svc, op, file, lp, dir);
@@ -411,6 +411,16 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 	}
 }
 
+static int
+match_cmp(const void *a, const void *b)
+{
+	const struct source_match *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
+}
+
 static void
 detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 {
@@ -424,7 +434,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		struct source_matches ms = {0};
 		enum source_lang lang;
 		const char *base;
-		char *full, *data = NULL;
+		const char *data;
 		size_t len, first_op;
 		bool test_code;
 		const struct loader_pattern *wrap;
@@ -435,9 +445,8 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		test_code = reads_test_path(s, e->path);
 		base = strrchr(e->path, '/');
 		lang = source_lang_of(base ? base + 1 : e->path);
-		full = xasprintf("%s/%s", s->root, e->path);
-		if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK) {
-			scan_diag(s, e->path, false, "%s", err.msg);
+		if ((data = scan_source(s, e->path, &len, &err)) == NULL) {
+			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "unreadable");
 			goto next;
 		}
 		if (source_scan(&ms, s->rx, lang, data, len, ls->flat.items, ls->flat.len, &err) !=
@@ -450,6 +459,9 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 				  "pattern '%s' hit its regex match limit; the file may be "
 				  "incompletely analysed",
 				  ms.limit_pattern ? ms.limit_pattern : "?");
+		/* Calls run in source order, whichever loader they belong to. */
+		if (ms.len > 1)
+			qsort(ms.items, ms.len, sizeof(ms.items[0]), match_cmp);
 		first_op = r->ops.len;
 		wrap = NULL;
 		for (j = 0; j < ms.len; j++) {
@@ -482,8 +494,6 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 	next:
 		source_matches_free(&ms);
 		el_error_clear(&err);
-		free(data);
-		free(full);
 	}
 }
 

@@ -36,7 +36,7 @@ const struct expr *detect_arg_find(const void *refs, const struct expr *args,
 bool detect_arg_true(const void *refs, const struct expr *args, const struct expr *after,
 		     bool *known);
 /* A path expression as a repository path, or NULL (with a note) when unknowable. */
-char *detect_resolve_path_expr(struct service *svc, const char *file, const struct expr *e);
+char *detect_resolve_path_expr(const struct scan *s, struct service *svc, const char *file, const struct expr *e);
 /* Add the file(s) a path argument names (arrays, find_dotenv(...) walk-ups). */
 void detect_add_path_value(struct scan *s, struct service *svc, struct load_op *op,
 			   const char *file, const struct expr *e, const struct loader_pattern *lp);

@@ -47,9 +47,52 @@ detect_arg_find(const void *vec, const struct expr *args, const struct expr *aft
 	return NULL;
 }
 
+/*
+ * A JS template literal whose only placeholders read NODE_ENV
+ * (`.env.${process.env.NODE_ENV}`, `${process.env.NODE_ENV || 'development'}`):
+ * NODE_ENV is taken to be the --env name. NULL for anything else.
+ */
+static char *
+node_env_template(const struct scan *s, const char *text)
+{
+	const char *env = s->opts.env ? s->opts.env : "development", *p, *close;
+	size_t n = strlen(text);
+	struct buf b = BUF_INIT;
+
+	if (n < 2 || text[0] != '`' || text[n - 1] != '`')
+		return NULL;
+	for (p = text + 1; p < text + n - 1; p++) {
+		if (p[0] == '$' && p[1] == '{') {
+			char *inner;
+			bool ok;
+
+			close = memchr(p, '}', (size_t)(text + n - 1 - p));
+			if (close == NULL)
+				break;
+			inner = xstrndup(p + 2, (size_t)(close - p - 2));
+			ok = strstr(inner, "NODE_ENV") != NULL && strchr(inner, '`') == NULL &&
+			     strchr(inner, '(') == NULL;
+			free(inner);
+			if (!ok)
+				break;
+			buf_puts(&b, env);
+			p = close;
+			continue;
+		}
+		if (*p == '\\' || *p == '`')
+			break;
+		buf_add(&b, p, 1);
+	}
+	if (p < text + n - 1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
 /* A path expression as a repository path, or NULL (with a note) when unknowable. */
 char *
-detect_resolve_path_expr(struct service *svc, const char *file, const struct expr *e)
+detect_resolve_path_expr(const struct scan *s, struct service *svc, const char *file, const struct expr *e)
 {
 	char *dir, *out;
 
@@ -67,6 +110,12 @@ detect_resolve_path_expr(struct service *svc, const char *file, const struct exp
 		}
 		return path_join(svc->path, e->text);
 	default:
+		if (e->type == EXPR_UNKNOWN && e->text != NULL &&
+		    (out = node_env_template(s, e->text)) != NULL) {
+			dir = path_join(svc->path, out);
+			free(out);
+			return dir;
+		}
 		detect_note(svc, file, e->line,
 		     "cannot resolve the env file path '%s' statically; pin it with a services "
 		     "entry in .envlint.yml",
@@ -150,7 +199,7 @@ detect_add_path_value(struct scan *s, struct service *svc, struct load_op *op, c
 		free(start);
 		return;
 	}
-	p = detect_resolve_path_expr(svc, file, e);
+	p = detect_resolve_path_expr(s, svc, file, e);
 	if (p != NULL)
 		detect_op_add_file(op, p, true);
 }
