@@ -882,8 +882,10 @@ START_TEST(test_components_assemble_an_endpoint)
 	ck_assert_int_eq(c->ep.mode, EP_MODE_TRANSACTION);
 	ck_assert_str_eq(c->client, "psycopg");
 	run_checks(&f);
-	/* psycopg 3 prepares statements by default */
+	/* psycopg 3 prepares statements by default; POSTGRES_USER lacks the project ref */
 	ck_assert_int_eq(count_rule(&f, "prepared-statements-in-transaction-mode"), 1);
+	ck_assert_int_eq(count_rule(&f, "pooler-username"), 1);
+	ck_assert_str_eq(first_rule(&f, "pooler-username")->key, "POSTGRES_*");
 	fixture_close(&f);
 }
 END_TEST

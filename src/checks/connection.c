@@ -463,6 +463,8 @@ check_pooler_user(struct check_ctx *ctx, const struct service *svc, const struct
 		return;
 	if (c->url != NULL && c->url->user.present && !c->url->user.unresolved)
 		user = c->url->user.value;
+	else if (c->from_components)
+		user = c->component_user;
 	if (user == NULL || *user == '\0' || strchr(user, '.') != NULL)
 		return;
 	buf_printf(&b, "%s connects to ", c->key);
@@ -475,7 +477,7 @@ check_pooler_user(struct check_ctx *ctx, const struct service *svc, const struct
 	}
 	buf_printf(&b, ". Use \"%s.<project-ref>\" (copy the connection string from the dashboard)",
 	           user);
-	add_at_span(ctx, svc, c, &c->url->user.span, "pooler-username",
+	add_at_span(ctx, svc, c, c->url ? &c->url->user.span : NULL, "pooler-username",
 	            check_default_severity(ctx, "pooler-username"), buf_cstr(&b));
 	buf_free(&b);
 }

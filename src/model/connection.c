@@ -1105,13 +1105,12 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 	const char *base = strrchr(e->path, '/');
 	enum source_lang lang = source_lang_of(base ? base + 1 : e->path);
 	bool runtime_file = !is_non_runtime(s, e->path);
-	char *full, *data = NULL;
+	const char *data;
 	size_t len = 0, j;
 
 	if (lang == LANG_NONE)
 		return;
-	full = xasprintf("%s/%s", s->root, e->path);
-	if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK)
+	if ((data = scan_source(s, e->path, &len, &err)) == NULL)
 		goto done;
 	if (source_scan(&ms, s->rx, lang, data, len, b->pats.items, b->pats.len, &err) != 0)
 		goto done;
@@ -1139,8 +1138,6 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 done:
 	source_matches_free(&ms);
 	el_error_clear(&err);
-	free(data);
-	free(full);
 }
 
 /*
@@ -1651,6 +1648,7 @@ build_from_components(struct svc_build *sb)
 		c.role = cp->role;
 		c.name_role = cp->role;
 		c.from_components = true;
+		c.component_user = user && user->winner.value ? user->winner.value : NULL;
 		c.file = host->winner.file;
 		c.line = host->winner.line;
 		c.col = host->winner.col;

@@ -112,6 +112,7 @@ struct connection {
 	int line, col;
 	const struct env_entry *entry; /* NULL for component-style or undefined values */
 	bool from_components;          /* assembled from POSTGRES_HOST/PORT/... or PG* */
+	const char *component_user;    /* the user setting's value (components only), or NULL */
 
 	/* Code that hands the value to the client (NULL when only the manifest says so). */
 	const char *use_file;
