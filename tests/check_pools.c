@@ -516,6 +516,14 @@ static const struct procs_case procs_cases[] = {
 			     "    command: gunicorn app:app --workers 4\n"
 			     "    deploy:\n      replicas: ${API_REPLICAS:-3}\n"}},
      NULL, 12, 1, "docker-compose.yml", 4},
+    {"compose override replaces replicas; a variant file does not add a second part",
+     {{"api/requirements.txt", "sqlalchemy\n"},
+      {"docker-compose.yml", "services:\n  api:\n    build: ./api\n"
+			     "    command: gunicorn app:app -w 2\n"},
+      {"docker-compose.override.yml", "services:\n  api:\n    deploy:\n      replicas: 5\n"},
+      {"docker-compose.prod.yml", "services:\n  api:\n    build: ./api\n"
+				  "    command: gunicorn app:app -w 8\n"}},
+     NULL, 10, 1, "docker-compose.yml", 4},
     {"pm2 -i max",
      {{"package.json", "{\"scripts\":{\"start\":\"pm2-runtime start server.js -i max\"}}\n"}},
      NULL, 4, 1, "package.json", 1},

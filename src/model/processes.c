@@ -433,46 +433,100 @@ cleanup:
 	return found;
 }
 
+/*
+ * Which pass a compose file is read in: the default file names first, then
+ * variants (docker-compose.prod.yml: a service they define again is the same
+ * service, counted once), then overrides, whose replicas and command replace
+ * the base's as `docker compose` merges docker-compose.override.yml.
+ */
+static int
+compose_pass(const char *path)
+{
+	static const char *const defaults[] = {"compose.yaml", "compose.yml", "docker-compose.yaml",
+					       "docker-compose.yml"};
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		if (strcmp(base, defaults[i]) == 0)
+			return 0;
+	}
+	return strstr(base, ".override.") != NULL ? 2 : 1;
+}
+
+/* Apply one compose service definition to a part (new, or merged from an override). */
+static void
+compose_apply(struct procs_ctx *c, struct proc_part *part, const struct scan_parsed *p,
+	      const struct compose_service *cs, const char *docker_file, int docker_line,
+	      bool fresh)
+{
+	if (cs->replicas != NULL)
+		compose_replicas(c, part, p->entry->path, cs->replicas, cs->replicas_line);
+	else if (cs->scale != NULL)
+		compose_replicas(c, part, p->entry->path, cs->scale, cs->scale_line);
+	if (cs->command != NULL) {
+		free(part->command);
+		part->command = xstrdup(cs->command);
+		part_workers(c, part, p->entry->path,
+			     compose_key_line(c->s, p->entry->path, cs->line, "command"));
+	} else if (fresh) {
+		part_workers(c, part, docker_file, docker_line);
+	}
+}
+
 static void
 find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *docker_file,
 		   int docker_line)
 {
-	size_t i, j;
+	VEC(char *) keys = {0}; /* "<compose folder>\n<service name>", parallel to parts */
+	size_t i, j, k;
+	int pass;
 
-	for (i = 0; i < c->s->composes.len; i++) {
-		const struct scan_parsed *p = &c->s->composes.items[i];
-		char *cdir = path_dirname(p->entry->path);
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < c->s->composes.len; i++) {
+			const struct scan_parsed *p = &c->s->composes.items[i];
+			char *cdir;
 
-		for (j = 0; j < p->compose->nservices; j++) {
-			const struct compose_service *cs = &p->compose->services[j];
-			struct proc_part *part;
-			char *dir;
-			bool mine;
-
-			if (cs->build_context == NULL)
+			if (compose_pass(p->entry->path) != pass)
 				continue;
-			dir = path_join(cdir, cs->build_context);
-			mine = strcmp(dir, c->svc->path) == 0;
-			free(dir);
-			if (!mine)
-				continue;
-			part = new_part(c, xasprintf("compose service %s", cs->name),
-					cs->command ? cs->command : docker_cmd);
-			if (cs->replicas != NULL)
-				compose_replicas(c, part, p->entry->path, cs->replicas,
-						 cs->replicas_line);
-			else if (cs->scale != NULL)
-				compose_replicas(c, part, p->entry->path, cs->scale,
-						 cs->scale_line);
-			if (cs->command != NULL)
-				part_workers(c, part, p->entry->path,
-					     compose_key_line(c->s, p->entry->path, cs->line,
-							      "command"));
-			else
-				part_workers(c, part, docker_file, docker_line);
+			cdir = path_dirname(p->entry->path);
+			for (j = 0; j < p->compose->nservices; j++) {
+				const struct compose_service *cs = &p->compose->services[j];
+				char *key = xasprintf("%s\n%s", cdir, cs->name), *dir;
+				bool mine;
+
+				for (k = 0; k < keys.len && strcmp(keys.items[k], key) != 0; k++)
+					;
+				if (k < keys.len) {
+					if (pass == 2)
+						compose_apply(c, &c->out->parts.items[k], p, cs,
+							      docker_file, docker_line, false);
+					free(key);
+					continue;
+				}
+				mine = false;
+				if (cs->build_context != NULL) {
+					dir = path_join(cdir, cs->build_context);
+					mine = strcmp(dir, c->svc->path) == 0;
+					free(dir);
+				}
+				if (!mine) {
+					free(key);
+					continue;
+				}
+				VEC_PUSH(&keys, key);
+				compose_apply(c,
+					      new_part(c, xasprintf("compose service %s", cs->name),
+						       cs->command ? cs->command : docker_cmd),
+					      p, cs, docker_file, docker_line, true);
+			}
+			free(cdir);
 		}
-		free(cdir);
 	}
+	for (k = 0; k < keys.len; k++)
+		free(keys.items[k]);
+	VEC_FREE(&keys);
 }
 
 /*
