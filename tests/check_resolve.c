@@ -249,6 +249,39 @@ START_TEST(test_in_string)
 }
 END_TEST
 
+struct guard_case {
+	const char *text; /* '@' marks the call */
+	const char *env;
+	bool out;
+};
+
+static const struct guard_case guard_cases[] = {
+    {"if (process.env.NODE_ENV !== 'production') {\n  @x()", "production", true},
+    {"if (process.env.NODE_ENV !== 'production') {\n  @x()", "development", false},
+    {"if (process.env.NODE_ENV != \"production\") @x()", "production", true},
+    {"if ('production' !== process.env.NODE_ENV) @x()", "test", false},
+    {"if (process.env.NODE_ENV === 'test') @x()", "development", true},
+    {"if (process.env.NODE_ENV === 'test') @x()", "test", false},
+    {"if (process.env.NODE_ENV !== 'production' && !ci) @x()", "production", false},
+    {"if (process.env.NODE_ENV !== 'production') {\n  a();\n  @x()", "production", false},
+    {"notif (process.env.NODE_ENV !== 'production') @x()", "production", false},
+    {"if (debug) @x()", "production", false},
+    {"@x()", "production", false},
+};
+
+START_TEST(test_guarded_out)
+{
+	const struct guard_case *gc = &guard_cases[_i];
+	const char *at = strchr(gc->text, '@');
+	size_t off = (size_t)(at - gc->text);
+	char *text = xasprintf("%.*s%s", (int)off, gc->text, at + 1);
+
+	ck_assert_msg(bindings_guarded_out(LANG_JS, text, off, gc->env) == gc->out, "%s (%s)",
+		      gc->text, gc->env);
+	free(text);
+}
+END_TEST
+
 static Suite *
 resolve_suite(void)
 {
@@ -264,6 +297,8 @@ resolve_suite(void)
 	tcase_add_test(tc, test_pydantic_fields);
 	tcase_add_loop_test(tc, test_in_string, 0,
 			    (int)(sizeof(string_cases) / sizeof(string_cases[0])));
+	tcase_add_loop_test(tc, test_guarded_out, 0,
+			    (int)(sizeof(guard_cases) / sizeof(guard_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

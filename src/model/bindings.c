@@ -197,3 +197,81 @@ bindings_in_string(enum source_lang lang, const char *data, size_t len, size_t o
 	}
 	return false;
 }
+
+/* Skip spaces, tabs and newlines backwards from p (exclusive) down to lo. */
+static const char *
+back_space(const char *p, const char *lo)
+{
+	while (p > lo && isspace((unsigned char)p[-1]))
+		p--;
+	return p;
+}
+
+bool
+bindings_guarded_out(enum source_lang lang, const char *data, size_t off, const char *env)
+{
+	const char *lo = data + (off > 400 ? off - 400 : 0), *p = data + off, *close, *open;
+	const char *q, *val, *val_end;
+	char quote;
+	bool neg;
+	size_t vlen;
+	int depth = 0;
+
+	if (lang != LANG_JS)
+		return false;
+	p = back_space(p, lo);
+	if (p > lo && p[-1] == '{')
+		p = back_space(p - 1, lo);
+	if (p <= lo || p[-1] != ')')
+		return false;
+	close = p - 1;
+	/* The matching '(' of the condition. */
+	for (open = close; open >= lo; open--) {
+		if (*open == ')')
+			depth++;
+		else if (*open == '(' && --depth == 0)
+			break;
+	}
+	if (open < lo)
+		return false;
+	q = back_space(open, lo);
+	if (q - lo < 2 || q[-1] != 'f' || q[-2] != 'i' ||
+	    (q - lo > 2 && (isalnum((unsigned char)q[-3]) || q[-3] == '_' || q[-3] == '.')))
+		return false;
+	/* process.env.NODE_ENV !== 'production' (either side, ==/!=, 2 or 3 chars). */
+	q = open + 1;
+	{
+		const char *ne = NULL, *s;
+
+		for (s = q; s + 8 <= close; s++) {
+			if (strncmp(s, "NODE_ENV", 8) == 0) {
+				ne = s;
+				break;
+			}
+		}
+		if (ne == NULL)
+			return false;
+		for (s = q; s < close && *s != '!' && *s != '='; s++)
+			;
+		if (s >= close || s[1] != '=')
+			return false;
+		neg = *s == '!';
+		for (s = q; s < close && *s != '\'' && *s != '"'; s++)
+			;
+		if (s >= close)
+			return false;
+		quote = *s;
+		val = s + 1;
+		for (val_end = val; val_end < close && *val_end != quote; val_end++)
+			;
+		if (val_end >= close)
+			return false;
+		/* Only one comparison: no && / || in the condition. */
+		for (s = q; s < close; s++) {
+			if ((s[0] == '&' && s[1] == '&') || (s[0] == '|' && s[1] == '|'))
+				return false;
+		}
+	}
+	vlen = (size_t)(val_end - val);
+	return (strlen(env) == vlen && strncmp(env, val, vlen) == 0) == neg;
+}

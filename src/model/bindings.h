@@ -29,6 +29,13 @@ struct bindings {
  * ("run dotenv.config() first", a docstring): a loader call there is text. */
 bool bindings_in_string(enum source_lang lang, const char *data, size_t len, size_t off);
 
+/*
+ * Whether the call at offset off of a JS/TS file sits directly under
+ * `if (process.env.NODE_ENV !== 'production')` (or `=== 'development'`, ...)
+ * whose condition is false when NODE_ENV is env: then it does not run.
+ */
+bool bindings_guarded_out(enum source_lang lang, const char *data, size_t off, const char *env);
+
 void bindings_init(struct bindings *b, enum source_lang lang, const char *data, size_t len);
 void bindings_free(struct bindings *b);
 

@@ -477,7 +477,8 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 				reads_add_match(s, svc, e->path, data, len, m,
 						idx - ls->patterns.len);
 			else if ((!test_code || strcmp(env, "test") == 0) &&
-				 !bindings_in_string(lang, data, len, m->start))
+				 !bindings_in_string(lang, data, len, m->start) &&
+				 !bindings_guarded_out(lang, data, m->start, env))
 				detect_match(s, svc, r, e->path, lang, data, len, m,
 					     ls->patterns.items[idx]);
 		}
