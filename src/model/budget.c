@@ -406,12 +406,29 @@ service_consumers(struct budget *b, struct scan *s, const struct service *svc,
 		for (i = 0; i < sc->len && match == NULL; i++) {
 			const struct connection *c = &sc->items[i];
 
-			if (is_postgres_runtime(c) && d->url_key == NULL &&
-			    client_serves(d->client, c->client))
+			/* also when the variable the pool names is not the one used at
+			 * runtime (code passing another URL to the same client) */
+			if (is_postgres_runtime(c) && client_serves(d->client, c->client))
 				match = c;
 		}
-		if (match == NULL)
+		/* A pool whose client and variable are not known uses the service's only
+		 * runtime database connection, when it has exactly one. */
+		for (i = 0; i < sc->len && match == NULL && d->url_key == NULL; i++) {
+			const struct connection *c = &sc->items[i];
+			size_t n = 0, m;
+
+			for (m = 0; m < sc->len; m++)
+				n += is_postgres_runtime(&sc->items[m]);
+			if (n == 1 && is_postgres_runtime(c) && c->client == NULL)
+				match = c;
+		}
+		if (match == NULL) {
+			VEC_PUSH(&b->notes,
+				 xasprintf("%s:%d: %s pool of %s: no runtime database connection of "
+					   "the service matches it; not counted",
+					   d->file, d->line, d->client->label, svc->path));
 			continue;
+		}
 		used[j] = true;
 		add_consumer(b, svc, match, d, d->client, procs, pin, cfg ? cfg->path : NULL);
 	}
