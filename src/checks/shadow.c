@@ -135,8 +135,28 @@ check_references(struct check_ctx *ctx, const struct service *svc, const struct 
 			   e->key, w->source->loader, svc->path);
 	}
 	if (w->undefined.len > 0 && !already_reported(ctx, "undefined-reference", w, e->key)) {
-		for (i = 0; i < w->undefined.len; i++)
+		const struct env_entry *later = NULL;
+		struct finding *f;
+
+		for (i = 0; i < w->undefined.len; i++) {
 			buf_printf(&names, "%s${%s}", i ? ", " : "", w->undefined.items[i]);
+			if (later == NULL)
+				later = resolve_find(svc, w->undefined.items[i]);
+		}
+		if (later != NULL && later->winner.value != NULL) {
+			/* Defined, but not where this loader looks when it expands. */
+			f = add_at_def(ctx, "undefined-reference",
+				       check_default_severity(ctx, "undefined-reference"), svc, e->key,
+				       w,
+				       "%s references %s, which is not set yet when %s expands this "
+				       "file, so it expands to an empty string",
+				       e->key, buf_cstr(&names), w->source->loader);
+			finding_add_related(f, later->winner.file, later->winner.line,
+					    later->winner.col,
+					    "defined here, but loaded later or at a lower priority");
+			buf_free(&names);
+			return;
+		}
 		add_at_def(ctx, "undefined-reference",
 			   check_default_severity(ctx, "undefined-reference"), svc, e->key, w,
 			   "%s references %s, defined nowhere %s can see, so it expands to an "

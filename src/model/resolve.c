@@ -315,11 +315,36 @@ struct expand_ctx {
 	const struct dotenv_file *own; /* the definition's own file (parsed as its loader reads it) */
 	bool file_first;               /* own earlier keys before the environment */
 	const struct dotenv_file *project; /* compose env_file: the project .env, looked up first */
+	const struct detect_result *det; /* execution order of the load operations */
+	bool load_time;                  /* only what earlier loads put in the environment */
 	VEC(char *) scratch; /* expanded values handed out; alive until the expansion ends */
 };
 
 static char *expand_def(struct expand_ctx *x, const struct env_def *d);
 static bool has_reference(const char *v);
+
+/* The position in execution order of the operation that loaded src; -1 for outer layers. */
+static long
+exec_rank(const struct detect_result *det, const struct env_source *src)
+{
+	size_t i, j;
+
+	if (src->kind != SOURCE_ENV_FILE)
+		return -1;
+	for (i = 0; i < det->ops.len; i++) {
+		const struct load_op *op = &det->ops.items[i];
+
+		if (op->loader->name != src->loader || op->origin_line != src->origin_line ||
+		    strcmp(op->origin_file, src->origin_file) != 0)
+			continue;
+		for (j = 0; j < op->files.len; j++) {
+			if (strcmp(op->files.items[j], src->standin_for ? src->standin_for
+									 : src->file) == 0)
+				return (long)i;
+		}
+	}
+	return -1;
+}
 
 /* The last definition of name before the definition being expanded, in its own file. */
 static const char *
@@ -365,6 +390,29 @@ service_lookup(void *arg, const char *name)
 	 * (which expand the merged map) see forward references; the others see
 	 * what the file defined so far (c36: A=${B} before B=x gives "").
 	 */
+	/*
+	 * python-dotenv without override expands while loading: the environment
+	 * then holds only what earlier loads (and outer layers) put there.
+	 */
+	if (x->depth == 1 && x->load_time && e != NULL &&
+	    e->winner.source->ef != x->def->source->ef) {
+		long mine = exec_rank(x->det, x->def->source);
+		size_t k;
+
+		if (exec_rank(x->det, e->winner.source) > mine) {
+			const struct env_def *earlier = NULL;
+
+			for (k = 0; k < e->shadowed.len && earlier == NULL; k++) {
+				if (exec_rank(x->det, e->shadowed.items[k].source) < mine)
+					earlier = &e->shadowed.items[k];
+			}
+			if (earlier != NULL && earlier->value != NULL)
+				return earlier->value;
+			if ((v = own_earlier(x, name)) != NULL)
+				return v;
+			e = NULL;
+		}
+	}
 	if (x->depth == 1 && e != NULL && e->winner.binding != NULL && x->own != NULL &&
 	    e->winner.source->ef == x->def->source->ef && e->winner.binding > x->def->binding &&
 	    x->def->source->dialect != DOTENV_NEXTJS && x->def->source->dialect != DOTENV_VITE) {
@@ -447,7 +495,7 @@ compose_project_env(struct scan *s, const struct env_source *src)
 }
 
 static void
-expand_all(struct scan *s, struct service *svc)
+expand_all(struct scan *s, struct service *svc, const struct detect_result *det)
 {
 	size_t i, j;
 
@@ -470,6 +518,9 @@ expand_all(struct scan *s, struct service *svc)
 			x.svc = svc;
 			x.def = d;
 			x.file_first = file_first(d->source);
+			x.det = det;
+			x.load_time = d->source->kind == SOURCE_ENV_FILE &&
+				      d->source->dialect == DOTENV_PYTHON_DOTENV && !x.file_first;
 			if (d->source->kind == SOURCE_ENV_FILE && d->source->ef != NULL)
 				x.own = scan_env_parse(s, d->source->ef, d->source->dialect);
 			if (d->source->kind == SOURCE_ENV_FILE && d->source->dialect == DOTENV_COMPOSE)
@@ -523,7 +574,7 @@ resolve_service(struct scan *s, struct service *svc, const struct detect_result 
 	collect_defs(s, svc);
 	if (svc->env.len > 1)
 		qsort(svc->env.items, svc->env.len, sizeof(struct env_entry), entry_cmp);
-	expand_all(s, svc);
+	expand_all(s, svc, det);
 	/* Tell every scanned file which loaders read it, for the per-file rules. */
 	for (i = 0; i < svc->sources.len; i++) {
 		struct env_source *src = &svc->sources.items[i];
