@@ -41,6 +41,19 @@ endpoint_label(const struct budget_endpoint *e, struct buf *b)
 	return buf_cstr(b);
 }
 
+/*
+ * value_class for baselines: "<provider>/<mode>/<database>/<what>", so a
+ * baselined finding stays baselined while its numbers move and comes back
+ * when it concerns another endpoint, plan or client.
+ */
+static void
+set_class(struct finding *f, const struct budget_endpoint *e, const char *what)
+{
+	free(f->value_class);
+	f->value_class = xasprintf("%s/%s/%s/%s", e->ep.provider, endpoint_mode_name(e->ep.mode),
+				   e->database ? e->database : "-", what ? what : "-");
+}
+
 static void
 related_numbers(struct finding *f, const struct budget_consumer *k)
 {
@@ -102,6 +115,7 @@ report_over(struct check_ctx *ctx, const struct budget_endpoint *e, const char *
 	    e->plan_assumed ? ", assumed: see --plan" : "", service_label(top->svc), top->per_process, top->processes,
 	    top->connections);
 	finding_set_subject(f, top->svc->path, top->conn->key);
+	set_class(f, e, e->plan->name);
 	related_numbers(f, top);
 	for (i = 0; i < e->consumers.len; i++) {
 		const struct budget_consumer *k = &e->consumers.items[i];
@@ -141,6 +155,7 @@ report_undeclared(struct check_ctx *ctx, const struct budget_endpoint *e,
 				service_label(k->svc), k->client ? k->client : "its client", k->per_process,
 				k->per_origin.why ? k->per_origin.why : "library default");
 	finding_set_subject(f, k->svc->path, k->conn->key);
+	set_class(f, e, k->client);
 	buf_free(&label);
 }
 
