@@ -550,11 +550,13 @@ START_TEST(test_processes_count)
 	struct fixture f;
 
 	const char *extra[1] = {c->extra};
+	struct proc_k8s k8s;
 
 	fixture_open(&f, c->files, 4);
 	svc = discover_find(f.scan, "api") ? discover_find(f.scan, "api") : discover_find(f.scan, ".");
 	ck_assert_ptr_nonnull(svc);
-	processes_find(&sp, f.scan, svc, f.servers, f.pools, extra, c->extra ? 1 : 0);
+	processes_k8s_load(&k8s, f.scan, extra, c->extra ? 1 : 0);
+	processes_find(&sp, f.scan, svc, f.servers, f.pools, &k8s);
 	ck_assert_msg(sp.total == c->total, "%s: %ld processes, want %ld", c->what, sp.total,
 		      c->total);
 	ck_assert_msg(sp.threads == c->threads, "%s: %ld threads", c->what, sp.threads);
@@ -573,6 +575,7 @@ START_TEST(test_processes_count)
 				  : "(assumed)",
 			      sp.parts.items[0].workers.origin.line);
 	processes_service_free(&sp);
+	processes_k8s_free(&k8s);
 	fixture_close(&f);
 }
 END_TEST

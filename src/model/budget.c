@@ -544,6 +544,7 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 	struct budget *b = xcalloc(1, sizeof(*b));
 	struct walk_result *extra_walk = NULL;
 	VEC(const char *) extra = {0};
+	struct proc_k8s k8s = {0};
 	const struct plan *chosen = NULL;
 	size_t i, j;
 
@@ -573,12 +574,12 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 		if (extra_walk->entries[i].kind != 0)
 			VEC_PUSH(&extra, extra_walk->entries[i].path);
 	}
+	processes_k8s_load(&k8s, s, extra.items, extra.len);
 	for (i = 0; i < s->services.len; i++) {
 		const struct service *svc = s->services.items[i];
 		struct pool_vars vars;
 
-		processes_find(&b->procs[i], s, svc, b->servers, b->pool_set, extra.items,
-			       extra.len);
+		processes_find(&b->procs[i], s, svc, b->servers, b->pool_set, &k8s);
 		vars.cpus = b->pool_set->cpus;
 		vars.physical_cpus = b->pool_set->physical_cpus;
 		vars.threads = (int)b->procs[i].threads;
@@ -618,9 +619,11 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 		      cmp_endpoint);
 	VEC_FREE(&extra);
 	walk_result_free(extra_walk);
+	processes_k8s_free(&k8s);
 	*out = b;
 	return 0;
 fail:
+	processes_k8s_free(&k8s);
 	VEC_FREE(&extra);
 	walk_result_free(extra_walk);
 	budget_free(b);

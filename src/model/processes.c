@@ -529,30 +529,80 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 	VEC_FREE(&keys);
 }
 
+/* The Kubernetes kinds whose `replicas:` count processes. */
+static bool
+is_workload(const char *doc, const char *end)
+{
+	const char *kind = strstr(doc, "kind:");
+
+	return kind != NULL && kind < end &&
+	       (strncmp(kind + 5, " Deployment", 11) == 0 ||
+		strncmp(kind + 5, " StatefulSet", 12) == 0);
+}
+
+void
+processes_k8s_load(struct proc_k8s *out, const struct scan *s, const char *const *extra,
+		   size_t nextra)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < nextra; i++) {
+		struct el_error err = EL_ERROR_INIT;
+		char *full = xasprintf("%s/%s", s->root, extra[i]), *data = NULL;
+		const char *doc, *next;
+		bool keep = false;
+		size_t len;
+
+		if (file_read(full, FILE_MAX_READ, &data, &len, &err) == FILE_READ_OK &&
+		    strlen(data) == len && strstr(data, "replicas:") != NULL) {
+			for (doc = data; doc != NULL && !keep; doc = next) {
+				next = strstr(doc, "\n---");
+				keep = is_workload(doc, next ? next : doc + len);
+				if (next)
+					next += 4;
+			}
+		}
+		if (keep) {
+			VEC_PUSH(&out->paths, xstrdup(extra[i]));
+			VEC_PUSH(&out->data, data);
+			data = NULL;
+		}
+		el_error_clear(&err);
+		free(data);
+		free(full);
+	}
+}
+
+void
+processes_k8s_free(struct proc_k8s *k)
+{
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->paths.len; i++) {
+		free(k->paths.items[i]);
+		free(k->data.items[i]);
+	}
+	VEC_FREE(&k->paths);
+	VEC_FREE(&k->data);
+}
+
 /*
- * Kubernetes Deployments and StatefulSets in YAML files: `replicas: N` of a
- * manifest whose metadata name or container image names the service.
+ * Kubernetes Deployments and StatefulSets: `replicas: N` of a manifest whose
+ * metadata name or container image names the service.
  */
 static void
-find_kubernetes_replicas(struct procs_ctx *c, const char *const *extra, size_t nextra)
+find_kubernetes_replicas(struct procs_ctx *c, const struct proc_k8s *k8s)
 {
 	size_t i, k;
 
-	for (i = 0; i < nextra; i++) {
-		struct el_error err = EL_ERROR_INIT;
-		char *full = xasprintf("%s/%s", c->s->root, extra[i]), *data = NULL;
-		const char *doc, *next;
-		size_t len;
+	for (i = 0; k8s != NULL && i < k8s->paths.len; i++) {
+		const char *data = k8s->data.items[i], *doc, *next;
 
-		if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK ||
-		    strstr(data, "replicas:") == NULL) {
-			el_error_clear(&err);
-			free(data);
-			free(full);
-			continue;
-		}
 		for (doc = data; doc != NULL; doc = next) {
-			const char *end, *r, *kind;
+			const char *end, *r;
 			char *name_pat;
 			bool names_it;
 			int line = 1;
@@ -561,10 +611,7 @@ find_kubernetes_replicas(struct procs_ctx *c, const char *const *extra, size_t n
 			end = next ? next : doc + strlen(doc);
 			if (next)
 				next += 4;
-			kind = strstr(doc, "kind:");
-			if (kind == NULL || kind > end ||
-			    (strncmp(kind + 5, " Deployment", 11) != 0 &&
-			     strncmp(kind + 5, " StatefulSet", 12) != 0))
+			if (!is_workload(doc, end))
 				continue;
 			name_pat = xasprintf("name: %s\n", c->svc->name);
 			r = strstr(doc, name_pat);
@@ -584,14 +631,11 @@ find_kubernetes_replicas(struct procs_ctx *c, const char *const *extra, size_t n
 				char *v = xstrndup(r + 9, strcspn(r + 9, "\n"));
 
 				if (part->replicas.origin.file == NULL)
-					eval_into(c, &part->replicas, LANG_YAML, v, data, extra[i],
-						  line);
+					eval_into(c, &part->replicas, LANG_YAML, v, data,
+						  k8s->paths.items[i], line);
 				free(v);
 			}
 		}
-		el_error_clear(&err);
-		free(data);
-		free(full);
 	}
 }
 
@@ -618,7 +662,7 @@ apply_config(struct procs_ctx *c)
 void
 processes_find(struct service_procs *out, struct scan *s, const struct service *svc,
 	       const struct proc_server_set *ss, const struct pool_set *ps,
-	       const char *const *extra, size_t nextra)
+	       const struct proc_k8s *k8s)
 {
 	struct procs_ctx c = {s, svc, ss, ps, out};
 	const struct scan_parsed *docker = own_manifest(s, svc, MANIFEST_DOCKERFILE);
@@ -662,7 +706,7 @@ processes_find(struct service_procs *out, struct scan *s, const struct service *
 
 		part_workers(&c, p, NULL, 0);
 	}
-	find_kubernetes_replicas(&c, extra, nextra);
+	find_kubernetes_replicas(&c, k8s);
 	apply_config(&c);
 	out->threads = 1;
 	for (i = 0; i < out->parts.len; i++) {

@@ -63,14 +63,25 @@ struct service_procs {
 	long threads; /* the most threads per process of any part (1 when none) */
 };
 
+/* Kubernetes Deployments and StatefulSets of the repository, read once per scan. */
+struct proc_k8s {
+	VEC(char *) paths;
+	VEC(char *) data; /* parallel to paths: the file's contents */
+};
+
+/* Keep the files among extra (YAML the scan does not keep) that hold workloads. */
+void processes_k8s_load(struct proc_k8s *out, const struct scan *s, const char *const *extra,
+			size_t nextra);
+void processes_k8s_free(struct proc_k8s *k);
+
 /*
- * The processes of svc. extra lists YAML files the scan does not keep (for
- * Kubernetes manifests; may be NULL). ps supplies the CPU count and the
- * env-read patterns used to read values such as ${WORKERS:-4}.
+ * The processes of svc. k8s holds the repository's Kubernetes workloads (may
+ * be NULL). ps supplies the CPU count and the env-read patterns used to read
+ * values such as ${WORKERS:-4}.
  */
 void processes_find(struct service_procs *out, struct scan *s, const struct service *svc,
 		    const struct proc_server_set *ss, const struct pool_set *ps,
-		    const char *const *extra, size_t nextra);
+		    const struct proc_k8s *k8s);
 void processes_service_free(struct service_procs *sp);
 
 #endif
