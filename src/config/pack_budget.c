@@ -85,6 +85,7 @@ static const struct schema_field pool_client_fields[] = {
     {"unless-packages", &string_list, false},
     {"default", &schema_nonempty_string, false},
     {"default-why", &schema_nonempty_string, false},
+    {"no-pool", &schema_bool, false},
     {"detect", &pool_pattern_list, false},
     {NULL, NULL, false},
 };

@@ -355,7 +355,7 @@ add_consumer(struct budget *b, const struct service *svc, const struct connectio
 		k->file = f ? xstrdup(f) : NULL;
 		k->line = c->use_file ? c->use_line : c->line;
 		k->col = c->use_file ? c->use_col : c->col;
-		k->assumed = true;
+		k->assumed = pc == NULL || !pc->no_pool;
 		if (pc == NULL || pc->default_formula == NULL ||
 		    pools_formula_eval(pc->default_formula, &vars, &k->per_process,
 				       &k->unbounded) != 0) {

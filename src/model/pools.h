@@ -53,6 +53,7 @@ struct pool_client {
 	int max_major;           /* 0 = any */
 	char *default_formula;   /* "10", "2 * physical_cpus + 1", "unbounded", ... */
 	char *default_why;
+	bool no_pool; /* a plain connection, not a pool: nothing to declare */
 };
 
 struct pool_pattern {
