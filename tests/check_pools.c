@@ -373,6 +373,29 @@ START_TEST(test_pools_prisma_adapter_replaces_engine)
 }
 END_TEST
 
+/* Pools in migrations, seed scripts and tests do not run in the service's processes. */
+START_TEST(test_pools_non_runtime_paths_skipped)
+{
+	static const struct repo_file files[] = {
+	    {"requirements.txt", "sqlalchemy\nalembic\n"},
+	    {"app/db.py", "engine = create_engine(url, pool_size=3, max_overflow=0)\n"},
+	    {"alembic/env.py", "connectable = create_engine(url, pool_size=50)\n"},
+	    {"tests/test_db.py", "engine = create_engine(url, pool_size=40)\n"},
+	};
+	struct pool_vars vars = {4, 2, 1};
+	struct service_pools sp;
+	struct fixture f;
+
+	fixture_open(&f, files, 4);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	ck_assert_uint_eq(sp.decls.len, 1);
+	ck_assert_str_eq(sp.decls.items[0].file, "app/db.py");
+	ck_assert_int_eq(sp.decls.items[0].per_process, 3);
+	pools_service_free(&sp);
+	fixture_close(&f);
+}
+END_TEST
+
 /* A package the service does not depend on enables no pattern. */
 START_TEST(test_pools_needs_the_package)
 {
@@ -591,6 +614,7 @@ pools_suite(void)
 			    (int)(sizeof(pool_cases) / sizeof(pool_cases[0])));
 	tcase_add_test(tc, test_pools_prisma_adapter_replaces_engine);
 	tcase_add_test(tc, test_pools_needs_the_package);
+	tcase_add_test(tc, test_pools_non_runtime_paths_skipped);
 	tcase_add_test(tc, test_pools_django_threads);
 	tcase_add_test(tc, test_pools_unreadable_value_noted);
 	tcase_add_loop_test(tc, test_pools_formula, 0,

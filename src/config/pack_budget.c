@@ -114,6 +114,7 @@ static const struct schema_field pools_pack_fields[] = {
     {"version", &version_type, true},
     {"machine", &machine_type, false},
     {"values", &value_list, false},
+    {"non-runtime-paths", &string_list, false},
     {"clients", &pool_client_list, false},
     {"servers", &server_list, false},
     {NULL, NULL, false},

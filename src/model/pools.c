@@ -21,6 +21,12 @@
 
 /* Constants are followed through at most this many bindings (A = B, B = 5). */
 #define POOLS_EVAL_DEPTH 4
+/*
+ * Pool declarations read per file. Real code has a handful; each may look up
+ * constants through the whole file, so a generated file of thousands would
+ * cost matches x file size.
+ */
+#define POOLS_MAX_MATCHES 256
 
 /* ---- loading the pack ---- */
 
@@ -245,6 +251,7 @@ load_client(struct pool_set *ps, const struct yml_node *n, const char *path, str
 	if (check_formula(pc->default_formula, n, path, err) != 0)
 		return -1;
 	pc->default_why = xstrdup(scalar(n, "default-why"));
+	pc->no_pool = flag(n, "no-pool");
 	detect = yml_map_get(n, "detect");
 	for (i = 0; detect != NULL && i < detect->count; i++) {
 		if (load_pattern(ps, pc, detect->items[i], path, err) != 0)
@@ -275,6 +282,7 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 			if ((s = scalar(m, "physical-cpus")) != NULL)
 				ps->physical_cpus = atoi(s);
 		}
+		str_list(yml_map_get(root, "non-runtime-paths"), &ps->non_runtime_paths);
 		list = yml_map_get(root, "values");
 		for (i = 0; list != NULL && i < list->count; i++) {
 			struct pool_value_pattern *vp = VEC_PUSH_ZERO(&ps->values);
@@ -350,6 +358,7 @@ pools_free(struct pool_set *ps)
 		rx_free(ps->values.items[i].rx);
 	}
 	VEC_FREE(&ps->values);
+	free_strs(&ps->non_runtime_paths);
 	free(ps);
 }
 
@@ -792,6 +801,19 @@ struct find_ctx {
 	VEC(struct pool_decl) sets;
 };
 
+/* Code that does not run in the service's processes (migrations, scripts, tests). */
+static bool
+non_runtime(const struct pool_set *ps, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ps->non_runtime_paths.len; i++) {
+		if (ignore_wildmatch(ps->non_runtime_paths.items[i], path, true))
+			return true;
+	}
+	return false;
+}
+
 /* Package names compare as Python normalises them: case-blind, - and _ alike. */
 static bool
 same_package(const char *a, const char *b)
@@ -1165,7 +1187,11 @@ scan_file(struct find_ctx *c, const char *path)
 			 xasprintf("%s: pattern '%s' hit its regex match limit; pools in this "
 				   "file may be missed",
 				   path, ms.limit_pattern ? ms.limit_pattern : "?"));
-	for (j = 0; j < ms.len; j++) {
+	if (ms.len > POOLS_MAX_MATCHES)
+		VEC_PUSH(&c->out->notes,
+			 xasprintf("%s: more than %d pool declarations; only the first %d are read",
+				   path, POOLS_MAX_MATCHES, POOLS_MAX_MATCHES));
+	for (j = 0; j < ms.len && j < POOLS_MAX_MATCHES; j++) {
 		size_t idx = (size_t)(ms.items[j].pattern - c->flat.items);
 		const struct pool_pattern *pp = c->map.items[idx];
 
@@ -1249,11 +1275,11 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	for (i = 0; i < svc->files.len; i++) {
 		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 
-		if (e->kind == SCAN_FILE_SOURCE)
+		if (e->kind == SCAN_FILE_SOURCE && !non_runtime(ps, e->path))
 			scan_file(&c, e->path);
 	}
 	for (i = 0; i < nextra; i++) {
-		if (discover_owner(s, extra[i]) == svc)
+		if (discover_owner(s, extra[i]) == svc && !non_runtime(ps, extra[i]))
 			scan_file(&c, extra[i]);
 	}
 	apply_sets(&c);

@@ -85,6 +85,7 @@ struct pool_set {
 	VEC(struct pool_client *) clients;
 	VEC(struct pool_pattern *) patterns;
 	VEC(struct pool_value_pattern) values;
+	VEC(char *) non_runtime_paths; /* globs of code that is not the service's runtime */
 };
 
 /* Build the pool set from every `pools` pack. -1 with err on a bad entry. */
