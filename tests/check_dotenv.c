@@ -803,6 +803,9 @@ START_TEST(test_dotenv_expand_bounded)
 	static const char in[] = "B=\\${B}\nA=x${B}\n";
 	/* Next recurses until the stack overflows; each step grows the value. */
 	static const char grow[] = "A=${SHELL_VAR}${A-d}\n";
+	static const char vite_oom[] =
+		"B='$#c\\${B}#c'\012\011'A'='\012\\\"${B:+a}null' tail\012export B=\302\240`${B:-d} "
+		"\012\011K\303\211Y=`\302\240 $B$B``\012 A=$\012export  B_C=  #c";
 
 	ck_assert_int_eq(dotenv_parse(&f, in, sizeof(in) - 1, DOTENV_DOTENV_EXPAND, &o, &err), 0);
 	ck_assert_str_eq(find(f, "B")->value, "${B}");
@@ -815,6 +818,16 @@ START_TEST(test_dotenv_expand_bounded)
 	dotenv_file_free(f);
 	ck_assert_int_eq(dotenv_parse(&f, grow, sizeof(grow) - 1, DOTENV_NEXTJS, &o, &err), 0);
 	ck_assert(f->failed);
+	dotenv_file_free(f);
+	/* A random file on which the real vite 8 runs out of memory (KÉY keeps growing). */
+	ck_assert_int_eq(dotenv_parse(&f, vite_oom, sizeof(vite_oom) - 1, DOTENV_VITE, &o, &err), 0);
+	ck_assert(!f->failed);
+	ck_assert(find(f, "\tK\303\211Y")->unknowable);
+	/* Parse misreads first (lines 3, 5, 7), then the expansion that never ends. */
+	ck_assert_uint_eq(f->nproblems, 4);
+	ck_assert_int_eq(f->problems[3].kind, DOTENV_PROBLEM_STOPPED);
+	ck_assert_int_eq(f->problems[3].line, 5);
+	ck_assert_ptr_nonnull(strstr(f->problems[3].message, "keeps growing"));
 	dotenv_file_free(f);
 }
 END_TEST

@@ -737,6 +737,7 @@ dotenv_js_expand_file(struct dotenv_file *f, enum dotenv_expander e,
 	struct js_expand_state st;
 	struct dotenv_lookup parsed_l, env_l;
 	size_t n, *order, work = 0;
+	bool limit_reported = false;
 	size_t nb = f->nbindings ? f->nbindings : 1;
 
 	st.f = f;
@@ -787,6 +788,18 @@ dotenv_js_expand_file(struct dotenv_file *f, enum dotenv_expander e,
 			break;
 		}
 		work = x.work;
+		if (x.gave_up && !x.self_ref && !limit_reported) {
+			/* Once per file: later values run out of the same budget. */
+			limit_reported = true;
+			dotenv_add_problem_at(f, DOTENV_PROBLEM_STOPPED, b->line, b->col,
+					      "envlint stopped expanding %s: its value keeps growing "
+					      "as %s rescans it, so the loader would not finish or "
+					      "would run out of memory",
+					      b->key,
+					      e == DOTENV_EXP_VITE ? "vite"
+					      : e == DOTENV_EXP_NEXT_OLD ? "@next/env"
+									 : "dotenv-expand");
+		}
 		if (x.self_ref)
 			dotenv_add_problem_at(f, DOTENV_PROBLEM_STOPPED, b->line, b->col,
 					      "dotenv-expand never finishes expanding %s: the same "
