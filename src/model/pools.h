@@ -163,5 +163,7 @@ int pools_eval_number(const struct pool_set *ps, const struct service *svc, unsi
  * one), or NULL; a new string. */
 char *pools_env_key(const struct pool_set *ps, unsigned lang, const char *text, const char *data);
 void pool_origin_clear(struct pool_origin *o);
+/* A plain integer literal, quotes allowed ("10" in YAML or properties). */
+bool pools_parse_int(const char *s, long *out);
 
 #endif
