@@ -260,6 +260,21 @@ walk_extra(struct scan *s, struct walk_result **out)
 
 /* ---- consumers ---- */
 
+/* Notes past this many are counted, not kept: generated code can yield thousands. */
+#define BUDGET_MAX_NOTES 50
+
+/* Keep a note (takes ownership of text). */
+static void
+add_note(struct budget *b, char *text)
+{
+	if (b->notes.len < BUDGET_MAX_NOTES) {
+		VEC_PUSH(&b->notes, text);
+		return;
+	}
+	free(text);
+	b->notes_dropped++;
+}
+
 static bool
 is_postgres_runtime(const struct connection *c)
 {
@@ -423,10 +438,9 @@ service_consumers(struct budget *b, struct scan *s, const struct service *svc,
 				match = c;
 		}
 		if (match == NULL) {
-			VEC_PUSH(&b->notes,
-				 xasprintf("%s:%d: %s pool of %s: no runtime database connection of "
-					   "the service matches it; not counted",
-					   d->file, d->line, d->client->label, svc->path));
+			add_note(b, xasprintf("%s:%d: %s pool of %s: no runtime database "
+					      "connection of the service matches it; not counted",
+					      d->file, d->line, d->client->label, svc->path));
 			continue;
 		}
 		used[j] = true;
@@ -585,7 +599,7 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 		vars.threads = (int)b->procs[i].threads;
 		pools_find(&b->pools[i], s, svc, b->pool_set, extra.items, extra.len, &vars);
 		for (j = 0; j < b->pools[i].notes.len; j++)
-			VEC_PUSH(&b->notes, xstrdup(b->pools[i].notes.items[j]));
+			add_note(b, xstrdup(b->pools[i].notes.items[j]));
 		service_consumers(b, s, svc, &b->pools[i], &b->procs[i]);
 	}
 	for (i = 0; i < b->endpoints.len; i++) {
@@ -614,6 +628,8 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 				e->demand += k->connections;
 		}
 	}
+	if (b->notes_dropped > 0)
+		VEC_PUSH(&b->notes, xasprintf("%zu more notes not shown", b->notes_dropped));
 	if (b->endpoints.len > 1)
 		qsort(b->endpoints.items, b->endpoints.len, sizeof(*b->endpoints.items),
 		      cmp_endpoint);

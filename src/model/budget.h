@@ -94,6 +94,7 @@ struct budget {
 	const char *plan_name; /* as selected (NULL: none given) */
 	VEC(struct budget_endpoint) endpoints; /* sorted by provider, host, port */
 	VEC(char *) notes;                     /* what could not be read, and why */
+	size_t notes_dropped;                  /* notes past the cap, counted only */
 	/* per service, parallel to scan->services */
 	struct service_pools *pools;
 	struct service_procs *procs;

@@ -16,6 +16,19 @@
 
 /* Constants are followed through at most this many bindings (A = B, B = 5). */
 #define POOLS_EVAL_DEPTH 4
+/*
+ * Constants are looked up by reading the file line by line; past this size
+ * (generated or minified code, not where pools are configured) they are not
+ * followed, so a hostile file costs no more than declarations x this.
+ */
+#define POOLS_CONST_MAX_BYTES (512u * 1024u)
+
+/* Whether constants of data may be followed. */
+static bool
+constants_searchable(const char *data)
+{
+	return data != NULL && strnlen(data, POOLS_CONST_MAX_BYTES + 1) <= POOLS_CONST_MAX_BYTES;
+}
 
 /* ---- reading numbers from code ---- */
 
@@ -248,7 +261,8 @@ eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
 			rc = 0;
 			goto cleanup;
 		}
-		rhs = data != NULL ? constant_rhs(data, name, last ? 0 : line, &bline) : NULL;
+		rhs = constants_searchable(data) ? constant_rhs(data, name, last ? 0 : line, &bline)
+						 : NULL;
 		if (rhs != NULL) {
 			rc = eval_number(ps, svc, lang, rhs, data, file, bline, value, o,
 					 depth + 1);
@@ -282,7 +296,9 @@ pools_env_key(const struct pool_set *ps, unsigned lang, const char *text, const 
 	for (depth = 0; depth < POOLS_EVAL_DEPTH; depth++) {
 		if (match_env_read(ps, lang, t, &key, &def))
 			break;
-		rhs = is_identifier(t) && data != NULL ? constant_rhs(data, t, 0, &bline) : NULL;
+		rhs = is_identifier(t) && constants_searchable(data)
+			  ? constant_rhs(data, t, 0, &bline)
+			  : NULL;
 		free(t);
 		t = rhs;
 		if (t == NULL)
