@@ -1,0 +1,69 @@
+/*
+ * The YAML loader all configuration goes through. Byte 0 picks the options
+ * (aliases allowed or not, a small or the default depth and node budget);
+ * the rest is the document. Every node of a loaded tree is visited.
+ */
+#include <stdlib.h>
+
+#include "config/yaml.h"
+#include "fuzz.h"
+
+/* Visit every node; abort when the tree holds more than *budget nodes. */
+static void
+visit(const struct yml_node *n, int depth, size_t *budget)
+{
+	size_t i;
+
+	if (n == NULL || depth > 10000 || *budget == 0)
+		abort();
+	--*budget;
+	switch (n->type) {
+	case YML_SCALAR:
+		if (n->text == NULL)
+			abort();
+		(void)yml_is_null(n);
+		break;
+	case YML_SEQUENCE:
+		for (i = 0; i < n->count; i++)
+			visit(n->items[i], depth + 1, budget);
+		break;
+	case YML_MAPPING:
+		for (i = 0; i < n->count; i++) {
+			visit(n->pairs[i].key, depth + 1, budget);
+			visit(n->pairs[i].value, depth + 1, budget);
+		}
+		(void)yml_map_get(n, "services");
+		break;
+	}
+	(void)yml_kind_name(n);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct el_error err = EL_ERROR_INIT;
+	struct yml_options opts = {0};
+	struct yml_doc *doc = NULL;
+
+	if (size < 1)
+		return 0;
+	opts.allow_aliases = (data[0] & 1) != 0;
+	if (data[0] & 2) {
+		opts.max_depth = 8;
+		opts.max_nodes = 200;
+	}
+	opts.what = "fuzz input";
+	if (yml_load_buffer(&doc, (const char *)data + 1, size - 1, "fuzz.yml", &opts, &err) ==
+	    0) {
+		/* Keys count too, so allow twice the budget; more means it was not kept. */
+		size_t budget = (opts.max_nodes ? opts.max_nodes : YML_DEFAULT_MAX_NODES) * 2 + 2;
+
+		if (doc->root != NULL)
+			visit(doc->root, 0, &budget);
+		yml_doc_free(doc);
+	} else if (err.msg == NULL) {
+		abort();
+	}
+	el_error_clear(&err);
+	return 0;
+}
