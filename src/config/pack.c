@@ -216,7 +216,8 @@ load_rules(struct packs *p, const struct yml_node *root, const char *path, struc
 		if (r->help == NULL)
 			r->help = xstrdup("");
 	}
-	qsort(p->rules.items, p->rules.len, sizeof(*p->rules.items), cmp_rule);
+	if (p->rules.len > 1) /* items is NULL while empty: qsort(NULL, 0) is undefined */
+		qsort(p->rules.items, p->rules.len, sizeof(*p->rules.items), cmp_rule);
 	return 0;
 }
 

@@ -369,19 +369,27 @@ if want_case changing_files; then
 fi
 
 if want_case unreadable; then
+	# Permission bits do not stop root: switch to an unprivileged user. The
+	# binary and its bundled packs are copied where that user can reach them
+	# (an installed layout: bin/envlint finds ../share/envlint/rules).
 	runas=()
-	if [ "$(id -u)" != 0 ]; then
-		runas=()  # already unprivileged: permission bits apply
-	elif command -v setpriv >/dev/null 2>&1 &&
-		setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-		runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	elif command -v runuser >/dev/null 2>&1 && runuser -u nobody -- true 2>/dev/null; then
-		runas=(runuser -u nobody --)
+	if [ "$(id -u)" = 0 ]; then
+		if command -v setpriv >/dev/null 2>&1 &&
+			setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+			runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		elif command -v runuser >/dev/null 2>&1 && runuser -u nobody -- true 2>/dev/null; then
+			runas=(runuser -u nobody --)
+		fi
 	fi
+	inst=$work/inst
+	mkdir -p "$inst/bin" "$inst/share/envlint/rules"
+	cp "$bin" "$inst/bin/envlint"
+	cp "$src"/rules/*.yml "$inst/share/envlint/rules/"
+	chmod -R a+rX "$inst"
 	if [ "$(id -u)" = 0 ] && [ ${#runas[@]} = 0 ]; then
-		skip unreadable "running as root and cannot switch to an unprivileged user"
-	elif ! "${runas[@]}" test -x "$bin"; then
-		skip unreadable "the unprivileged user cannot run $bin (its folders are not searchable)"
+		skip unreadable "running as root and cannot switch to an unprivileged user (setpriv, runuser)"
+	elif ! "${runas[@]}" test -x "$inst/bin/envlint"; then
+		skip unreadable "the unprivileged user cannot reach $inst (a parent folder is not searchable)"
 	else
 		r=$(repo unreadable)
 		printf 'A=1\n' >"$r/.env"
@@ -389,9 +397,9 @@ if want_case unreadable; then
 		printf 'B=1\n' >"$r/locked/.env"
 		chmod 000 "$r/.env" "$r/locked"
 		chmod -R a+rX "$r/good"
-		run unreadable 1000 1 "${runas[@]}" "$bin" check "$r"
+		run unreadable 1000 1 "${runas[@]}" "$inst/bin/envlint" check "$r"
 		expect_err "envlint: .env: cannot open: Permission denied"
-		expect_err "envlint: locked: "
+		expect_err "envlint: locked: folder not read: Permission denied"
 		expect_good
 		done_case
 		chmod 755 "$r/locked"
