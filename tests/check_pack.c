@@ -199,7 +199,7 @@ static const struct {
               "version:)"},
     {"invalid-utf8", "invalid-utf8/rules.yml:5:17: incomplete UTF-8 octet sequence"},
     {"unknown-kind", "unknown-kind/pack.yml:1:7: unknown pack kind \"rulez\" (known kinds: "
-                     "rules, secrets, loaders)"},
+                     "rules, secrets, loaders, providers, clients, connections, pools, plans)"},
     {"bad-version", "bad-version/rules.yml:2:10: unsupported pack version 2 (this envlint "
                     "reads version 1)"},
     {"new-rule-incomplete", "new-rule-incomplete/rules.yml:4:5: rule \"my-own-rule\" is not "

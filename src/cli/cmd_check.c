@@ -172,17 +172,15 @@ seen_path(const char *const *seen, size_t n, const char *path)
 }
 
 static void
-scan_file_at(struct suppress_list *sl, const char *root, const char *path)
+scan_file_at(struct suppress_list *sl, struct scan *scan, const char *path)
 {
 	struct el_error err = EL_ERROR_INIT;
-	char *full = xasprintf("%s/%s", root, path), *data = NULL;
 	size_t len = 0;
+	const char *data = scan_source(scan, path, &len, &err);
 
-	if (file_read(full, FILE_MAX_READ, &data, &len, &err) == FILE_READ_OK)
+	if (data != NULL)
 		suppress_scan(sl, path, data, len);
 	el_error_clear(&err);
-	free(data);
-	free(full);
 }
 
 /*
@@ -209,7 +207,7 @@ collect_suppressions(struct scan *scan, const struct finding_list *fl, struct su
 
 		if ((e->flags & WALK_ENV) || e->kind == SCAN_FILE_OTHER)
 			continue;
-		scan_file_at(sl, scan->root, e->path);
+		scan_file_at(sl, scan, e->path);
 	}
 	for (i = 0; i < fl->items.len; i++) {
 		const char *p = fl->items.items[i].loc.file;
@@ -221,7 +219,7 @@ collect_suppressions(struct scan *scan, const struct finding_list *fl, struct su
 		if ((e != NULL && ((e->flags & WALK_ENV) || e->kind != SCAN_FILE_OTHER)) ||
 		    seen_path(seen.items, seen.len, p))
 			continue;
-		scan_file_at(sl, scan->root, p);
+		scan_file_at(sl, scan, p);
 		VEC_PUSH(&seen, p);
 	}
 	VEC_FREE(&seen);

@@ -897,14 +897,13 @@ scan_file(struct find_ctx *c, const char *path)
 	struct source_matches ms = {0};
 	const char *base = strrchr(path, '/');
 	enum source_lang lang = source_lang_of(base ? base + 1 : path);
-	char *full, *data = NULL;
+	const char *data;
 	const struct pool_pattern *last_once = NULL;
-	size_t len, j;
+	size_t len = 0, j;
 
 	if (lang == LANG_NONE)
 		return;
-	full = xasprintf("%s/%s", c->s->root, path);
-	if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK)
+	if ((data = scan_source(c->s, path, &len, &err)) == NULL)
 		goto cleanup;
 	if (source_scan(&ms, c->s->rx, lang, data, len, c->flat.items, c->flat.len, &err) != 0)
 		goto cleanup;
@@ -933,8 +932,6 @@ scan_file(struct find_ctx *c, const char *path)
 cleanup:
 	source_matches_free(&ms);
 	el_error_clear(&err);
-	free(data);
-	free(full);
 }
 
 /* A `set` applies to the last pool of its client created before it in the same file,

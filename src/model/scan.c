@@ -76,6 +76,115 @@ scan_build_model(struct scan *s)
 	}
 }
 
+/* Open-addressing table from path to contents. */
+struct scan_cache_slot {
+	char *path;
+	char *data;
+	size_t len;
+};
+
+struct scan_cache {
+	struct scan_cache_slot *slots;
+	size_t cap, used, bytes;
+	char *transient[SCAN_TRANSIENT];
+	size_t next_transient;
+};
+
+static size_t
+path_hash(const char *p)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static struct scan_cache_slot *
+cache_slot(struct scan_cache *c, const char *path)
+{
+	size_t i = path_hash(path) & (c->cap - 1);
+
+	while (c->slots[i].path != NULL && strcmp(c->slots[i].path, path) != 0)
+		i = (i + 1) & (c->cap - 1);
+	return &c->slots[i];
+}
+
+static void
+cache_grow(struct scan_cache *c)
+{
+	struct scan_cache_slot *old = c->slots;
+	size_t oldcap = c->cap, i;
+
+	c->cap = c->cap ? c->cap * 2 : 1024;
+	c->slots = xcalloc(c->cap, sizeof(*c->slots));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].path != NULL)
+			*cache_slot(c, old[i].path) = old[i];
+	}
+	free(old);
+}
+
+const char *
+scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
+{
+	struct scan_cache *c;
+	struct scan_cache_slot *slot;
+	char *full, *data = NULL;
+	size_t n = 0;
+	enum file_read_status st;
+
+	if (s->cache == NULL)
+		s->cache = xcalloc(1, sizeof(*s->cache));
+	c = s->cache;
+	if (c->used * 2 >= c->cap)
+		cache_grow(c);
+	slot = cache_slot(c, path);
+	if (slot->path != NULL) {
+		if (slot->data == NULL)
+			return el_error_set(err, path, 0, 0, "unreadable"), NULL;
+		*len = slot->len;
+		return slot->data;
+	}
+	full = xasprintf("%s/%s", s->root, path);
+	st = file_read(full, FILE_MAX_READ, &data, &n, err);
+	free(full);
+	if (st == FILE_READ_OK && c->bytes + n > SCAN_CACHE_BYTES) {
+		/* Over budget: hand out a transient copy instead of keeping it. */
+		free(c->transient[c->next_transient]);
+		c->transient[c->next_transient] = data;
+		c->next_transient = (c->next_transient + 1) % SCAN_TRANSIENT;
+		*len = n;
+		return data;
+	}
+	slot->path = xstrdup(path);
+	slot->data = st == FILE_READ_OK ? data : NULL;
+	slot->len = n;
+	c->used++;
+	c->bytes += n;
+	if (st != FILE_READ_OK)
+		return NULL;
+	*len = n;
+	return data;
+}
+
+static void
+cache_free(struct scan_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->cap; i++) {
+		free(c->slots[i].path);
+		free(c->slots[i].data);
+	}
+	for (i = 0; i < SCAN_TRANSIENT; i++)
+		free(c->transient[i]);
+	free(c->slots);
+	free(c);
+}
+
 #define NDEFAULT_EXCLUDES (sizeof(default_excludes) / sizeof(default_excludes[0]))
 
 void
@@ -176,6 +285,7 @@ scan_free(struct scan *s)
 	for (i = 0; i < s->composes.len; i++)
 		compose_file_free(s->composes.items[i].compose);
 	VEC_FREE(&s->composes);
+	cache_free(s->cache);
 	walk_result_free(s->walk);
 	rx_ctx_free(s->rx);
 	arena_free(&s->arena);

@@ -23,6 +23,7 @@ struct loader_set;
 struct manifest;
 struct compose_file;
 struct config;
+struct scan_cache;
 
 /* What the walker keeps besides env files (walk_entry.kind). */
 enum scan_file_kind {
@@ -81,6 +82,7 @@ struct scan {
 	VEC(struct scan_parsed) manifests; /* every manifest that parsed, by path */
 	VEC(struct scan_parsed) composes;
 	VEC(struct service *) services;    /* sorted by path */
+	struct scan_cache *cache;          /* file contents shared by the stages */
 	const struct loader_set *loaders;
 	struct arena arena;
 };
@@ -102,6 +104,18 @@ const struct dotenv_file *scan_env_parse(struct scan *s, struct scan_env_file *e
  * its readers, or node-dotenv when no reader is known. Returns the count.
  */
 size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *out);
+/*
+ * The contents of a file of the repository (path relative to the root), read
+ * once per scan and shared by every stage that scans it (loaders, reads,
+ * connections, pools, suppressions). Owned by the scan; valid until
+ * scan_free. Files beyond the cache budget are read again when asked for and
+ * kept in a small ring, valid until SCAN_TRANSIENT later calls. NULL (err
+ * set) when unreadable.
+ */
+const char *scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err);
+/* Bytes of file contents a scan keeps at most (see README "Limits"). */
+#define SCAN_CACHE_BYTES (48u * 1024u * 1024u)
+#define SCAN_TRANSIENT 8
 /* Record a diagnostic about a file of the scanned repository. */
 void scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -55,11 +55,33 @@ put_sanitized(struct buf *out, const char *s, size_t n)
 	}
 }
 
+/*
+ * The offset in the redacted line of byte offset off of the original: before
+ * the first masked byte nothing moves, after the last one everything moves by
+ * the length difference, and inside a masked part it points at the mask.
+ */
+static size_t
+map_column(const char *orig, const char *red, size_t off)
+{
+	size_t olen = strlen(orig), rlen = strlen(red), pre = 0, suf = 0;
+
+	while (pre < olen && pre < rlen && orig[pre] == red[pre])
+		pre++;
+	while (suf < olen - pre && suf < rlen - pre && orig[olen - 1 - suf] == red[rlen - 1 - suf])
+		suf++;
+	if (off <= pre)
+		return off;
+	if (off >= olen - suf)
+		return off - (olen - suf) + (rlen - suf) > rlen ? rlen
+							       : off - (olen - suf) + (rlen - suf);
+	return pre;
+}
+
 static void
 write_frame(struct buf *out, const struct finding *f, const struct report_opts *o)
 {
 	char *raw, *line;
-	size_t len, start = 0, end, i, col0;
+	size_t len, start = 0, end, i, col0, end_col;
 	int caret_len;
 	char gutter[32];
 
@@ -69,12 +91,12 @@ write_frame(struct buf *out, const struct finding *f, const struct report_opts *
 	if (raw == NULL)
 		return;
 	line = report_redact(o, f->loc.file, raw);
-	free(raw);
 	len = strlen(line);
-	/* Columns are 1-based byte offsets; clamp them to the redacted line. */
-	col0 = f->loc.col > 0 ? (size_t)f->loc.col - 1 : 0;
-	if (col0 > len)
-		col0 = len;
+	/* Columns are 1-based byte offsets into the original line; map them onto
+	 * the redacted one, which differs only where a secret was masked. */
+	col0 = map_column(raw, line, f->loc.col > 0 ? (size_t)f->loc.col - 1 : 0);
+	end_col = f->loc.end_col > 0 ? map_column(raw, line, (size_t)f->loc.end_col) : 0;
+	free(raw);
 	end = len;
 	if (len > FRAME_MAX_COLS) {
 		start = col0 > FRAME_MAX_COLS / 2 ? col0 - FRAME_MAX_COLS / 2 : 0;
@@ -104,7 +126,7 @@ write_frame(struct buf *out, const struct finding *f, const struct report_opts *
 	}
 	caret_len = 1;
 	if (f->loc.end_line == f->loc.line && f->loc.end_col >= f->loc.col && f->loc.col > 0) {
-		size_t e = (size_t)f->loc.end_col < end ? (size_t)f->loc.end_col : end;
+		size_t e = end_col < end ? end_col : end;
 
 		if (e > col0)
 			caret_len = utf8_columns(line + col0, e - col0);
