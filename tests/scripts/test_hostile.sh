@@ -225,6 +225,29 @@ if want_case bom; then
 	done_case
 fi
 
+if want_case control_chars_in_names; then
+	# File names are repository content too: an escape sequence or a newline in
+	# a name must not reach the terminal raw (text output replaces control bytes).
+	r=$(repo control_chars_in_names)
+	printf 'DATABASE_URL=postgres://u:p@h:5432/d\n' >"$r/$(printf '.env.\033[31mred')"
+	mkfifo "$r/$(printf '.env.\033]0;title\007')"
+	mkdir "$r/$(printf 'a\nb')"
+	printf 'DATABASE_URL=postgres://u:p@h:5432/d\n' >"$r/$(printf 'a\nb')/.env"
+	run control_chars_in_names 1000 1 "$bin" check "$r" --color never
+	for f in "$out" "$err"; do
+		if LC_ALL=C grep -q "$(printf '[\033\007]')" "$f"; then
+			fail "$(basename "$f"): raw escape or bell byte from a file name"
+		fi
+	done
+	if grep -q '^b/\.env' "$out" || grep -q '^b/\.env' "$err"; then
+		fail "a newline in a file name split a diagnostic line"
+	fi
+	expect_err "a FIFO; not read"
+	expect_out "red:1:1: error [env-file-not-ignored]"
+	expect_good
+	done_case
+fi
+
 if want_case fifo; then
 	r=$(repo fifo)
 	mkfifo "$r/.env"
