@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/config.h"
 #include "model/bindings.h"
@@ -361,6 +362,38 @@ command_path(const struct service *svc, const struct start_command *c, const cha
 	return path_join(svc->path, path);
 }
 
+/*
+ * dotenv's preload options in a command: `DOTENV_CONFIG_PATH=x node -r
+ * dotenv/config app.js` or `... app.js dotenv_config_path=x` (either case);
+ * the value without quotes, or NULL.
+ */
+static char *
+preload_option(const char *cmd, const char *name)
+{
+	size_t n = strlen(name), vlen;
+	const char *p, *v;
+
+	for (p = cmd; *p; p++) {
+		if ((p != cmd && !isspace((unsigned char)p[-1])) || strncasecmp(p, name, n) != 0 ||
+		    p[n] != '=')
+			continue;
+		v = p + n + 1;
+		if (*v == '"' || *v == '\'') {
+			const char *e = strchr(v + 1, *v);
+
+			if (e == NULL)
+				return NULL;
+			return xstrndup(v + 1, (size_t)(e - v - 1));
+		}
+		for (vlen = 0; v[vlen] && !isspace((unsigned char)v[vlen]) && v[vlen] != ';' &&
+			       v[vlen] != '&';
+		     vlen++)
+			;
+		return vlen ? xstrndup(v, vlen) : NULL;
+	}
+	return NULL;
+}
+
 /* Flags in start commands (node --env-file): every match of one command is one operation. */
 static void
 detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
@@ -390,9 +423,20 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 				continue; /* a read pattern ($VAR in the command) */
 			lp = ls->patterns.items[idx];
 			if (path == NULL) {
-				/* node -r dotenv/config: the loader's default files. */
+				/* node -r dotenv/config: the loader's default files, or
+				 * DOTENV_CONFIG_PATH=... / dotenv_config_path=... */
+				char *cfg = preload_option(cmds[i].text, "dotenv_config_path");
+				char *ov = preload_option(cmds[i].text, "dotenv_config_override");
+
 				op = detect_new_op(r, lp->loader, cmds[i].file, cmds[i].line);
-				detect_add_default_files(s, svc, op, cmds[i].file, lp, NULL);
+				if (ov != NULL)
+					op->override = strcmp(ov, "true") == 0;
+				if (cfg != NULL)
+					detect_op_add_file(op, command_path(svc, &cmds[i], cfg), true);
+				else
+					detect_add_default_files(s, svc, op, cmds[i].file, lp, NULL);
+				free(cfg);
+				free(ov);
 				op = NULL;
 				continue;
 			}
