@@ -100,6 +100,7 @@ static const struct precedence_case precedence_cases[] = {
     {"compose-env-file", "b", "b", "a"},
     {"nestjs", "a", "from_env", "${DUP}"},
     {"nestjs-override", "a", "a", "${DUP}"},
+    {"dotenv-flow-load", "b", "from_env", "${DUP}"},
 };
 
 static const char *
