@@ -13,6 +13,7 @@
 const struct check *const check_table[] = {
 	&check_budget,
 	&check_envfile,
+	&check_files,
 	&check_connection,
 	&check_ignored,
 	&check_shadow,

@@ -41,5 +41,6 @@ extern const struct check check_envfile;
 extern const struct check check_connection;
 extern const struct check check_ignored;
 extern const struct check check_shadow;
+extern const struct check check_files;
 
 #endif

@@ -1,0 +1,151 @@
+/*
+ * Env files a loader is configured to read: missing-env-file (error where
+ * the loader fails without the file — compose env_file without
+ * `required: false`, node --env-file — info where it skips it silently) and
+ * env-file-outside-repo (a loader reads a file outside the scanned root).
+ * Framework conventions (Next.js's four files, Vite's) are optional by
+ * design and never reported missing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/checks.h"
+#include "model/loaders.h"
+#include "model/service.h"
+
+/* Whether name is one of a cascade's file names once {env} is filled in. */
+static bool
+in_cascade(const struct loader_model *lm, const char *env, const char *name)
+{
+	size_t i;
+
+	for (i = 0; lm->files.len > 1 && i < lm->files.len; i++) {
+		const char *pat = lm->files.items[i], *hole = strstr(pat, "{env}");
+		size_t pre = hole ? (size_t)(hole - pat) : strlen(pat);
+
+		if (hole == NULL ? strcmp(pat, name) == 0
+				 : strncmp(pat, name, pre) == 0 &&
+					   strncmp(name + pre, env, strlen(env)) == 0 &&
+					   strcmp(name + pre + strlen(env), hole + 5) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Optional by design: a framework's convention files, or the files of a cascade. */
+static bool
+is_convention(const struct scan *s, const struct env_source *src)
+{
+	const struct loader_model *lm = s->loaders ? loaders_find(s->loaders, src->loader) : NULL;
+	const char *base = strrchr(src->file, '/');
+
+	if (lm == NULL)
+		return false;
+	return lm->framework ||
+	       in_cascade(lm, s->opts.env ? s->opts.env : "development", base ? base + 1 : src->file);
+}
+
+/* Whether an earlier service already reported the same file from the same place. */
+static bool
+reported(const struct check_ctx *ctx, const char *rule, const struct env_source *src)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->findings->items.len; i++) {
+		const struct finding *f = &ctx->findings->items.items[i];
+
+		if (strcmp(f->rule, rule) == 0 && f->key == NULL && f->value_class != NULL &&
+		    strcmp(f->value_class, src->file) == 0 && f->loc.line == src->origin_line &&
+		    strcmp(f->loc.file, src->origin_file) == 0)
+			return true;
+	}
+	return false;
+}
+
+static struct finding *
+add(struct check_ctx *ctx, const char *rule, enum severity sev, const struct service *svc,
+    const struct env_source *src, const char *msg)
+{
+	struct finding *f = finding_add(ctx->findings, rule, sev, src->origin_file,
+					src->origin_line, src->origin_line > 0 ? 1 : 0,
+					src->origin_line, 0, "%s", msg);
+
+	finding_set_subject(f, svc->path, NULL);
+	f->value_class = xstrdup(src->file);
+	return f;
+}
+
+static void
+run_files(struct check_ctx *ctx)
+{
+	struct scan *s = ctx->scan;
+	size_t i, j;
+
+	for (i = 0; i < s->services.len; i++) {
+		const struct service *svc = s->services.items[i];
+
+		for (j = 0; j < svc->sources.len; j++) {
+			const struct env_source *src = &svc->sources.items[j];
+			struct scan_env_file *link;
+			const char *base;
+			char *msg, *why;
+
+			if (src->kind != SOURCE_ENV_FILE || src->origin_file == NULL)
+				continue;
+			if (src->outside) {
+				if (reported(ctx, "env-file-outside-repo", src))
+					continue;
+				msg = xasprintf("%s reads %s for %s, which is outside the scanned "
+						"repository: its values cannot be checked here and differ "
+						"from machine to machine",
+						src->loader, src->file, svc->path);
+				add(ctx, "env-file-outside-repo",
+				    check_default_severity(ctx, "env-file-outside-repo"), svc, src, msg);
+				free(msg);
+				continue;
+			}
+			if (src->exists || src->template || is_convention(s, src) ||
+			    reported(ctx, "missing-env-file", src))
+				continue;
+			link = scan_find_env_file(s, src->file);
+			if (link != NULL && !(link->entry->flags & WALK_DANGLING))
+				link = NULL;
+			base = strrchr(src->file, '/');
+			base = base ? base + 1 : src->file;
+			if (!src->required)
+				why = xstrdup("; it is skipped silently, so none of its values reach the "
+					      "service");
+			else if (strcmp(src->loader, "compose") == 0)
+				why = xasprintf(", so `docker compose up` fails (\"env file ... %s not "
+						"found\"); mark it `required: false` if it is optional",
+						base);
+			else if (strcmp(src->loader, "node-env-file") == 0)
+				why = xasprintf(", so node exits at start (\"node: %s: not found\"); use "
+						"--env-file-if-exists if it is optional",
+						base);
+			else
+				why = xstrdup(", so the loader fails");
+			if (link != NULL)
+				msg = xasprintf("%s reads %s for %s, a symbolic link to '%s', which does "
+						"not exist%s",
+						src->loader, src->file, svc->path,
+						link->entry->link_target ? link->entry->link_target : "?",
+						why);
+			else
+				msg = xasprintf("%s reads %s for %s, which does not exist%s", src->loader,
+						src->file, svc->path, why);
+			free(why);
+			add(ctx, "missing-env-file", src->required ? SEV_ERROR : SEV_INFO, svc, src,
+			    msg);
+			free(msg);
+		}
+	}
+}
+
+static const char *const files_rules[] = {"missing-env-file", "env-file-outside-repo", NULL};
+
+const struct check check_files = {
+	.family = "files",
+	.rules = files_rules,
+	.run = run_files,
+};
