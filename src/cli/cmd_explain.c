@@ -228,6 +228,11 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 		free(v);
 		buf_printf(out, "  from     %s:%d (%s, %s)\n", e->winner.file, e->winner.line,
 			   e->winner.source->loader, def_how(&e->winner));
+		if (e->winner.source->ef != NULL &&
+		    (e->winner.source->ef->entry->flags & WALK_SYMLINK) &&
+		    e->winner.source->ef->entry->link_target != NULL)
+			buf_printf(out, "  via      %s, a symbolic link to %s\n", e->winner.file,
+				   e->winner.source->ef->entry->link_target);
 		if (e->winner.raw != NULL) {
 			v = cli_redact_value(cli, key, e->winner.raw);
 			buf_printf(out, "  expanded from %s\n", v);

@@ -48,6 +48,8 @@ write_json(struct buf *out, const struct scan *s, const char *only)
 			jw_kbool(&w, "template", src->template);
 			if (src->template)
 				jw_kstr(&w, "standin", src->ef ? src->ef->entry->path : NULL);
+			if (src->ef != NULL && (src->ef->entry->flags & WALK_SYMLINK))
+				jw_kstr(&w, "link_target", src->ef->entry->link_target);
 			jw_kstr(&w, "kind", src->kind == SOURCE_INLINE ? "environment" : "env_file");
 			jw_kstr(&w, "loader", src->loader);
 			jw_kstr(&w, "dialect", dotenv_dialect_name(src->dialect));
@@ -104,6 +106,9 @@ write_text(struct buf *out, const struct scan *s, const char *only)
 
 			buf_printf(out, "  %zu. %-32s %s%s", j + 1, source_label(src), src->loader,
 				   src->override ? ", override" : "");
+			if (src->ef != NULL && (src->ef->entry->flags & WALK_SYMLINK) &&
+			    src->ef->entry->link_target != NULL)
+				buf_printf(out, ", symbolic link to %s", src->ef->entry->link_target);
 			if (src->template)
 				buf_printf(out, ", missing: template %s stands in",
 					   src->ef->entry->path);
