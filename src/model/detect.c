@@ -165,9 +165,10 @@ any_script_matches(struct scan *s, const struct service *svc, const struct rx *r
 
 /* Replace {env} in a framework file name; NULL when the file is skipped in this env. */
 char *
-detect_expand_file_name(const struct scan *s, const struct loader_model *lm, const char *name)
+detect_expand_file_name(const struct scan *s, const struct loader_model *lm, const char *name,
+			const char *mode)
 {
-	const char *env = s->opts.env ? s->opts.env : "development";
+	const char *env = mode ? mode : s->opts.env ? s->opts.env : "development";
 	struct buf b = BUF_INIT;
 	const char *p, *hit;
 	size_t i;
@@ -217,6 +218,37 @@ detect_op_add_file(struct load_op *op, char *path, bool optional)
 	VEC_PUSH(&op->optional, optional);
 }
 
+/* `--mode X` in the command that starts a framework for --env (Vite), or NULL. */
+static char *
+framework_mode(const struct scan *s, const struct service *svc, const struct loader_model *lm)
+{
+	struct start_command cmds[16];
+	size_t n = start_commands(s, svc, cmds, 16), i, len;
+	const char *p, *v;
+
+	for (i = 0; i < n && lm->script != NULL; i++) {
+		if (rx_match(s->rx, lm->script, cmds[i].text, strlen(cmds[i].text), 0, NULL) !=
+		    RX_MATCH)
+			continue;
+		/* vite preview serves what `vite build` inlined: its mode is not the env's. */
+		if (strstr(cmds[i].text, " preview") != NULL)
+			continue;
+		for (p = strstr(cmds[i].text, "--mode"); p != NULL; p = strstr(p + 6, "--mode")) {
+			if (p[6] != '=' && p[6] != ' ')
+				continue;
+			for (v = p + 7; *v == ' '; v++)
+				;
+			for (len = 0; v[len] && !isspace((unsigned char)v[len]) && v[len] != ';' &&
+				      v[len] != '&' && v[len] != '"' && v[len] != '\'';
+			     len++)
+				;
+			if (len > 0)
+				return xstrndup(v, len);
+		}
+	}
+	return NULL;
+}
+
 /* Framework conventions: Next.js, Vite, Prisma ≤ 6 — triggered by packages. */
 static void
 detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
@@ -236,8 +268,9 @@ detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
 			continue;
 		op = detect_new_op(r, lm, svc->manifests.len ? svc->manifests.items[0] : svc->path, 0);
 		op->convention = true;
+		op->mode = framework_mode(s, svc, lm);
 		for (j = 0; j < lm->files.len; j++) {
-			char *name = detect_expand_file_name(s, lm, lm->files.items[j]);
+			char *name = detect_expand_file_name(s, lm, lm->files.items[j], op->mode);
 
 			if (name == NULL)
 				continue;
@@ -577,6 +610,7 @@ detect_service(struct scan *s, struct service *svc, struct detect_result *out)
 				VEC_FREE(&op->files);
 				VEC_FREE(&op->optional);
 				free(op->origin_file);
+				free(op->mode);
 			}
 		}
 		out->ops.len = out->ops.len ? 1 : 0;
@@ -616,6 +650,7 @@ detect_result_free(struct detect_result *r)
 		VEC_FREE(&op->files);
 		VEC_FREE(&op->optional);
 		free(op->origin_file);
+		free(op->mode);
 	}
 	VEC_FREE(&r->ops);
 	for (i = 0; i < r->inlines.len; i++) {

@@ -143,7 +143,7 @@ detect_pinned(struct scan *s, struct service *svc, struct detect_result *r)
 			detect_op_add_file(op, path_join(".", cs->env_files.items[i]), true);
 	} else {
 		for (i = 0; i < lm->files.len; i++) {
-			char *name = detect_expand_file_name(s, lm, lm->files.items[i]);
+			char *name = detect_expand_file_name(s, lm, lm->files.items[i], NULL);
 
 			if (name == NULL)
 				continue;

@@ -25,9 +25,10 @@ struct load_op *detect_new_op(struct detect_result *r, const struct loader_model
 			      const char *origin, int line);
 /* Append path (taken) unless the operation already reads it. */
 void detect_op_add_file(struct load_op *op, char *path, bool optional);
-/* Replace {env} in a framework file name; NULL when the file is skipped in this env. */
+/* Replace {env} in a framework file name with mode (NULL: the --env name); NULL when
+ * the file is skipped in this env. */
 char *detect_expand_file_name(const struct scan *s, const struct loader_model *lm,
-			      const char *name);
+			      const char *name, const char *mode);
 
 /* The first reference of refs (a VEC(struct arg_ref)) that the call's arguments hold. */
 const struct expr *detect_arg_find(const void *refs, const struct expr *args,

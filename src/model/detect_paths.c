@@ -215,7 +215,7 @@ detect_add_default_files(struct scan *s, struct service *svc, struct load_op *op
 	size_t i;
 
 	for (i = 0; i < files->len; i++) {
-		char *name = detect_expand_file_name(s, lm, files->items[i]), *p = NULL, *fdir;
+		char *name = detect_expand_file_name(s, lm, files->items[i], op->mode), *p = NULL, *fdir;
 
 		if (name == NULL)
 			continue;

@@ -118,6 +118,7 @@ struct load_op {
 	bool expands;
 	bool lowest;
 	bool convention; /* a framework's default files (replaced by an explicit envDir) */
+	char *mode;      /* the framework's mode from its command (vite --mode staging); NULL = --env */
 	char *origin_file;
 	int origin_line;
 };
