@@ -63,10 +63,10 @@ START_TEST(test_budget_plans_bundled)
 	ck_assert_int_eq(budget_plans_load(&ps, p, &err), 0);
 	pl = budget_plan_find(ps, c->name);
 	ck_assert_msg(pl != NULL, "%s missing", c->name);
-	ck_assert_msg(pl->max_connections == c->max_connections, "%s: max_connections %ld",
-		      c->name, pl->max_connections);
+	ck_assert_msg(pl->max_connections == c->max_connections, "%s: max_connections %ld", c->name,
+	              pl->max_connections);
 	ck_assert_msg(pl->pooler_max_clients == c->pooler_max_clients, "%s: max clients %ld",
-		      c->name, pl->pooler_max_clients);
+	              c->name, pl->pooler_max_clients);
 	ck_assert_msg(pl->pool_size == c->pool_size, "%s: pool size %ld", c->name, pl->pool_size);
 	budget_plans_free(ps);
 	packs_free(p);
@@ -81,14 +81,15 @@ START_TEST(test_budget_plans_alias_and_smallest)
 	size_t i;
 
 	ck_assert_int_eq(budget_plans_load(&ps, p, &err), 0);
-	ck_assert_ptr_eq(budget_plan_find(ps, "supabase-free"), budget_plan_find(ps, "supabase-nano"));
+	ck_assert_ptr_eq(budget_plan_find(ps, "supabase-free"),
+	                 budget_plan_find(ps, "supabase-nano"));
 	ck_assert_ptr_null(budget_plan_find(ps, "supabase-huge"));
 	/* every family's smallest plan exists and belongs to it */
 	for (i = 0; i < ps->families.len; i++) {
 		const struct plan *pl = budget_plan_find(ps, ps->families.items[i].smallest);
 
 		ck_assert_msg(pl != NULL, "family %s: smallest plan missing",
-			      ps->families.items[i].name);
+		              ps->families.items[i].name);
 		ck_assert_str_eq(pl->family, ps->families.items[i].name);
 	}
 	budget_plans_free(ps);
@@ -116,8 +117,8 @@ START_TEST(test_budget_plans_override)
 	struct packs *p = bundled_packs();
 	struct plan_set *ps = NULL;
 	char *path = write_pack("kind: plans\nversion: 1\nplans:\n"
-				"  - name: supabase-4xl\n    pool-size: 40\n"
-				"  - {name: our-pg, family: postgres, max-connections: 300}\n");
+	                        "  - name: supabase-4xl\n    pool-size: 40\n"
+	                        "  - {name: our-pg, family: postgres, max-connections: 300}\n");
 	const struct plan *pl;
 
 	ck_assert_msg(packs_load_file(p, path, &err) == 0, "%s", err.msg);
@@ -140,7 +141,7 @@ START_TEST(test_budget_plans_new_plan_needs_family)
 	struct packs *p = bundled_packs();
 	struct plan_set *ps = NULL;
 	char *path = write_pack("kind: plans\nversion: 1\nplans:\n  - name: mystery\n"
-				"    max-connections: 10\n");
+	                        "    max-connections: 10\n");
 
 	ck_assert_int_eq(packs_load_file(p, path, &err), 0);
 	ck_assert_int_eq(budget_plans_load(&ps, p, &err), -1);
@@ -160,7 +161,7 @@ START_TEST(test_budget_plans_bad_limit)
 	struct el_error err = EL_ERROR_INIT;
 	struct packs *p = bundled_packs();
 	char *path = write_pack("kind: plans\nversion: 1\nplans:\n"
-				"  - {name: supabase-nano, pool-size: -3}\n");
+	                        "  - {name: supabase-nano, pool-size: -3}\n");
 
 	ck_assert_int_eq(packs_load_file(p, path, &err), -1);
 	ck_assert_int_eq(err.line, 4);
@@ -183,7 +184,7 @@ struct scanned {
 
 static int
 scanned_open(struct scanned *x, const char *fixture, const char *plan, const char *config,
-	     struct el_error *err)
+             struct el_error *err)
 {
 	const struct yml_node *const *docs = NULL;
 	const char *const *paths = NULL;
@@ -242,8 +243,8 @@ static const struct budget_case budget_cases[] = {
     {"seed1", NULL, NULL, "aws-0-eu-west-3.pooler.supabase.com", 5432, "session", 15, 30, false,
      true, "backend", 15, 2, false},
     /* a plan whose pool size the docs do not give: the limit is unknown, not guessed */
-    {"seed1", "supabase-4xl", NULL, "aws-0-eu-west-3.pooler.supabase.com", 5432, "session", -1,
-     30, false, false, "backend", 15, 2, false},
+    {"seed1", "supabase-4xl", NULL, "aws-0-eu-west-3.pooler.supabase.com", 5432, "session", -1, 30,
+     false, false, "backend", 15, 2, false},
     /* a plan of another provider leaves this endpoint on Supabase's smallest */
     {"seed1", "neon-1cu", NULL, "aws-0-eu-west-3.pooler.supabase.com", 5432, "session", 15, 30,
      false, true, "backend", 15, 2, false},
@@ -254,8 +255,8 @@ static const struct budget_case budget_cases[] = {
     /* .envlint.yml: plan, and a service pinned to 2 replicas x 1 worker and pool size 3 */
     {"compose-direct", NULL, "pinned.envlint.yml", "db.abcdefghijklmnopqrst.supabase.co", 5432,
      "direct", 120, 12, false, false, "api", 3, 4, false},
-    {"nextjs-prisma", NULL, NULL, "aws-1-us-east-1.pooler.supabase.com", 6543, "transaction",
-     200, 5, false, true, ".", 5, 1, true},
+    {"nextjs-prisma", NULL, NULL, "aws-1-us-east-1.pooler.supabase.com", 6543, "transaction", 200,
+     5, false, true, ".", 5, 1, true},
     {"go-unbounded", NULL, NULL, "db", 5432, "direct", 97, 0, true, true, "orders", -1, 2, true},
     {"fits", NULL, NULL, "aws-0-eu-central-1.pooler.supabase.com", 6543, "transaction", 200, 10,
      false, true, "api", 5, 2, false},
@@ -271,7 +272,7 @@ START_TEST(test_budget_fixtures)
 	size_t i;
 
 	ck_assert_msg(scanned_open(&x, c->fixture, c->plan, c->config, &err) == 0, "%s: %s",
-		      c->fixture, err.msg);
+	              c->fixture, err.msg);
 	for (i = 0; i < x.budget->endpoints.len; i++) {
 		const struct budget_endpoint *ei = &x.budget->endpoints.items[i];
 
@@ -282,12 +283,12 @@ START_TEST(test_budget_fixtures)
 	ck_assert_msg(e != NULL, "%s: no endpoint %s:%d", c->fixture, c->host, c->port);
 	ck_assert_str_eq(endpoint_mode_name(e->ep.mode), c->mode);
 	ck_assert_msg(e->limit == c->limit, "%s %s: limit %ld, want %ld (%s)", c->fixture,
-		      c->plan ? c->plan : "", e->limit, c->limit, e->limit_why ? e->limit_why : "");
+	              c->plan ? c->plan : "", e->limit, c->limit, e->limit_why ? e->limit_why : "");
 	ck_assert_msg(e->demand == c->demand, "%s: demand %ld, want %ld", c->fixture, e->demand,
-		      c->demand);
+	              c->demand);
 	ck_assert(e->unbounded == c->unbounded);
 	ck_assert_msg(e->plan_assumed == c->plan_assumed, "%s: plan_assumed %d", c->fixture,
-		      e->plan_assumed);
+	              e->plan_assumed);
 	for (i = 0; i < e->consumers.len; i++) {
 		if (strcmp(e->consumers.items[i].svc->path, c->service) == 0)
 			k = &e->consumers.items[i];
@@ -297,9 +298,8 @@ START_TEST(test_budget_fixtures)
 		ck_assert(k->unbounded);
 	else
 		ck_assert_msg(k->per_process == c->per_process, "%s: per process %ld", c->fixture,
-			      k->per_process);
-	ck_assert_msg(k->processes == c->processes, "%s: processes %ld", c->fixture,
-		      k->processes);
+		              k->per_process);
+	ck_assert_msg(k->processes == c->processes, "%s: processes %ld", c->fixture, k->processes);
 	ck_assert(k->assumed == c->assumed);
 	scanned_close(&x);
 }
@@ -350,13 +350,13 @@ budget_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_budget_plans_bundled, 0,
-			    (int)(sizeof(plan_cases) / sizeof(plan_cases[0])));
+	                    (int)(sizeof(plan_cases) / sizeof(plan_cases[0])));
 	tcase_add_test(tc, test_budget_plans_alias_and_smallest);
 	tcase_add_test(tc, test_budget_plans_override);
 	tcase_add_test(tc, test_budget_plans_new_plan_needs_family);
 	tcase_add_test(tc, test_budget_plans_bad_limit);
 	tcase_add_loop_test(tc, test_budget_fixtures, 0,
-			    (int)(sizeof(budget_cases) / sizeof(budget_cases[0])));
+	                    (int)(sizeof(budget_cases) / sizeof(budget_cases[0])));
 	tcase_add_test(tc, test_budget_direct_minus_pooler);
 	tcase_add_test(tc, test_budget_unknown_plan);
 	suite_add_tcase(s, tc);

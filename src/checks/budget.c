@@ -18,10 +18,10 @@
 #define HEADROOM_PERCENT 80
 
 static const char *const budget_rules[] = {
-	"pool-budget-exceeded",
-	"pool-budget-headroom",
-	"pool-size-undeclared",
-	NULL,
+    "pool-budget-exceeded",
+    "pool-budget-headroom",
+    "pool-size-undeclared",
+    NULL,
 };
 
 /* How a message names a service: its path, or "the root service". */
@@ -36,8 +36,8 @@ endpoint_label(const struct budget_endpoint *e, struct buf *b)
 {
 	buf_reset(b);
 	buf_printf(b, "%s:%d (%s, %s mode)", e->ep.host ? e->ep.host : "?", e->ep.port,
-		   e->ep.provider_name ? e->ep.provider_name : e->ep.provider,
-		   endpoint_mode_name(e->ep.mode));
+	           e->ep.provider_name ? e->ep.provider_name : e->ep.provider,
+	           endpoint_mode_name(e->ep.mode));
 	return buf_cstr(b);
 }
 
@@ -51,7 +51,7 @@ set_class(struct finding *f, const struct budget_endpoint *e, const char *what)
 {
 	free(f->value_class);
 	f->value_class = xasprintf("%s/%s/%s/%s", e->ep.provider, endpoint_mode_name(e->ep.mode),
-				   e->database ? e->database : "-", what ? what : "-");
+	                           e->database ? e->database : "-", what ? what : "-");
 }
 
 static void
@@ -62,7 +62,7 @@ related_numbers(struct finding *f, const struct budget_consumer *k)
 
 	if (k->per_origin.file != NULL) {
 		msg = xasprintf("%s: %ld per process (%s)", service_label(k->svc), k->per_process,
-				k->per_origin.why ? k->per_origin.why : "declared");
+		                k->per_origin.why ? k->per_origin.why : "declared");
 		finding_add_related(f, k->per_origin.file, k->per_origin.line, 1, msg);
 		free(msg);
 	}
@@ -70,17 +70,17 @@ related_numbers(struct finding *f, const struct budget_consumer *k)
 		const struct proc_part *p = &k->procs->parts.items[i];
 
 		if (p->replicas.origin.file != NULL) {
-			msg = xasprintf("%s: %ld replicas (%s)", service_label(k->svc), p->replicas.value,
-					p->name);
+			msg = xasprintf("%s: %ld replicas (%s)", service_label(k->svc),
+			                p->replicas.value, p->name);
 			finding_add_related(f, p->replicas.origin.file, p->replicas.origin.line, 1,
-					    msg);
+			                    msg);
 			free(msg);
 		}
 		if (p->workers.origin.file != NULL) {
-			msg = xasprintf("%s: %ld %s workers (%s)", service_label(k->svc), p->workers.value,
-					p->server ? p->server : "", p->name);
+			msg = xasprintf("%s: %ld %s workers (%s)", service_label(k->svc),
+			                p->workers.value, p->server ? p->server : "", p->name);
 			finding_add_related(f, p->workers.origin.file, p->workers.origin.line, 1,
-					    msg);
+			                    msg);
 			free(msg);
 		}
 	}
@@ -104,16 +104,15 @@ report_over(struct check_ctx *ctx, const struct budget_endpoint *e, const char *
 	}
 	if (top == NULL)
 		return;
-	f = finding_add(
-	    ctx->findings, rule, check_default_severity(ctx, rule), top->file, top->line,
-	    top->col > 0 ? top->col : 1, 0, 0,
-	    "%s: peak demand %ld connections %s the limit of %ld (%s; plan %s%s); "
-	    "largest: %s, %ld per process x %ld processes = %ld",
-	    endpoint_label(e, &label), e->demand,
-	    e->demand > e->limit ? "exceeds" : "is over 80% of", e->limit,
-	    e->limit_why ? e->limit_why : e->limit_kind, e->plan->name,
-	    e->plan_assumed ? ", assumed: see --plan" : "", service_label(top->svc), top->per_process, top->processes,
-	    top->connections);
+	f = finding_add(ctx->findings, rule, check_default_severity(ctx, rule), top->file,
+	                top->line, top->col > 0 ? top->col : 1, 0, 0,
+	                "%s: peak demand %ld connections %s the limit of %ld (%s; plan %s%s); "
+	                "largest: %s, %ld per process x %ld processes = %ld",
+	                endpoint_label(e, &label), e->demand,
+	                e->demand > e->limit ? "exceeds" : "is over 80% of", e->limit,
+	                e->limit_why ? e->limit_why : e->limit_kind, e->plan->name,
+	                e->plan_assumed ? ", assumed: see --plan" : "", service_label(top->svc),
+	                top->per_process, top->processes, top->connections);
 	finding_set_subject(f, top->svc->path, top->conn->key);
 	set_class(f, e, e->plan->name);
 	related_numbers(f, top);
@@ -122,8 +121,9 @@ report_over(struct check_ctx *ctx, const struct budget_endpoint *e, const char *
 
 		if (k == top || k->file == NULL)
 			continue;
-		msg = xasprintf("%s: %ld connections (%ld per process x %ld processes)",
-				service_label(k->svc), k->connections, k->per_process, k->processes);
+		msg =
+		    xasprintf("%s: %ld connections (%ld per process x %ld processes)",
+		              service_label(k->svc), k->connections, k->per_process, k->processes);
 		finding_add_related(f, k->file, k->line, k->col > 0 ? k->col : 1, msg);
 		free(msg);
 		related_numbers(f, k);
@@ -133,7 +133,7 @@ report_over(struct check_ctx *ctx, const struct budget_endpoint *e, const char *
 
 static void
 report_undeclared(struct check_ctx *ctx, const struct budget_endpoint *e,
-		  const struct budget_consumer *k)
+                  const struct budget_consumer *k)
 {
 	struct buf label = BUF_INIT;
 	struct finding *f;
@@ -142,18 +142,20 @@ report_undeclared(struct check_ctx *ctx, const struct budget_endpoint *e,
 		return;
 	if (k->unbounded)
 		f = finding_add(ctx->findings, "pool-size-undeclared", SEV_WARNING, k->file,
-				k->line, k->col > 0 ? k->col : 1, 0, 0,
-				"%s opens %s connections to %s with no limit (%s): the budget "
-				"cannot be bounded",
-				service_label(k->svc), k->client ? k->client : "its", endpoint_label(e, &label),
-				k->per_origin.why ? k->per_origin.why : "unbounded by default");
+		                k->line, k->col > 0 ? k->col : 1, 0, 0,
+		                "%s opens %s connections to %s with no limit (%s): the budget "
+		                "cannot be bounded",
+		                service_label(k->svc), k->client ? k->client : "its",
+		                endpoint_label(e, &label),
+		                k->per_origin.why ? k->per_origin.why : "unbounded by default");
 	else
 		f = finding_add(ctx->findings, "pool-size-undeclared",
-				check_default_severity(ctx, "pool-size-undeclared"), k->file,
-				k->line, k->col > 0 ? k->col : 1, 0, 0,
-				"%s declares no pool size for %s; assuming %ld per process (%s)",
-				service_label(k->svc), k->client ? k->client : "its client", k->per_process,
-				k->per_origin.why ? k->per_origin.why : "library default");
+		                check_default_severity(ctx, "pool-size-undeclared"), k->file,
+		                k->line, k->col > 0 ? k->col : 1, 0, 0,
+		                "%s declares no pool size for %s; assuming %ld per process (%s)",
+		                service_label(k->svc), k->client ? k->client : "its client",
+		                k->per_process,
+		                k->per_origin.why ? k->per_origin.why : "library default");
 	finding_set_subject(f, k->svc->path, k->conn->key);
 	set_class(f, e, k->client);
 	buf_free(&label);
@@ -191,7 +193,7 @@ run_budget(struct check_ctx *ctx)
 }
 
 const struct check check_budget = {
-	"budget",
-	budget_rules,
-	run_budget,
+    "budget",
+    budget_rules,
+    run_budget,
 };

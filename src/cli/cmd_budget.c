@@ -69,7 +69,8 @@ json_parts(struct jw *w, const struct service_procs *sp)
 		jw_kstr(w, "part", p->name);
 		jw_kstr(w, "server", p->server);
 		jw_kint(w, "replicas", p->replicas.value);
-		json_at(w, "replicas_declared_at", p->replicas.origin.file, p->replicas.origin.line);
+		json_at(w, "replicas_declared_at", p->replicas.origin.file,
+		        p->replicas.origin.line);
 		jw_kint(w, "workers", p->workers.value);
 		json_at(w, "workers_declared_at", p->workers.origin.file, p->workers.origin.line);
 		jw_obj_end(w);
@@ -110,7 +111,7 @@ write_json(struct buf *out, const struct cli *cli, const struct budget *b)
 		jw_kstr(&w, "plan", e->plan ? e->plan->name : NULL);
 		jw_kbool(&w, "plan_assumed", e->plan_assumed);
 		json_at(&w, "plan_declared_at", e->plan ? pack_base(e->plan->file) : NULL,
-			e->plan ? e->plan->line : 0);
+		        e->plan ? e->plan->line : 0);
 		jw_kint(&w, "demand", e->demand);
 		jw_kbool(&w, "unbounded", e->unbounded);
 		jw_key(&w, "consumers");
@@ -182,14 +183,14 @@ text_consumer(struct buf *out, const struct budget_consumer *k)
 		buf_printf(out, " (%s)", k->conn->key);
 	if (k->unknown)
 		buf_printf(out, ": pool size unknown x %ld process%s\n", k->processes,
-			   k->processes == 1 ? "" : "es");
+		           k->processes == 1 ? "" : "es");
 	else if (k->unbounded)
 		buf_printf(out, ": unbounded x %ld process%s = unbounded\n", k->processes,
-			   k->processes == 1 ? "" : "es");
+		           k->processes == 1 ? "" : "es");
 	else
 		buf_printf(out, ": %ld per process x %ld process%s = %ld connection%s\n",
-			   k->per_process, k->processes, k->processes == 1 ? "" : "es",
-			   k->connections, plural(k->connections));
+		           k->per_process, k->processes, k->processes == 1 ? "" : "es",
+		           k->connections, plural(k->connections));
 	buf_puts(out, "    per process: ");
 	text_origin(out, &k->per_origin);
 	buf_putc(out, '\n');
@@ -197,18 +198,18 @@ text_consumer(struct buf *out, const struct budget_consumer *k)
 		const struct proc_part *p = &k->procs->parts.items[i];
 
 		buf_printf(out, "    processes: %s: %ld replica%s", p->name, p->replicas.value,
-			   plural(p->replicas.value));
+		           plural(p->replicas.value));
 		if (p->replicas.origin.file != NULL)
 			buf_printf(out, " (%s:%d)", p->replicas.origin.file,
-				   p->replicas.origin.line);
+			           p->replicas.origin.line);
 		else
 			buf_puts(out, " (assumed)");
 		if (p->server != NULL)
 			buf_printf(out, " x %ld %s worker%s", p->workers.value, p->server,
-				   plural(p->workers.value));
+			           plural(p->workers.value));
 		else
 			buf_printf(out, " x %ld process%s", p->workers.value,
-				   p->workers.value == 1 ? "" : "es");
+			           p->workers.value == 1 ? "" : "es");
 		if (p->workers.origin.file != NULL)
 			buf_printf(out, " (%s:%d)", p->workers.origin.file, p->workers.origin.line);
 		else if (p->workers.origin.why != NULL)
@@ -241,35 +242,36 @@ write_text(struct buf *out, const struct cli *cli, const struct budget *b)
 		if (shown++)
 			buf_putc(out, '\n');
 		buf_printf(out, "%s:%d  %s  %s", e->ep.host ? e->ep.host : "(no host)", e->ep.port,
-			   e->ep.provider_name ? e->ep.provider_name : e->ep.provider,
-			   endpoint_mode_name(e->ep.mode));
+		           e->ep.provider_name ? e->ep.provider_name : e->ep.provider,
+		           endpoint_mode_name(e->ep.mode));
 		if (e->ep.project != NULL)
 			buf_printf(out, "  project %s", e->ep.project);
 		buf_putc(out, '\n');
 		if (e->plan != NULL)
 			buf_printf(out, "  plan: %s, %s (%s:%d)\n", e->plan->name,
-				   e->plan_assumed
-				       ? b->plan_name == NULL
-					     ? "assumed: no plan given, the smallest plan"
-					     : "assumed: the plan given is for another provider"
-				       : plan_given_where(cli),
-				   pack_base(e->plan->file), e->plan->line);
+			           e->plan_assumed
+			               ? b->plan_name == NULL
+			                     ? "assumed: no plan given, the smallest plan"
+			                     : "assumed: the plan given is for another provider"
+			               : plan_given_where(cli),
+			           pack_base(e->plan->file), e->plan->line);
 		else
 			buf_puts(out, "  plan: none known for this provider\n");
 		if (e->limit >= 0)
 			buf_printf(out, "  limit: %ld (%s)\n", e->limit, e->limit_why);
 		else
 			buf_printf(out, "  limit: unknown%s%s%s\n", e->limit_why ? " (" : "",
-				   e->limit_why ? e->limit_why : "", e->limit_why ? ")" : "");
+			           e->limit_why ? e->limit_why : "", e->limit_why ? ")" : "");
 		if (e->unbounded)
-			buf_printf(out, "  demand: unbounded (%ld from pools with a limit)", e->demand);
+			buf_printf(out, "  demand: unbounded (%ld from pools with a limit)",
+			           e->demand);
 		else
 			buf_printf(out, "  demand: %ld", e->demand);
 		if (e->limit > 0 && !e->unbounded)
 			buf_printf(out, " of %ld (%ld%%)%s", e->limit, e->demand * 100 / e->limit,
-				   e->demand > e->limit	       ? "  EXCEEDED"
-				   : e->demand * 10 > e->limit * 8 ? "  over 80%"
-								   : "");
+			           e->demand > e->limit            ? "  EXCEEDED"
+			           : e->demand * 10 > e->limit * 8 ? "  over 80%"
+			                                           : "");
 		else if (e->limit >= 0)
 			buf_printf(out, " against %ld", e->limit);
 		buf_putc(out, '\n');

@@ -43,8 +43,8 @@ static const struct schema_field term_fields[] = {
     {NULL, NULL, false},
 };
 static const struct schema_type term_type = {.kind = SCHEMA_OBJECT, .fields = term_fields};
-static const struct schema_type term_list = {.kind = SCHEMA_LIST, .item = &term_type,
-                                             .nonempty = true};
+static const struct schema_type term_list = {
+    .kind = SCHEMA_LIST, .item = &term_type, .nonempty = true};
 
 static const struct schema_field unbounded_fields[] = {
     {"from", &string_list, true},
@@ -91,8 +91,7 @@ static const struct schema_field pool_client_fields[] = {
 };
 static const struct schema_type pool_client_type = {.kind = SCHEMA_OBJECT,
                                                     .fields = pool_client_fields};
-static const struct schema_type pool_client_list = {.kind = SCHEMA_LIST,
-                                                    .item = &pool_client_type};
+static const struct schema_type pool_client_list = {.kind = SCHEMA_LIST, .item = &pool_client_type};
 
 static const struct schema_field server_fields[] = {
     {"name", &schema_nonempty_string, true},
@@ -110,14 +109,10 @@ static const struct schema_type server_type = {.kind = SCHEMA_OBJECT, .fields = 
 static const struct schema_type server_list = {.kind = SCHEMA_LIST, .item = &server_type};
 
 static const struct schema_field pools_pack_fields[] = {
-    {"kind", &kind_pools_type, true},
-    {"version", &version_type, true},
-    {"machine", &machine_type, false},
-    {"values", &value_list, false},
-    {"non-runtime-paths", &string_list, false},
-    {"clients", &pool_client_list, false},
-    {"servers", &server_list, false},
-    {NULL, NULL, false},
+    {"kind", &kind_pools_type, true},           {"version", &version_type, true},
+    {"machine", &machine_type, false},          {"values", &value_list, false},
+    {"non-runtime-paths", &string_list, false}, {"clients", &pool_client_list, false},
+    {"servers", &server_list, false},           {NULL, NULL, false},
 };
 const struct schema_type pack_budget_pools_type = {.kind = SCHEMA_OBJECT,
                                                    .fields = pools_pack_fields};

@@ -94,7 +94,7 @@ load_family(struct plan_set *ps, const struct yml_node *n, const char *path, str
 		struct rx *rx = NULL;
 
 		if (rx_compile(&rx, list->items[i]->text, NULL, path, list->items[i]->line,
-			       list->items[i]->col, err) != 0)
+		               list->items[i]->col, err) != 0)
 			return -1;
 		VEC_PUSH(&f->providers, rx);
 	}
@@ -115,9 +115,9 @@ load_plan(struct plan_set *ps, const struct yml_node *n, const char *path, struc
 	if (p == NULL) {
 		if (scalar(n, "family") == NULL)
 			return el_error_set(err, path, n->line, n->col,
-					    "plan \"%s\" is not defined by an earlier pack, so it "
-					    "needs a family",
-					    scalar(n, "name"));
+			                    "plan \"%s\" is not defined by an earlier pack, so it "
+			                    "needs a family",
+			                    scalar(n, "name"));
 		p = VEC_PUSH_ZERO(&ps->plans);
 		p->name = xstrdup(scalar(n, "name"));
 		p->max_connections = p->reserved = p->pooler_max_clients = p->pool_size = -1;
@@ -210,7 +210,7 @@ family_of(const struct plan_set *ps, struct rx_ctx *ctx, const char *provider)
 
 		for (j = 0; j < f->providers.len; j++) {
 			if (rx_match(ctx, f->providers.items[j], provider, strlen(provider), 0,
-				     NULL) == RX_MATCH)
+			             NULL) == RX_MATCH)
 				return f;
 		}
 	}
@@ -220,7 +220,7 @@ family_of(const struct plan_set *ps, struct rx_ctx *ctx, const char *provider)
 /* ---- files the scan does not keep: YAML and properties for pools and replicas ---- */
 
 static const char *const extra_excludes[] = {
-	"node_modules/", ".venv/", "venv/", "__pycache__/", ".tox/", ".mypy_cache/",
+    "node_modules/", ".venv/", "venv/", "__pycache__/", ".tox/", ".mypy_cache/",
 };
 
 static int
@@ -340,9 +340,9 @@ endpoint_get(struct budget *b, const struct connection *c)
 
 static void
 add_consumer(struct budget *b, const struct service *svc, const struct connection *c,
-	     const struct pool_decl *d, const struct pool_client *pc,
-	     const struct service_procs *procs, const struct config_service *pin,
-	     const char *config_path)
+             const struct pool_decl *d, const struct pool_client *pc,
+             const struct service_procs *procs, const struct config_service *pin,
+             const char *config_path)
 {
 	struct budget_endpoint *e = endpoint_get(b, c);
 	struct budget_consumer *k = VEC_PUSH_ZERO(&e->consumers);
@@ -364,7 +364,7 @@ add_consumer(struct budget *b, const struct service *svc, const struct connectio
 		k->per_origin.why = d->origin.why ? xstrdup(d->origin.why) : NULL;
 	} else {
 		struct pool_vars vars = {b->pool_set->cpus, b->pool_set->physical_cpus,
-					 (int)procs->threads};
+		                         (int)procs->threads};
 		const char *f = c->use_file ? c->use_file : c->file;
 
 		k->file = f ? xstrdup(f) : NULL;
@@ -373,10 +373,10 @@ add_consumer(struct budget *b, const struct service *svc, const struct connectio
 		k->assumed = pc == NULL || !pc->no_pool;
 		if (pc == NULL || pc->default_formula == NULL ||
 		    pools_formula_eval(pc->default_formula, &vars, &k->per_process,
-				       &k->unbounded) != 0) {
+		                       &k->unbounded) != 0) {
 			k->unknown = true;
 			k->per_origin.why = xasprintf("no pool model for client %s",
-						      c->client ? c->client : "(unknown)");
+			                              c->client ? c->client : "(unknown)");
 		} else {
 			k->per_origin.why = pools_default_why(b->pool_set, pc);
 		}
@@ -395,7 +395,7 @@ add_consumer(struct budget *b, const struct service *svc, const struct connectio
 /* Match a service's pool declarations to its runtime connections. */
 static void
 service_consumers(struct budget *b, struct scan *s, const struct service *svc,
-		  const struct service_pools *sp, const struct service_procs *procs)
+                  const struct service_pools *sp, const struct service_procs *procs)
 {
 	const struct service_conns *sc = connections_of(svc);
 	const struct config *cfg = s->opts.config;
@@ -439,8 +439,8 @@ service_consumers(struct budget *b, struct scan *s, const struct service *svc,
 		}
 		if (match == NULL) {
 			add_note(b, xasprintf("%s:%d: %s pool of %s: no runtime database "
-					      "connection of the service matches it; not counted",
-					      d->file, d->line, d->client->label, svc->path));
+			                      "connection of the service matches it; not counted",
+			                      d->file, d->line, d->client->label, svc->path));
 			continue;
 		}
 		used[j] = true;
@@ -458,8 +458,9 @@ service_consumers(struct budget *b, struct scan *s, const struct service *svc,
 		for (j = 0; j < sp->decls.len && !served; j++) {
 			const struct pool_decl *d = &sp->decls.items[j];
 
-			served = used[j] && (client_serves(d->client, c->client) ||
-					     (d->url_key != NULL && strcmp(d->url_key, c->key) == 0));
+			served =
+			    used[j] && (client_serves(d->client, c->client) ||
+			                (d->url_key != NULL && strcmp(d->url_key, c->key) == 0));
 		}
 		if (!served)
 			add_consumer(b, svc, c, NULL, pc, procs, pin, cfg ? cfg->path : NULL);
@@ -498,14 +499,14 @@ compute_limit(struct budget *b, struct budget_endpoint *e)
 		e->limit = p->pool_size;
 		if (p->pool_size >= 0)
 			buf_printf(&why, "session mode: clients are capped by the pool size %ld",
-				   p->pool_size);
+			           p->pool_size);
 		break;
 	case EP_MODE_TRANSACTION:
 		e->limit_kind = "max_clients";
 		e->limit = p->pooler_max_clients;
 		if (p->pooler_max_clients >= 0)
 			buf_printf(&why, "transaction mode: the pooler accepts %ld clients",
-				   p->pooler_max_clients);
+			           p->pooler_max_clients);
 		break;
 	case EP_MODE_DIRECT: {
 		static const char *const poolers[] = {"supavisor", "pgbouncer"};
@@ -523,7 +524,8 @@ compute_limit(struct budget *b, struct budget_endpoint *e)
 		for (i = 0; i < 2 && p->pool_size > 0; i++) {
 			if (database_uses_pooler(b, e->database, poolers[i])) {
 				limit -= p->pool_size;
-				buf_printf(&why, " - %ld for the %s pool", p->pool_size, poolers[i]);
+				buf_printf(&why, " - %ld for the %s pool", p->pool_size,
+				           poolers[i]);
 			}
 		}
 		e->limit = limit > 0 ? limit : 0;
@@ -579,7 +581,7 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 		for (i = 0; i < b->plans->plans.len; i++)
 			buf_printf(&known, "%s%s", i ? ", " : "", b->plans->plans.items[i].name);
 		el_error_set(err, NULL, 0, 0, "unknown plan '%s' (known plans: %s)", plan,
-			     buf_cstr(&known));
+		             buf_cstr(&known));
 		buf_free(&known);
 		goto fail;
 	}

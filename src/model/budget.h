@@ -66,9 +66,9 @@ struct budget_consumer {
 	const char *client;            /* display name of the pool's library */
 	char *file;                    /* where the pool (or the client's use) is; may be NULL */
 	int line, col;
-	bool unbounded;    /* the pool has no cap: demand cannot be bounded */
-	bool unknown;      /* no pool model for this client */
-	bool assumed;      /* a library default stands in for an undeclared size */
+	bool unbounded; /* the pool has no cap: demand cannot be bounded */
+	bool unknown;   /* no pool model for this client */
+	bool assumed;   /* a library default stands in for an undeclared size */
 	long per_process;
 	struct pool_origin per_origin; /* declared_at (file NULL when assumed) */
 	long processes;
@@ -77,21 +77,21 @@ struct budget_consumer {
 };
 
 struct budget_endpoint {
-	struct endpoint ep;          /* provider, mode, host, port, project */
-	const char *database;        /* database id: the project, else the host */
+	struct endpoint ep;   /* provider, mode, host, port, project */
+	const char *database; /* database id: the project, else the host */
 	const struct plan_family *family;
-	const struct plan *plan;     /* NULL: no plan family matches the provider */
-	bool plan_assumed;           /* not given: the family's smallest plan */
-	long limit;                  /* -1 unknown */
-	const char *limit_kind;      /* "pool_size", "max_clients", "max_connections" */
-	char *limit_why;             /* how the limit was computed */
-	long demand;                 /* sum over bounded consumers */
-	bool unbounded;              /* some consumer has no cap */
+	const struct plan *plan; /* NULL: no plan family matches the provider */
+	bool plan_assumed;       /* not given: the family's smallest plan */
+	long limit;              /* -1 unknown */
+	const char *limit_kind;  /* "pool_size", "max_clients", "max_connections" */
+	char *limit_why;         /* how the limit was computed */
+	long demand;             /* sum over bounded consumers */
+	bool unbounded;          /* some consumer has no cap */
 	VEC(struct budget_consumer) consumers;
 };
 
 struct budget {
-	const char *plan_name; /* as selected (NULL: none given) */
+	const char *plan_name;                 /* as selected (NULL: none given) */
 	VEC(struct budget_endpoint) endpoints; /* sorted by provider, host, port */
 	VEC(char *) notes;                     /* what could not be read, and why */
 	size_t notes_dropped;                  /* notes past the cap, counted only */

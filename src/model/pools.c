@@ -136,8 +136,7 @@ formula_sum(struct formula *f)
 }
 
 int
-pools_formula_eval(const char *formula, const struct pool_vars *vars, long *value,
-		   bool *unbounded)
+pools_formula_eval(const char *formula, const struct pool_vars *vars, long *value, bool *unbounded)
 {
 	struct formula f = {formula, vars, false};
 	long v;
@@ -265,8 +264,7 @@ prop_path(const struct expr *obj, const char *path)
 
 /* The text and position of a reference in a match, or NULL when absent. */
 static char *
-ref_text(const struct pool_ref *r, const struct source_match *m, const struct expr *args,
-	 int *line)
+ref_text(const struct pool_ref *r, const struct source_match *m, const struct expr *args, int *line)
 {
 	const struct expr *e = NULL;
 	const char *g;
@@ -279,8 +277,8 @@ ref_text(const struct pool_ref *r, const struct source_match *m, const struct ex
 		break;
 	case POOL_REF_POS:
 		e = args != NULL && r->pos >= 0 && (size_t)r->pos < args->nitems
-			    ? args->items[r->pos]
-			    : NULL;
+		        ? args->items[r->pos]
+		        : NULL;
 		if (e != NULL && e->type == EXPR_OBJECT)
 			e = NULL;
 		break;
@@ -305,7 +303,7 @@ ref_text(const struct pool_ref *r, const struct source_match *m, const struct ex
 /* A URL parameter of the pool's connection string, resolved through the service's env. */
 static bool
 url_param_value(struct find_ctx *c, const char *url_key, const char *param, long *v,
-		struct pool_origin *o)
+                struct pool_origin *o)
 {
 	const struct env_entry *e = url_key ? resolve_find(c->svc, url_key) : NULL;
 	struct el_error err = EL_ERROR_INIT;
@@ -337,7 +335,7 @@ ref_label(const struct pool_ref *r)
 /* Evaluate the size terms of a pattern into d. */
 static void
 eval_size(struct find_ctx *c, struct pool_decl *d, const struct pool_pattern *pp,
-	  const struct source_match *m, const struct expr *args, unsigned lang, const char *data)
+          const struct source_match *m, const struct expr *args, unsigned lang, const char *data)
 {
 	struct buf why = BUF_INIT;
 	bool any_declared = false;
@@ -365,19 +363,19 @@ eval_size(struct find_ctx *c, struct pool_decl *d, const struct pool_pattern *pp
 			if (text == NULL)
 				continue;
 			if (pools_eval_number(c->ps, c->svc, lang, text, data, d->file, line, &v,
-					      &o) == 0) {
+			                      &o) == 0) {
 				found = true;
 				if (ref_label(r) != NULL)
 					buf_printf(&why, "%s%s=%ld", why.len ? " + " : "",
-						   ref_label(r), v);
+					           ref_label(r), v);
 				else
 					buf_printf(&why, "%s%ld", why.len ? " + " : "", v);
 				if (o.why != NULL)
 					buf_printf(&why, " (%s)", o.why);
 			} else {
 				VEC_PUSH(&c->out->notes,
-					 xasprintf("%s:%d: %s; using the default", d->file, line,
-						   o.why ? o.why : "value unknown"));
+				         xasprintf("%s:%d: %s; using the default", d->file, line,
+				                   o.why ? o.why : "value unknown"));
 				pool_origin_clear(&o);
 			}
 			free(text);
@@ -400,10 +398,10 @@ eval_size(struct find_ctx *c, struct pool_decl *d, const struct pool_pattern *pp
 				d->unbounded |= unb;
 			}
 			buf_printf(&why, "%s%s default %ld", why.len ? " + " : "",
-				   term->from.len && ref_label(&term->from.items[0])
-					   ? ref_label(&term->from.items[0])
-					   : "library",
-				   v);
+			           term->from.len && ref_label(&term->from.items[0])
+			               ? ref_label(&term->from.items[0])
+			               : "library",
+			           v);
 		}
 		pool_origin_clear(&o);
 	}
@@ -425,7 +423,7 @@ pools_default_why(const struct pool_set *ps, const struct pool_client *pc)
 
 	if (pc->default_formula != NULL && strstr(pc->default_formula, "cpus") != NULL)
 		return xasprintf("%s, with %d CPUs (%d physical) assumed by the pools pack", why,
-				 ps->cpus, ps->physical_cpus);
+		                 ps->cpus, ps->physical_cpus);
 	return xstrdup(why);
 }
 
@@ -456,7 +454,7 @@ decl_clear(struct pool_decl *d)
 
 static void
 handle_match(struct find_ctx *c, const char *file, unsigned lang, const char *data,
-	     const struct source_match *m, const struct pool_pattern *pp)
+             const struct source_match *m, const struct pool_pattern *pp)
 {
 	struct expr *args = NULL;
 	struct pool_decl d;
@@ -465,7 +463,7 @@ handle_match(struct find_ctx *c, const char *file, unsigned lang, const char *da
 	memset(&d, 0, sizeof(d));
 	if (m->args != NULL)
 		args = expr_parse_args((enum source_lang)lang, m->args, m->args_line, m->args_col,
-				       NULL);
+		                       NULL);
 	d.client = pp->client;
 	d.pattern_id = pp->sp.id;
 	d.file = xstrdup(file);
@@ -495,15 +493,15 @@ handle_match(struct find_ctx *c, const char *file, unsigned lang, const char *da
 		char *text = ref_text(&pp->unbounded_from.items[k], m, args, &line);
 		struct rx_match rm;
 
-		if (text != NULL && rx_match(c->s->rx, pp->unbounded_rx, text, strlen(text), 0,
-					     &rm) == RX_MATCH) {
+		if (text != NULL &&
+		    rx_match(c->s->rx, pp->unbounded_rx, text, strlen(text), 0, &rm) == RX_MATCH) {
 			d.unbounded = true;
 			d.assumed = false;
 			pool_origin_clear(&d.origin);
 			d.origin.file = xstrdup(file);
 			d.origin.line = line;
-			d.origin.why = xasprintf("%s: no pooling, one connection per checkout",
-						 text);
+			d.origin.why =
+			    xasprintf("%s: no pooling, one connection per checkout", text);
 		}
 		free(text);
 	}
@@ -554,13 +552,13 @@ scan_file(struct find_ctx *c, const char *path)
 		goto cleanup;
 	if (ms.limit_hit)
 		VEC_PUSH(&c->out->notes,
-			 xasprintf("%s: pattern '%s' hit its regex match limit; pools in this "
-				   "file may be missed",
-				   path, ms.limit_pattern ? ms.limit_pattern : "?"));
+		         xasprintf("%s: pattern '%s' hit its regex match limit; pools in this "
+		                   "file may be missed",
+		                   path, ms.limit_pattern ? ms.limit_pattern : "?"));
 	if (ms.len > POOLS_MAX_MATCHES)
 		VEC_PUSH(&c->out->notes,
-			 xasprintf("%s: more than %d pool declarations; only the first %d are read",
-				   path, POOLS_MAX_MATCHES, POOLS_MAX_MATCHES));
+		         xasprintf("%s: more than %d pool declarations; only the first %d are read",
+		                   path, POOLS_MAX_MATCHES, POOLS_MAX_MATCHES));
 	for (j = 0; j < ms.len && j < POOLS_MAX_MATCHES; j++) {
 		size_t idx = (size_t)(ms.items[j].pattern - c->flat.items);
 		const struct pool_pattern *pp = c->map.items[idx];
@@ -617,8 +615,8 @@ apply_sets(struct find_ctx *c)
 
 void
 pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
-	   const struct pool_set *ps, const char *const *extra, size_t nextra,
-	   const struct pool_vars *vars)
+           const struct pool_set *ps, const char *const *extra, size_t nextra,
+           const struct pool_vars *vars)
 {
 	struct find_ctx c;
 	size_t i;

@@ -50,8 +50,8 @@ struct pool_client {
 	VEC(char *) connections; /* client ids of connections this pool serves */
 	VEC(char *) packages;
 	VEC(char *) unless_packages;
-	int max_major;           /* 0 = any */
-	char *default_formula;   /* "10", "2 * physical_cpus + 1", "unbounded", ... */
+	int max_major;         /* 0 = any */
+	char *default_formula; /* "10", "2 * physical_cpus + 1", "unbounded", ... */
 	char *default_why;
 	bool no_pool; /* a plain connection, not a pool: nothing to declare */
 };
@@ -111,7 +111,7 @@ struct pool_vars {
  * *unbounded), -1 when the formula is malformed.
  */
 int pools_formula_eval(const char *formula, const struct pool_vars *vars, long *value,
-		       bool *unbounded);
+                       bool *unbounded);
 
 /* A number and where it was declared. */
 struct pool_origin {
@@ -125,12 +125,12 @@ struct pool_decl {
 	const char *pattern_id; /* the create pattern, or the set pattern when none */
 	char *file;             /* where the pool is created (or configured) */
 	int line, col;
-	char *url_key;          /* env variable of its connection string; NULL when unknown */
-	bool unbounded;         /* no cap (database/sql default, NullPool, SetMaxOpenConns(0)) */
-	long per_process;       /* the most connections one process opens (when bounded) */
-	bool assumed;           /* no term was declared: the library default stands in */
+	char *url_key;    /* env variable of its connection string; NULL when unknown */
+	bool unbounded;   /* no cap (database/sql default, NullPool, SetMaxOpenConns(0)) */
+	long per_process; /* the most connections one process opens (when bounded) */
+	bool assumed;     /* no term was declared: the library default stands in */
 	struct pool_origin origin;
-	bool implied;           /* only a `set` pattern or configuration names it */
+	bool implied; /* only a `set` pattern or configuration names it */
 };
 
 struct service_pools {
@@ -144,8 +144,8 @@ struct service_pools {
  * keep: extra may be NULL). Per-process maxima are evaluated with vars.
  */
 void pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
-		const struct pool_set *ps, const char *const *extra, size_t nextra,
-		const struct pool_vars *vars);
+                const struct pool_set *ps, const char *const *extra, size_t nextra,
+                const struct pool_vars *vars);
 void pools_service_free(struct service_pools *sp);
 
 /*
@@ -157,8 +157,8 @@ void pools_service_free(struct service_pools *sp);
  * cannot be known statically (origin->why says why).
  */
 int pools_eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
-		      const char *text, const char *data, const char *file, int line,
-		      long *value, struct pool_origin *origin);
+                      const char *text, const char *data, const char *file, int line, long *value,
+                      struct pool_origin *origin);
 /* The env variable an expression reads (process.env.X, os.getenv("X"), a constant bound to
  * one), or NULL; a new string. */
 char *pools_env_key(const struct pool_set *ps, unsigned lang, const char *text, const char *data);

@@ -47,8 +47,8 @@ trimmed(const char *s, size_t len)
 		s++;
 		len--;
 	}
-	while (len > 0 && (isspace((unsigned char)s[len - 1]) || s[len - 1] == ',' ||
-			   s[len - 1] == ';'))
+	while (len > 0 &&
+	       (isspace((unsigned char)s[len - 1]) || s[len - 1] == ',' || s[len - 1] == ';'))
 		len--;
 	return xstrndup(s, len);
 }
@@ -113,9 +113,9 @@ constant_rhs(const char *data, const char *name, int before_line, int *bline)
 			q++;
 		/* declaration keywords and types before the name */
 		for (;;) {
-			static const char *const kws[] = {"export ", "const ", "let ", "var ",
-							  "final ", "static ", "private ", "public ",
-							  "readonly ", "int ", "long ", "Integer "};
+			static const char *const kws[] = {
+			    "export ",  "const ",  "let ",      "var ", "final ", "static ",
+			    "private ", "public ", "readonly ", "int ", "long ",  "Integer "};
 			size_t k;
 
 			for (k = 0; k < sizeof(kws) / sizeof(kws[0]); k++) {
@@ -173,8 +173,7 @@ constant_rhs(const char *data, const char *name, int before_line, int *bline)
 
 /* Match the value patterns of lang against text: the env key and the literal default. */
 static bool
-match_env_read(const struct pool_set *ps, unsigned lang, const char *text, char **key,
-	       char **def)
+match_env_read(const struct pool_set *ps, unsigned lang, const char *text, char **key, char **def)
 {
 	struct rx_ctx *ctx = rx_ctx_new();
 	bool found = false;
@@ -210,9 +209,9 @@ match_env_read(const struct pool_set *ps, unsigned lang, const char *text, char 
 }
 
 static int
-eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
-	    const char *text, const char *data, const char *file, int line, long *value,
-	    struct pool_origin *o, int depth)
+eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang, const char *text,
+            const char *data, const char *file, int line, long *value, struct pool_origin *o,
+            int depth)
 {
 	char *t = trimmed(text, strlen(text)), *key = NULL, *def = NULL, *rhs;
 	int rc = -1, bline = 0;
@@ -226,7 +225,8 @@ eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
 	if (match_env_read(ps, lang, t, &key, &def)) {
 		const struct env_entry *e = svc != NULL ? resolve_find(svc, key) : NULL;
 
-		if (e != NULL && e->winner.value != NULL && pools_parse_int(e->winner.value, value)) {
+		if (e != NULL && e->winner.value != NULL &&
+		    pools_parse_int(e->winner.value, value)) {
 			o->file = xstrdup(e->winner.file);
 			o->line = e->winner.line;
 			o->why = xasprintf("%s=%ld, read at %s:%d", key, *value, file, line);
@@ -235,14 +235,14 @@ eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
 			o->file = xstrdup(file);
 			o->line = line;
 			o->why = xasprintf("%s is not set for this service; the code's default %ld",
-					   key, *value);
+			                   key, *value);
 			rc = 0;
 		} else {
 			o->why = e != NULL && e->winner.value != NULL
-					 ? xasprintf("%s is not a number", key)
-					 : xasprintf("%s is not set for this service and the code "
-						     "gives no default",
-						     key);
+			             ? xasprintf("%s is not a number", key)
+			             : xasprintf("%s is not set for this service and the code "
+			                         "gives no default",
+			                         key);
 		}
 		goto cleanup;
 	}
@@ -254,7 +254,8 @@ eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
 		/* settings.DB_POOL_SIZE: settings classes read the variable of the same name */
 		if (last != NULL && svc != NULL)
 			e = resolve_find(svc, name);
-		if (e != NULL && e->winner.value != NULL && pools_parse_int(e->winner.value, value)) {
+		if (e != NULL && e->winner.value != NULL &&
+		    pools_parse_int(e->winner.value, value)) {
 			o->file = xstrdup(e->winner.file);
 			o->line = e->winner.line;
 			o->why = xasprintf("%s=%ld, read at %s:%d", name, *value, file, line);
@@ -262,10 +263,10 @@ eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
 			goto cleanup;
 		}
 		rhs = constants_searchable(data) ? constant_rhs(data, name, last ? 0 : line, &bline)
-						 : NULL;
+		                                 : NULL;
 		if (rhs != NULL) {
-			rc = eval_number(ps, svc, lang, rhs, data, file, bline, value, o,
-					 depth + 1);
+			rc =
+			    eval_number(ps, svc, lang, rhs, data, file, bline, value, o, depth + 1);
 			free(rhs);
 			goto cleanup;
 		}
@@ -280,8 +281,8 @@ cleanup:
 
 int
 pools_eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
-		  const char *text, const char *data, const char *file, int line, long *value,
-		  struct pool_origin *origin)
+                  const char *text, const char *data, const char *file, int line, long *value,
+                  struct pool_origin *origin)
 {
 	memset(origin, 0, sizeof(*origin));
 	return eval_number(ps, svc, lang, text, data, file, line, value, origin, 0);
@@ -297,8 +298,8 @@ pools_env_key(const struct pool_set *ps, unsigned lang, const char *text, const 
 		if (match_env_read(ps, lang, t, &key, &def))
 			break;
 		rhs = is_identifier(t) && constants_searchable(data)
-			  ? constant_rhs(data, t, 0, &bline)
-			  : NULL;
+		          ? constant_rhs(data, t, 0, &bline)
+		          : NULL;
 		free(t);
 		t = rhs;
 		if (t == NULL)

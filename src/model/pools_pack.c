@@ -57,10 +57,10 @@ parse_langs(const struct yml_node *n)
 	static const struct {
 		const char *name;
 		unsigned lang;
-	} names[] = {{"js", LANG_JS},         {"python", LANG_PYTHON}, {"go", LANG_GO},
-		     {"ruby", LANG_RUBY},     {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
-		     {"yaml", LANG_YAML},     {"java", LANG_JAVA},     {"rust", LANG_RUST},
-		     {"php", LANG_PHP}};
+	} names[] = {{"js", LANG_JS},     {"python", LANG_PYTHON}, {"go", LANG_GO},
+	             {"ruby", LANG_RUBY}, {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
+	             {"yaml", LANG_YAML}, {"java", LANG_JAVA},     {"rust", LANG_RUST},
+	             {"php", LANG_PHP}};
 	unsigned langs = 0;
 	size_t i, j, count = 1;
 
@@ -89,10 +89,10 @@ parse_refs(const struct yml_node *n, void *vec, const char *path, struct el_erro
 		const char *prefix;
 		enum pool_ref_kind kind;
 	} kinds[] = {{"prop:", POOL_REF_PROP},
-		     {"kw:", POOL_REF_KW},
-		     {"pos:", POOL_REF_POS},
-		     {"group:", POOL_REF_GROUP},
-		     {"url:", POOL_REF_URL}};
+	             {"kw:", POOL_REF_KW},
+	             {"pos:", POOL_REF_POS},
+	             {"group:", POOL_REF_GROUP},
+	             {"url:", POOL_REF_URL}};
 	size_t i, k;
 
 	for (i = 0; n != NULL && n->type == YML_SEQUENCE && i < n->count; i++) {
@@ -113,9 +113,9 @@ parse_refs(const struct yml_node *n, void *vec, const char *path, struct el_erro
 		}
 		if (k == sizeof(kinds) / sizeof(kinds[0]))
 			return el_error_set(err, path, item->line, item->col,
-					    "unknown value reference \"%s\" (expected prop:NAME, "
-					    "kw:NAME, pos:N, group:NAME or url:PARAM)",
-					    item->text);
+			                    "unknown value reference \"%s\" (expected prop:NAME, "
+			                    "kw:NAME, pos:N, group:NAME or url:PARAM)",
+			                    item->text);
 		VEC_PUSH(v, r);
 	}
 	return 0;
@@ -141,9 +141,9 @@ check_formula(const char *f, const struct yml_node *n, const char *path, struct 
 
 	if (f != NULL && pools_formula_eval(f, &vars, &v, &unb) != 0)
 		return el_error_set(err, path, n->line, n->col,
-				    "cannot read default \"%s\" (expected an integer, cpus, "
-				    "physical_cpus, threads, + * max(a, b), or unbounded)",
-				    f);
+		                    "cannot read default \"%s\" (expected an integer, cpus, "
+		                    "physical_cpus, threads, + * max(a, b), or unbounded)",
+		                    f);
 	return 0;
 }
 
@@ -155,7 +155,7 @@ compile_at(struct rx **out, const struct yml_node *n, const char *path, struct e
 
 static int
 load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml_node *n,
-	     const char *path, struct el_error *err)
+             const char *path, struct el_error *err)
 {
 	struct pool_pattern *pp = xcalloc(1, sizeof(*pp));
 	const struct yml_node *size, *unb, *role;
@@ -182,8 +182,8 @@ load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml
 	pp->sp.rx = rx;
 	if (pp->url_key_group != NULL && rx_group_number(rx, pp->url_key_group) < 0)
 		return el_error_set(err, path, n->line, n->col,
-				    "url-key names group \"%s\", which the regex does not have",
-				    pp->url_key_group);
+		                    "url-key names group \"%s\", which the regex does not have",
+		                    pp->url_key_group);
 	if (parse_refs(yml_map_get(n, "url"), &pp->url, path, err) != 0)
 		return -1;
 	size = yml_map_get(n, "size");
@@ -272,12 +272,12 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 			vp->id = xstrdup(scalar(list->items[i], "id"));
 			vp->langs = parse_langs(yml_map_get(list->items[i], "lang"));
 			if (compile_at(&vp->rx, yml_map_get(list->items[i], "regex"), paths[d],
-				       err) != 0)
+			               err) != 0)
 				goto fail;
 			if (rx_group_number(vp->rx, "key") < 0) {
 				el_error_set(err, paths[d], list->items[i]->line,
-					     list->items[i]->col,
-					     "a value pattern needs a group (?<key>...)");
+				             list->items[i]->col,
+				             "a value pattern needs a group (?<key>...)");
 				goto fail;
 			}
 		}

@@ -28,7 +28,7 @@ scalar(const struct yml_node *map, const char *key)
 
 static int
 compile_opt(struct rx **out, const struct yml_node *map, const char *key, const char *path,
-	    struct el_error *err)
+            struct el_error *err)
 {
 	const struct yml_node *n = yml_map_get(map, key);
 
@@ -150,13 +150,12 @@ group_value(struct rx_ctx *ctx, const struct rx *rx, const char *s)
 
 static bool
 eval_into(struct procs_ctx *c, struct proc_number *n, unsigned lang, const char *text,
-	  const char *data, const char *file, int line)
+          const char *data, const char *file, int line)
 {
 	struct pool_origin o;
 	long v;
 
-	if (pools_eval_number(c->ps, c->svc, lang, text, data, file, line, &v, &o) != 0 ||
-	    v < 1) {
+	if (pools_eval_number(c->ps, c->svc, lang, text, data, file, line, &v, &o) != 0 || v < 1) {
 		pool_origin_clear(&o);
 		return false;
 	}
@@ -167,8 +166,7 @@ eval_into(struct procs_ctx *c, struct proc_number *n, unsigned lang, const char 
 }
 
 static bool
-eval_formula_into(struct procs_ctx *c, struct proc_number *n, const char *formula,
-		  const char *why)
+eval_formula_into(struct procs_ctx *c, struct proc_number *n, const char *formula, const char *why)
 {
 	struct pool_vars vars = {c->ps->cpus, c->ps->physical_cpus, 1};
 	bool unb;
@@ -183,7 +181,7 @@ eval_formula_into(struct procs_ctx *c, struct proc_number *n, const char *formul
 /* `workers N` / `threads MIN, MAX` in a server's config file (config/puma.rb). */
 static bool
 config_file_value(struct procs_ctx *c, struct proc_number *n, const struct proc_server *sv,
-		  const char *directive)
+                  const char *directive)
 {
 	char *rel, *full, *data = NULL, *line_text = NULL;
 	struct el_error err = EL_ERROR_INIT;
@@ -211,7 +209,7 @@ config_file_value(struct procs_ctx *c, struct proc_number *n, const struct proc_
 			/* threads MIN, MAX: the maximum counts */
 			comma = strrchr(line_text, ',');
 			ok = eval_into(c, n, LANG_RUBY, comma ? comma + 1 : line_text, data, rel,
-				       line);
+			               line);
 			free(line_text);
 			line_text = NULL;
 		}
@@ -238,7 +236,7 @@ part_workers(struct procs_ctx *c, struct proc_part *part, const char *file, int 
 	number_set(&part->threads, 1, NULL, 0, NULL);
 	for (i = 0; part->command != NULL && i < c->ss->servers.len && sv == NULL; i++) {
 		if (rx_match(c->s->rx, c->ss->servers.items[i].command, part->command,
-			     strlen(part->command), 0, &m) == RX_MATCH)
+		             strlen(part->command), 0, &m) == RX_MATCH)
 			sv = &c->ss->servers.items[i];
 	}
 	if (sv == NULL)
@@ -248,32 +246,32 @@ part_workers(struct procs_ctx *c, struct proc_part *part, const char *file, int 
 	if (v != NULL && sv->all_cpus != NULL &&
 	    rx_match(c->s->rx, sv->all_cpus, v, strlen(v), 0, &m) == RX_MATCH) {
 		number_set(&part->workers, c->ps->cpus, file, line,
-			   xasprintf("%s: one per CPU (%d CPUs assumed by the pools pack)",
-				     sv->name, c->ps->cpus));
+		           xasprintf("%s: one per CPU (%d CPUs assumed by the pools pack)",
+		                     sv->name, c->ps->cpus));
 	} else if (v == NULL || !eval_into(c, &part->workers, LANG_SHELL, v, NULL, file, line)) {
 		const struct env_entry *e =
-			sv->workers_env ? resolve_find(c->svc, sv->workers_env) : NULL;
+		    sv->workers_env ? resolve_find(c->svc, sv->workers_env) : NULL;
 		struct pool_origin o;
 		long n;
 
 		if (e != NULL && e->winner.value != NULL &&
 		    pools_eval_number(c->ps, NULL, LANG_SHELL, e->winner.value, NULL,
-				      e->winner.file, e->winner.line, &n, &o) == 0 &&
+		                      e->winner.file, e->winner.line, &n, &o) == 0 &&
 		    n > 0) {
 			pool_origin_clear(&o);
 			number_set(&part->workers, n, e->winner.file, e->winner.line,
-				   xasprintf("%s=%ld, read by %s", sv->workers_env, n, sv->name));
+			           xasprintf("%s=%ld, read by %s", sv->workers_env, n, sv->name));
 		} else {
 			if (e == NULL)
 				memset(&o, 0, sizeof(o));
 			pool_origin_clear(&o);
 			if (!config_file_value(c, &part->workers, sv, "workers"))
 				eval_formula_into(c, &part->workers, sv->default_workers,
-						  "the server's default");
+				                  "the server's default");
 			if (part->workers.origin.file == NULL) {
 				free(part->workers.origin.why);
 				part->workers.origin.why =
-					xasprintf("%s default: %ld", sv->name, part->workers.value);
+				    xasprintf("%s default: %ld", sv->name, part->workers.value);
 			}
 		}
 	}
@@ -357,8 +355,8 @@ compose_env_get(void *arg, const char *name)
 }
 
 static void
-compose_replicas(struct procs_ctx *c, struct proc_part *part, const char *cfile,
-		 const char *text, int line)
+compose_replicas(struct procs_ctx *c, struct proc_part *part, const char *cfile, const char *text,
+                 int line)
 {
 	struct el_error err = EL_ERROR_INIT;
 	struct compose_env ce = {c, NULL, NULL, NULL, 0};
@@ -373,8 +371,8 @@ compose_replicas(struct procs_ctx *c, struct proc_part *part, const char *cfile,
 	if (v != NULL && *v && strspn(v, "0123456789") == strlen(v) && (n = atol(v)) >= 0) {
 		if (ce.used_key != NULL)
 			number_set(&part->replicas, n, envpath, ce.used_line,
-				   xasprintf("%s=%ld, interpolated into %s:%d", ce.used_key, n,
-					     cfile, line));
+			           xasprintf("%s=%ld, interpolated into %s:%d", ce.used_key, n,
+			                     cfile, line));
 		else
 			number_set(&part->replicas, n, cfile, line, NULL);
 	}
@@ -443,7 +441,7 @@ static int
 compose_pass(const char *path)
 {
 	static const char *const defaults[] = {"compose.yaml", "compose.yml", "docker-compose.yaml",
-					       "docker-compose.yml"};
+	                                       "docker-compose.yml"};
 	const char *base = strrchr(path, '/');
 	size_t i;
 
@@ -458,8 +456,8 @@ compose_pass(const char *path)
 /* Apply one compose service definition to a part (new, or merged from an override). */
 static void
 compose_apply(struct procs_ctx *c, struct proc_part *part, const struct scan_parsed *p,
-	      const struct compose_service *cs, const char *docker_file, int docker_line,
-	      bool fresh)
+              const struct compose_service *cs, const char *docker_file, int docker_line,
+              bool fresh)
 {
 	if (cs->replicas != NULL)
 		compose_replicas(c, part, p->entry->path, cs->replicas, cs->replicas_line);
@@ -469,7 +467,7 @@ compose_apply(struct procs_ctx *c, struct proc_part *part, const struct scan_par
 		free(part->command);
 		part->command = xstrdup(cs->command);
 		part_workers(c, part, p->entry->path,
-			     compose_key_line(c->s, p->entry->path, cs->line, "command"));
+		             compose_key_line(c->s, p->entry->path, cs->line, "command"));
 	} else if (fresh) {
 		part_workers(c, part, docker_file, docker_line);
 	}
@@ -477,7 +475,7 @@ compose_apply(struct procs_ctx *c, struct proc_part *part, const struct scan_par
 
 static void
 find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *docker_file,
-		   int docker_line)
+                   int docker_line)
 {
 	VEC(char *) keys = {0}; /* "<compose folder>\n<service name>", parallel to parts */
 	size_t i, j, k;
@@ -501,7 +499,7 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 				if (k < keys.len) {
 					if (pass == 2)
 						compose_apply(c, &c->out->parts.items[k], p, cs,
-							      docker_file, docker_line, false);
+						              docker_file, docker_line, false);
 					free(key);
 					continue;
 				}
@@ -517,9 +515,9 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 				}
 				VEC_PUSH(&keys, key);
 				compose_apply(c,
-					      new_part(c, xasprintf("compose service %s", cs->name),
-						       cs->command ? cs->command : docker_cmd),
-					      p, cs, docker_file, docker_line, true);
+				              new_part(c, xasprintf("compose service %s", cs->name),
+				                       cs->command ? cs->command : docker_cmd),
+				              p, cs, docker_file, docker_line, true);
 			}
 			free(cdir);
 		}
@@ -537,12 +535,12 @@ is_workload(const char *doc, const char *end)
 
 	return kind != NULL && kind < end &&
 	       (strncmp(kind + 5, " Deployment", 11) == 0 ||
-		strncmp(kind + 5, " StatefulSet", 12) == 0);
+	        strncmp(kind + 5, " StatefulSet", 12) == 0);
 }
 
 void
 processes_k8s_load(struct proc_k8s *out, const struct scan *s, const char *const *extra,
-		   size_t nextra)
+                   size_t nextra)
 {
 	size_t i;
 
@@ -632,7 +630,7 @@ find_kubernetes_replicas(struct procs_ctx *c, const struct proc_k8s *k8s)
 
 				if (part->replicas.origin.file == NULL)
 					eval_into(c, &part->replicas, LANG_YAML, v, data,
-						  k8s->paths.items[i], line);
+					          k8s->paths.items[i], line);
 				free(v);
 			}
 		}
@@ -652,17 +650,17 @@ apply_config(struct procs_ctx *c)
 
 		if (cs->replicas > 0)
 			number_set(&p->replicas, cs->replicas, cfg->path, cs->line,
-				   xstrdup("replicas pinned in the configuration"));
+			           xstrdup("replicas pinned in the configuration"));
 		if (cs->workers > 0)
 			number_set(&p->workers, cs->workers, cfg->path, cs->line,
-				   xstrdup("workers pinned in the configuration"));
+			           xstrdup("workers pinned in the configuration"));
 	}
 }
 
 void
 processes_find(struct service_procs *out, struct scan *s, const struct service *svc,
-	       const struct proc_server_set *ss, const struct pool_set *ps,
-	       const struct proc_k8s *k8s)
+               const struct proc_server_set *ss, const struct pool_set *ps,
+               const struct proc_k8s *k8s)
 {
 	struct procs_ctx c = {s, svc, ss, ps, out};
 	const struct scan_parsed *docker = own_manifest(s, svc, MANIFEST_DOCKERFILE);
@@ -678,7 +676,7 @@ processes_find(struct service_procs *out, struct scan *s, const struct service *
 		for (i = 0; i < procfile->manifest->ncommands; i++) {
 			const struct manifest_command *mc = &procfile->manifest->commands[i];
 			struct proc_part *p =
-				new_part(&c, xasprintf("Procfile %s", mc->name), mc->command);
+			    new_part(&c, xasprintf("Procfile %s", mc->name), mc->command);
 
 			part_workers(&c, p, procfile->entry->path, mc->line);
 		}
@@ -693,8 +691,8 @@ processes_find(struct service_procs *out, struct scan *s, const struct service *
 			const struct manifest_command *mc = &pkg->manifest->commands[i];
 
 			if (strcmp(mc->name, "start") == 0) {
-				struct proc_part *p = new_part(&c, xstrdup("package.json start"),
-							       mc->command);
+				struct proc_part *p =
+				    new_part(&c, xstrdup("package.json start"), mc->command);
 
 				part_workers(&c, p, pkg->entry->path, mc->line);
 				break;

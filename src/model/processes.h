@@ -38,8 +38,7 @@ struct proc_server_set {
 };
 
 /* Build the server models from every `pools` pack. -1 with err on a bad entry. */
-int processes_load(struct proc_server_set **out, const struct packs *packs,
-		   struct el_error *err);
+int processes_load(struct proc_server_set **out, const struct packs *packs, struct el_error *err);
 void processes_free_servers(struct proc_server_set *ss);
 
 /* A count and where it came from (origin.file NULL: assumed). */
@@ -49,7 +48,7 @@ struct proc_number {
 };
 
 struct proc_part {
-	char *name;   /* "compose api", "Procfile web", "Dockerfile CMD", "package.json start" */
+	char *name;    /* "compose api", "Procfile web", "Dockerfile CMD", "package.json start" */
 	char *command; /* the start command, NULL when none is known */
 	const char *server; /* the process server's name, NULL when none recognised */
 	struct proc_number replicas;
@@ -71,7 +70,7 @@ struct proc_k8s {
 
 /* Keep the files among extra (YAML the scan does not keep) that hold workloads. */
 void processes_k8s_load(struct proc_k8s *out, const struct scan *s, const char *const *extra,
-			size_t nextra);
+                        size_t nextra);
 void processes_k8s_free(struct proc_k8s *k);
 
 /*
@@ -80,8 +79,8 @@ void processes_k8s_free(struct proc_k8s *k);
  * values such as ${WORKERS:-4}.
  */
 void processes_find(struct service_procs *out, struct scan *s, const struct service *svc,
-		    const struct proc_server_set *ss, const struct pool_set *ps,
-		    const struct proc_k8s *k8s);
+                    const struct proc_server_set *ss, const struct pool_set *ps,
+                    const struct proc_k8s *k8s);
 void processes_service_free(struct service_procs *sp);
 
 #endif
