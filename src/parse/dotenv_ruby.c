@@ -470,7 +470,7 @@ rb_bind(struct rb_parser *p, const struct rb_scan *s, const struct rb_match *m, 
 	if (envv != NULL) {
 		/* existing?: the environment's value, the line is not even parsed */
 		dotenv_set_value(bd, xstrdup(envv));
-	} else if (q != '\'' && !p->o->no_expand) {
+	} else if (q != '\'') {
 		struct dotenv_expansion x = {0};
 		struct dotenv_lookup l = dsh_scope_lookup(&p->scope);
 
