@@ -2,7 +2,8 @@
  * GitHub Actions workflow commands, one annotation per finding:
  * ::error file=F,line=L,col=C,endLine=E,endColumn=EC,title=T::message
  * Escaping per the runner's toolkit (command.ts): data escapes %, CR, LF;
- * property values also escape ':' and ','.
+ * property values also escape ':' and ','. Other control characters are
+ * written as %XX too, so that nothing reaches the log raw.
  */
 #include "report/report.h"
 
@@ -29,7 +30,15 @@ put_escaped(struct buf *out, const char *s, bool property)
 			else
 				buf_putc(out, ',');
 			break;
-		default: buf_putc(out, *s);
+		default:
+			/*
+			 * Other control characters (ESC from a hostile file name) never
+			 * reach the log raw; the runner shows them as %XX.
+			 */
+			if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+				buf_printf(out, "%%%02X", (unsigned char)*s);
+			else
+				buf_putc(out, *s);
 		}
 	}
 }
