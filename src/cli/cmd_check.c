@@ -354,6 +354,18 @@ free_values(char **v, size_t n)
 	free(v);
 }
 
+/* Append s with control characters shown as \xHH (a hostile path never reaches the terminal raw). */
+static void
+put_printable(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			buf_printf(b, "\\x%02x", (unsigned char)*s);
+		else
+			buf_putc(b, *s);
+	}
+}
+
 /* --write-baseline and --baseline. -1 (message printed) on an I/O or format error. */
 static int
 apply_baseline(struct cli *cli, struct finding_list *fl, const char *root)
@@ -394,11 +406,18 @@ apply_baseline(struct cli *cli, struct finding_list *fl, const char *root)
 				continue;
 			struct buf what = BUF_INIT;
 
-			buf_printf(&what, "%s in %s", e->rule, e->file);
-			if (e->service != NULL)
-				buf_printf(&what, " (service %s)", e->service);
-			if (e->key != NULL)
-				buf_printf(&what, " for %s", e->key);
+			put_printable(&what, e->rule);
+			buf_puts(&what, " in ");
+			put_printable(&what, e->file);
+			if (e->service != NULL) {
+				buf_puts(&what, " (service ");
+				put_printable(&what, e->service);
+				buf_putc(&what, ')');
+			}
+			if (e->key != NULL) {
+				buf_puts(&what, " for ");
+				put_printable(&what, e->key);
+			}
 			fprintf(stderr,
 				"%s:%d:%d: stale baseline entry: %s no longer occurs%s; rewrite "
 				"the baseline with --write-baseline\n",
