@@ -352,6 +352,27 @@ if want_case catastrophic_regex; then
 	done_case
 fi
 
+if want_case expansion_cycle_across_files; then
+	# Two env files of one dotenv-expand load that reference each other
+	# (A=${B}x in one, B=${A}y in the other): the real loader never finishes;
+	# envlint must stop within its expansion limits, not hang.
+	r=$(repo expansion_cycle_across_files)
+	mkdir -p "$r/svc/src"
+	printf '{"name":"svc","dependencies":{"dotenv":"^16.4.5","dotenv-expand":"^11.0.6"}}\n' \
+		>"$r/svc/package.json"
+	cat >"$r/svc/src/index.js" <<'JS'
+const dotenv = require('dotenv');
+const dotenvExpand = require('dotenv-expand');
+dotenvExpand.expand(dotenv.config({ path: ['.env.local', '.env'] }));
+console.log(process.env.A, process.env.B);
+JS
+	printf 'A=${B}x\n' >"$r/svc/.env.local"
+	printf 'B=${A}y\n' >"$r/svc/.env"
+	run expansion_cycle_across_files 2000 1 "$bin" check "$r" -q
+	expect_good
+	done_case
+fi
+
 if want_case changing_files; then
 	# Files removed, recreated, grown and turned into folders while scans run.
 	r=$(repo changing_files)
