@@ -312,7 +312,7 @@ START_TEST(test_budget_direct_minus_pooler)
 	struct scanned x;
 	size_t i, found = 0;
 
-	ck_assert_msg(scanned_open(&x, "../example", NULL, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_msg(scanned_open(&x, "shared-project", NULL, NULL, &err) == 0, "%s", err.msg);
 	for (i = 0; i < x.budget->endpoints.len; i++) {
 		const struct budget_endpoint *e = &x.budget->endpoints.items[i];
 
@@ -324,6 +324,7 @@ START_TEST(test_budget_direct_minus_pooler)
 		}
 	}
 	ck_assert_uint_eq(found, 1);
+	ck_assert_uint_eq(x.budget->endpoints.len, 2);
 	scanned_close(&x);
 }
 END_TEST
