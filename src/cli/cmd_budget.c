@@ -14,12 +14,28 @@
 #include "model/service.h"
 #include "util/json.h"
 
-/* A pack file by its base name: bundled packs live at a machine-dependent path. */
+/*
+ * A pack file as shown: bundled packs by their base name (they live at a
+ * machine-dependent path), a user's pack as its path was given.
+ */
 static const char *
-pack_base(const char *path)
+pack_base(const struct cli *cli, const char *path)
 {
 	const char *slash = strrchr(path, '/');
+	size_t i;
 
+	for (i = 0; i < cli->opts.rules_dirs.len; i++) {
+		size_t n = strlen(cli->opts.rules_dirs.items[i]);
+
+		if (strncmp(path, cli->opts.rules_dirs.items[i], n) == 0)
+			return path;
+	}
+	for (i = 0; cli->config != NULL && i < cli->config->rules_dirs.len; i++) {
+		size_t n = strlen(cli->config->rules_dirs.items[i]);
+
+		if (strncmp(path, cli->config->rules_dirs.items[i], n) == 0)
+			return path;
+	}
 	return slash ? slash + 1 : path;
 }
 
@@ -110,7 +126,7 @@ write_json(struct buf *out, const struct cli *cli, const struct budget *b)
 		jw_kstr(&w, "limit_from", e->limit_why);
 		jw_kstr(&w, "plan", e->plan ? e->plan->name : NULL);
 		jw_kbool(&w, "plan_assumed", e->plan_assumed);
-		json_at(&w, "plan_declared_at", e->plan ? pack_base(e->plan->file) : NULL,
+		json_at(&w, "plan_declared_at", e->plan ? pack_base(cli, e->plan->file) : NULL,
 		        e->plan ? e->plan->line : 0);
 		jw_kint(&w, "demand", e->demand);
 		jw_kbool(&w, "unbounded", e->unbounded);
@@ -254,7 +270,7 @@ write_text(struct buf *out, const struct cli *cli, const struct budget *b)
 			                     ? "assumed: no plan given, the smallest plan"
 			                     : "assumed: the plan given is for another provider"
 			               : plan_given_where(cli),
-			           pack_base(e->plan->file), e->plan->line);
+			           pack_base(cli, e->plan->file), e->plan->line);
 		else
 			buf_puts(out, "  plan: none known for this provider\n");
 		if (e->limit >= 0)
