@@ -54,8 +54,9 @@ static const struct value_case value_cases[] = {
     {"DATABASE_URL", "postgresql://u@h/db", "postgresql://u@h/db"},
     {"DATABASE_URL", "postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres",
      "postgresql://${DB_USER}:${DB_PASS}@${DB_HOST}:6543/postgres"},
-    {"DATABASE_URL", "postgresql://u:${DB_PASS:-fallback/x}@h/db",
-     "postgresql://u:${DB_PASS:-fallback/x}@h/db"},
+    /* A default inside a reference is a literal that may be the password itself. */
+    {"DATABASE_URL", "postgresql://u:${DB_PASS:-fallback/x}@h/db", "postgresql://u:****@h/db"},
+    {"DATABASE_URL", "postgresql://u:${DB_PASS}@h/db", "postgresql://u:${DB_PASS}@h/db"},
     {"DATABASE_URL", "postgresql://u:$PASS@h/db", "postgresql://u:****@h/db"},
     {"DATABASE_URL", "postgresql://u:pre${X}@h/db", "postgresql://u:****@h/db"},
     {"DATABASE_URL", "postgresql+asyncpg://app:pw@db:5433/main?ssl=require",

@@ -89,7 +89,14 @@ client_with_version(const struct connection *c)
 {
 	const char *name = client_label(c), *with = strstr(name, " with ");
 
+	size_t base = with ? (size_t)(with - name) : strlen(name);
+	char num[16];
+	int nlen = snprintf(num, sizeof(num), " %d", c->client_major);
+
 	if (c->client_major <= 0)
+		return xstrdup(name);
+	/* The name may carry its major version already ("psycopg 3"). */
+	if (base >= (size_t)nlen && strncmp(name + base - (size_t)nlen, num, (size_t)nlen) == 0)
 		return xstrdup(name);
 	/* "SQLAlchemy with asyncpg" -> "SQLAlchemy 2 with asyncpg" */
 	if (with != NULL)

@@ -183,8 +183,8 @@ check_ambiguity(struct check_ctx *ctx, struct scan_env_file *ef, const struct do
 					check_default_severity(ctx, "ambiguous-value"),
 					ef->entry->path, b->value_line, b->value_col, b->end_line,
 					b->end_line == b->value_line ? b->end_col : 0,
-					"loaders disagree on %s: %s reads %s, but %s; quote the value so "
-					"every loader reads the same text",
+					"loaders read %s differently. %s reads %s, but %s; quote the value "
+					"so every loader reads the same text",
 					b->key, dotenv_dialect_name(df->dialect), mine,
 					buf_cstr(&readings));
 			finding_set_subject(f, NULL, b->key);

@@ -277,7 +277,7 @@ cli_scan(struct cli *cli, const char *root, struct scan **out)
 	const struct yml_node *const *docs = NULL;
 	const char *const *paths = NULL;
 	struct scan_options so;
-	size_t n = 0, i;
+	size_t n = 0;
 
 	if (cli->opts.config != NULL) {
 		if (config_load(&cli->config, cli->opts.config, &err) != 0)
@@ -310,13 +310,6 @@ cli_scan(struct cli *cli, const char *root, struct scan **out)
 	}
 	if (scan_new(out, root, &so, cli->packs, &err) != 0)
 		goto fail;
-	for (i = 0; i < (*out)->diags.len; i++) {
-		const struct scan_diag *d = &(*out)->diags.items[i];
-
-		if (d->verbose_only && !cli->opts.verbose)
-			continue;
-		fprintf(stderr, "envlint: %s: %s\n", d->path, d->message);
-	}
 	return 0;
 fail:
 	cli_error(&err);
@@ -336,4 +329,40 @@ cli_check_service(const struct cli *cli, const struct scan *s)
 	fprintf(stderr, "envlint %s: no service at '%s' (see 'envlint services')\n",
 		cli->cmd->name, cli->opts.service);
 	return -1;
+}
+
+/* A repository's file names are untrusted: control bytes never reach the terminal raw. */
+static void
+put_escaped(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(fp, "\\x%02x", c);
+		else
+			fputc(c, fp);
+	}
+}
+
+void
+cli_scan_done(const struct cli *cli, struct scan *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	/* Diagnostics come last: checks read files too and may add some. */
+	for (i = 0; i < s->diags.len; i++) {
+		const struct scan_diag *d = &s->diags.items[i];
+
+		if (d->verbose_only && !cli->opts.verbose)
+			continue;
+		fputs("envlint: ", stderr);
+		put_escaped(stderr, d->path);
+		fputs(": ", stderr);
+		put_escaped(stderr, d->message);
+		fputc('\n', stderr);
+	}
+	scan_free(s);
 }

@@ -338,6 +338,6 @@ cleanup:
 	el_error_clear(&err);
 	budget_free(b);
 	buf_free(&out);
-	scan_free(s);
+	cli_scan_done(cli, s);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "config/pack.h"
 #include "model/discover.h"
+#include "model/budget.h"
 #include "model/scan.h"
 #include "report/baseline.h"
 #include "report/report.h"
@@ -452,6 +453,31 @@ exit_code(const struct cli *cli, const struct finding_list *fl)
 	return 0;
 }
 
+/* --plan (or the configuration's plan:) must name a plan of the plans pack. */
+static int
+check_plan_known(const struct cli *cli)
+{
+	const char *plan = cli->opts.plan ? cli->opts.plan : cli->config ? cli->config->plan : NULL;
+	struct el_error err = EL_ERROR_INIT;
+	struct plan_set *ps = NULL;
+	int rc = 0;
+
+	if (plan == NULL)
+		return 0;
+	if (budget_plans_load(&ps, cli->packs, &err) != 0) {
+		cli_error(&err);
+		rc = -1;
+	} else if (budget_plan_find(ps, plan) == NULL) {
+		fprintf(stderr, "envlint check: unknown plan '%s' (see 'envlint budget --help' and "
+				"rules/plans.yml)\n",
+			plan);
+		rc = -1;
+	}
+	budget_plans_free(ps);
+	el_error_clear(&err);
+	return rc;
+}
+
 int
 cmd_check(struct cli *cli)
 {
@@ -473,10 +499,13 @@ cmd_check(struct cli *cli)
 	if (cli->opts.service != NULL && cli_check_service(cli, scan) != 0)
 		goto cleanup;
 	so = scan->opts;
+	if (check_plan_known(cli) != 0)
+		goto cleanup;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.scan = scan;
 	ctx.findings = &fl;
 	ctx.redact = !cli->opts.no_redact;
+	ctx.plan = cli->opts.plan;
 	checks_run(&ctx);
 	finding_list_sort(&fl);
 	apply_severity(cli, &fl);
@@ -516,6 +545,6 @@ cmd_check(struct cli *cli)
 cleanup:
 	buf_free(&out);
 	finding_list_free(&fl);
-	scan_free(scan);
+	cli_scan_done(cli, scan);
 	return rc;
 }

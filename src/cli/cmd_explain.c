@@ -284,6 +284,6 @@ cmd_explain(struct cli *cli)
 	rc = cli_write_output(cli, &out) == 0 ? 0 : 2;
 cleanup:
 	buf_free(&out);
-	scan_free(s);
+	cli_scan_done(cli, s);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "config/pack.h"
 #include "parse/dotenv.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -37,8 +38,61 @@ problem_label(enum dotenv_problem_kind k)
 	return "problem";
 }
 
+/*
+ * A loader's error message quotes the text it choked on. When that line
+ * holds a secret (a secret-looking key, a URL password), the message is not
+ * shown unless --no-redact: masking a fragment out of context is not safe.
+ */
+static char *
+problem_text(struct cli *cli, const char *data, size_t len, const struct dotenv_problem *p)
+{
+	const char *msg = p->message ? p->message : problem_label(p->kind);
+	size_t i, start = 0;
+	int line = 1;
+	char *text = NULL, *red, *key;
+	bool secret = false;
+
+	if (cli->opts.no_redact)
+		return xstrdup(msg);
+	for (i = 0; i <= len; i++) {
+		if (i == len || data[i] == '\n' || data[i] == '\r') {
+			if (line == p->line) {
+				text = xstrndup(data + start, i - start);
+				break;
+			}
+			if (i < len && data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+				i++;
+			line++;
+			start = i + 1;
+		}
+	}
+	if (text != NULL) {
+		size_t k = strcspn(text, "=:");
+		const char *kb = text;
+
+		while (*kb == ' ' || *kb == '\t')
+			kb++;
+		if (strncmp(kb, "export ", 7) == 0)
+			kb += 7;
+		key = xstrndup(kb, k > (size_t)(kb - text) ? k - (size_t)(kb - text) : 0);
+		while (key[0] && (key[strlen(key) - 1] == ' ' || key[strlen(key) - 1] == '\t'))
+			key[strlen(key) - 1] = '\0';
+		red = cli_redact_text(cli, NULL, text);
+		secret = strcmp(red, text) != 0 ||
+			 (key[0] && packs_key_is_secret(cli->packs, cli->rx, key));
+		free(red);
+		free(key);
+		free(text);
+	}
+	if (secret)
+		return xstrdup("the loader's message is hidden: it quotes a secret value "
+			       "(--no-redact shows it)");
+	return cli_redact_text(cli, NULL, msg);
+}
+
 static void
-write_json(struct cli *cli, struct buf *out, const char *file, const struct dotenv_file *df)
+write_json(struct cli *cli, struct buf *out, const char *file, const struct dotenv_file *df,
+	   const char *data, size_t len)
 {
 	struct jw w;
 	size_t i;
@@ -67,7 +121,7 @@ write_json(struct cli *cli, struct buf *out, const char *file, const struct dote
 	jw_arr_begin(&w);
 	for (i = 0; i < df->nproblems; i++) {
 		const struct dotenv_problem *p = &df->problems[i];
-		char *msg = cli_redact_text(cli, NULL, p->message ? p->message : problem_label(p->kind));
+		char *msg = problem_text(cli, data, len, p);
 
 		jw_obj_begin(&w);
 		jw_kint(&w, "line", p->line);
@@ -80,7 +134,8 @@ write_json(struct cli *cli, struct buf *out, const char *file, const struct dote
 }
 
 static void
-write_text(struct cli *cli, struct buf *out, const char *file, const struct dotenv_file *df)
+write_text(struct cli *cli, struct buf *out, const char *file, const struct dotenv_file *df,
+	   const char *data, size_t len)
 {
 	size_t i;
 
@@ -105,7 +160,7 @@ write_text(struct cli *cli, struct buf *out, const char *file, const struct dote
 	}
 	for (i = 0; i < df->nproblems; i++) {
 		const struct dotenv_problem *p = &df->problems[i];
-		char *msg = cli_redact_text(cli, NULL, p->message ? p->message : "");
+		char *msg = problem_text(cli, data, len, p);
 
 		buf_printf(out, "%5d  %s%s%s\n", p->line, problem_label(p->kind), msg[0] ? ": " : "",
 			   msg);
@@ -154,9 +209,9 @@ cmd_parse(struct cli *cli)
 		goto cleanup;
 	}
 	if (cli->opts.format == FORMAT_JSON)
-		write_json(cli, &out, file, df);
+		write_json(cli, &out, file, df, data, len);
 	else
-		write_text(cli, &out, file, df);
+		write_text(cli, &out, file, df, data, len);
 	rc = cli_write_output(cli, &out) == 0 ? 0 : 2;
 cleanup:
 	el_error_clear(&err);

@@ -150,6 +150,6 @@ cmd_services(struct cli *cli)
 	rc = cli_write_output(cli, &out) == 0 ? 0 : 2;
 cleanup:
 	buf_free(&out);
-	scan_free(s);
+	cli_scan_done(cli, s);
 	return rc;
 }

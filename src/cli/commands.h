@@ -46,6 +46,8 @@ int cmd_explain(struct cli *cli);
 
 /* Load packs and scan the repository at root: services, loaders, environments. */
 int cli_scan(struct cli *cli, const char *root, struct scan **out);
+/* Print the scan's diagnostics about unreadable or skipped files, then free it. */
+void cli_scan_done(const struct cli *cli, struct scan *s);
 /* --service must name a service of the scan; prints the error and returns -1. */
 int cli_check_service(const struct cli *cli, const struct scan *s);
 

@@ -70,32 +70,27 @@ names_secret_n(const struct redactor *r, const char *key, size_t n)
 
 /*
  * Whether a secret's text may be shown as is: empty, already masked, or made
- * only of ${VAR} references (unresolved, so not a secret). $VAR without
+ * only of plain ${VAR} references (unresolved, so not a secret). $VAR without
  * braces is not trusted: "$ecret" may well be a literal password.
  */
 static bool
 stays_visible(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, start;
 
 	if (n == 0 || (n == strlen(REDACT_MASK) && strncmp(s, REDACT_MASK, n) == 0))
 		return true;
+	/* Only plain ${NAME} pieces: ${NAME:-default} carries a literal that may be the secret. */
 	while (i < n) {
-		int depth = 0;
-
 		if (i + 1 >= n || s[i] != '$' || s[i + 1] != '{')
 			return false;
-		for (; i < n; i++) {
-			if (s[i] == '$' && i + 1 < n && s[i + 1] == '{') {
-				depth++;
-				i++;
-			} else if (s[i] == '}' && --depth == 0) {
-				i++;
-				break;
-			}
-		}
-		if (depth != 0)
+		i += 2;
+		start = i;
+		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+			i++;
+		if (i == start || i >= n || s[i] != '}')
 			return false;
+		i++;
 	}
 	return true;
 }
