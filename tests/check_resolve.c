@@ -217,6 +217,23 @@ START_TEST(test_pydantic_fields)
 }
 END_TEST
 
+/* A=${B}x and B=${A}y in two files of one dotenv-expand load: the real loader
+ * never finishes; resolution must stop, leaving no reference in the value. */
+START_TEST(test_expansion_cycle)
+{
+	const struct env_entry *e;
+	struct ctx c;
+
+	open_fixture(&c, "precedence/expansion-cycle", "development");
+	e = resolve_find(service_at(&c, "."), "A");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(e->winner.value);
+	ck_assert_msg(strstr(e->winner.value, "${") == NULL, "%s", e->winner.value);
+	ck_assert(e->winner.unknowable);
+	close_fixture(&c);
+}
+END_TEST
+
 struct string_case {
 	enum source_lang lang;
 	const char *text; /* '@' marks the offset asked about (removed before the call) */
@@ -296,6 +313,7 @@ resolve_suite(void)
 	tcase_add_test(tc, test_seed_override_layout);
 	tcase_add_test(tc, test_vite_env_dir);
 	tcase_add_test(tc, test_pydantic_fields);
+	tcase_add_test(tc, test_expansion_cycle);
 	tcase_add_loop_test(tc, test_in_string, 0,
 			    (int)(sizeof(string_cases) / sizeof(string_cases[0])));
 	tcase_add_loop_test(tc, test_guarded_out, 0,

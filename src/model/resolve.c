@@ -318,6 +318,8 @@ struct expand_ctx {
 	const struct detect_result *det; /* execution order of the load operations */
 	bool load_time;                  /* only what earlier loads put in the environment */
 	VEC(char *) scratch; /* expanded values handed out; alive until the expansion ends */
+	const char *chain[RESOLVE_EXPAND_DEPTH + 2]; /* keys being expanded, outermost first */
+	size_t nchain;
 };
 
 static char *expand_def(struct expand_ctx *x, const struct env_def *d);
@@ -370,6 +372,7 @@ service_lookup(void *arg, const char *name)
 	struct expand_ctx *x = arg;
 	const struct env_entry *e;
 	const char *v;
+	size_t c;
 
 	/* compose env_file: the project .env (shell + .env) has precedence (§4, c47). */
 	if (x->depth == 1 && x->project != NULL) {
@@ -434,12 +437,27 @@ service_lookup(void *arg, const char *name)
 		}
 		return NULL;
 	}
-	if (x->depth >= RESOLVE_EXPAND_DEPTH || !e->winner.source->expands)
-			return e->winner.raw ? e->winner.value : e->winner.value;
-	/* Bounded work: a wide chain of references stops expanding nested values. */
-	if (x->scratch.len >= RESOLVE_EXPAND_VALUES)
+	if (!e->winner.source->expands)
 		return e->winner.value;
+	/*
+	 * A cycle (A=${B}x, B=${A}y across files), a chain deeper than we follow
+	 * or more work than we allow: the real loader never finishes or the
+	 * value cannot be known. Expand it to nothing rather than hand back text
+	 * with references in it (which a re-expanding dialect would grow forever).
+	 */
+	for (c = 0; c < x->nchain; c++) {
+		if (strcmp(x->chain[c], name) == 0) {
+			x->def->unknowable = true;
+			return NULL;
+		}
+	}
+	if (x->depth >= RESOLVE_EXPAND_DEPTH || x->scratch.len >= RESOLVE_EXPAND_VALUES) {
+		x->def->unknowable = true;
+		return NULL;
+	}
+	x->chain[x->nchain++] = e->key;
 	VEC_PUSH(&x->scratch, expand_def(x, &e->winner));
+	x->nchain--;
 	return x->scratch.items[x->scratch.len - 1];
 }
 
@@ -517,6 +535,7 @@ expand_all(struct scan *s, struct service *svc, const struct detect_result *det)
 			memset(&x, 0, sizeof(x));
 			x.svc = svc;
 			x.def = d;
+			x.chain[x.nchain++] = e->key;
 			x.file_first = file_first(d->source);
 			x.det = det;
 			x.load_time = d->source->kind == SOURCE_ENV_FILE &&
