@@ -41,12 +41,23 @@ def tree(size, seed):
 def run_once(cmd, cwd):
     start = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, rusage = os.wait4(p.pid, 0)
+    _, status, _ = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit("%s exited %d in %s" % (" ".join(cmd), code, cwd))
-    return elapsed, rusage.ru_maxrss  # KiB on Linux
+    return elapsed
+
+
+def peak_rss(cmd, cwd):
+    """Peak resident memory in KiB, measured by GNU time (wait4's figure for a
+    child forked from Python includes the interpreter's pages before exec)."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, cwd=cwd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    try:
+        return int(r.stderr.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return 0
 
 
 def count_files(root):
@@ -83,11 +94,11 @@ def main():
         rss = {name: 0 for name in commands}
         for name, cmd in commands.items():  # warm the page cache
             run_once(cmd, root)
+            if os.access("/usr/bin/time", os.X_OK):
+                rss[name] = peak_rss(cmd, root)
         for _ in range(a.runs):
             for name, cmd in commands.items():
-                t, m = run_once(cmd, root)
-                times[name].append(t)
-                rss[name] = max(rss[name], m)
+                times[name].append(run_once(cmd, root))
         for name in commands:
             ts = times[name]
             print("%-8s %8d %8d  %-14s %7.1fms %7.1fms %7.1fms  %6.1f MB"

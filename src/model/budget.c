@@ -219,45 +219,6 @@ family_of(const struct plan_set *ps, struct rx_ctx *ctx, const char *provider)
 
 /* ---- files the scan does not keep: YAML and properties for pools and replicas ---- */
 
-static const char *const extra_excludes[] = {
-    "node_modules/", ".venv/", "venv/", "__pycache__/", ".tox/", ".mypy_cache/",
-};
-
-static int
-classify_extra(const char *name, const char *path, void *ctx)
-{
-	unsigned lang = source_lang_of(name);
-
-	(void)path;
-	(void)ctx;
-	return lang == LANG_YAML || lang == LANG_JAVA ? 1 : 0;
-}
-
-static void
-walk_extra(struct scan *s, struct walk_result **out)
-{
-	struct el_error err = EL_ERROR_INIT;
-	const struct config *cfg = s->opts.config;
-	struct walk_options wo;
-	VEC(const char *) ex = {0};
-	size_t i;
-
-	memset(&wo, 0, sizeof(wo));
-	for (i = 0; i < sizeof(extra_excludes) / sizeof(extra_excludes[0]); i++)
-		VEC_PUSH(&ex, extra_excludes[i]);
-	for (i = 0; cfg != NULL && i < cfg->exclude.len; i++)
-		VEC_PUSH(&ex, cfg->exclude.items[i]);
-	wo.exclude = ex.items;
-	wo.nexclude = ex.len;
-	wo.classify = classify_extra;
-	wo.threads = 1;
-	*out = NULL;
-	if (walk_repo(out, s->root, &wo, &err) != 0)
-		*out = NULL;
-	el_error_clear(&err);
-	VEC_FREE(&ex);
-}
-
 /* ---- consumers ---- */
 
 /* Notes past this many are counted, not kept: generated code can yield thousands. */
@@ -558,7 +519,6 @@ int
 budget_build(struct budget **out, struct scan *s, const char *plan, struct el_error *err)
 {
 	struct budget *b = xcalloc(1, sizeof(*b));
-	struct walk_result *extra_walk = NULL;
 	VEC(const char *) extra = {0};
 	struct proc_k8s k8s = {0};
 	const struct plan *chosen = NULL;
@@ -585,10 +545,10 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 		buf_free(&known);
 		goto fail;
 	}
-	walk_extra(s, &extra_walk);
-	for (i = 0; extra_walk != NULL && i < extra_walk->nentries; i++) {
-		if (extra_walk->entries[i].kind != 0)
-			VEC_PUSH(&extra, extra_walk->entries[i].path);
+	/* YAML, .properties and Java files: the walk kept them for this. */
+	for (i = 0; i < s->walk->nentries; i++) {
+		if (s->walk->entries[i].kind == SCAN_FILE_CONFIG)
+			VEC_PUSH(&extra, s->walk->entries[i].path);
 	}
 	processes_k8s_load(&k8s, s, extra.items, extra.len);
 	for (i = 0; i < s->services.len; i++) {
@@ -636,14 +596,12 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 		qsort(b->endpoints.items, b->endpoints.len, sizeof(*b->endpoints.items),
 		      cmp_endpoint);
 	VEC_FREE(&extra);
-	walk_result_free(extra_walk);
 	processes_k8s_free(&k8s);
 	*out = b;
 	return 0;
 fail:
 	processes_k8s_free(&k8s);
 	VEC_FREE(&extra);
-	walk_result_free(extra_walk);
 	budget_free(b);
 	return -1;
 }

@@ -38,7 +38,9 @@ classify_file(const char *name, const char *path, void *ctx)
 	if (compose_is_compose_file(name))
 		return SCAN_FILE_COMPOSE;
 	lang = source_lang_of(name);
-	if (lang != LANG_NONE && lang != LANG_YAML && lang != LANG_JAVA)
+	if (lang == LANG_YAML || lang == LANG_JAVA)
+		return SCAN_FILE_CONFIG;
+	if (lang != LANG_NONE)
 		return SCAN_FILE_SOURCE;
 	return SCAN_FILE_OTHER;
 }

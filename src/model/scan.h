@@ -31,6 +31,7 @@ enum scan_file_kind {
 	SCAN_FILE_MANIFEST = 1, /* a runtime manifest (parse/manifest.h) */
 	SCAN_FILE_COMPOSE = 2,  /* a docker compose file */
 	SCAN_FILE_SOURCE = 3,   /* source code scanned for loader calls and env reads */
+	SCAN_FILE_CONFIG = 4,   /* other YAML, .properties and Java (pool settings, Kubernetes) */
 };
 
 /* A parsed manifest or compose file, cached for the scan. */

@@ -23,7 +23,16 @@
 struct rx {
 	pcre2_code *code;
 	char *pattern;
+	unsigned matches; /* calls so far; JIT compilation happens on the RX_JIT_AFTER-th */
 };
+
+/*
+ * JIT-compiling costs far more than one interpreted match, and most of the
+ * hundreds of pack patterns never get past their literal prefilter in a given
+ * repository: compile a pattern to machine code only once it has been used a
+ * few times, so a pre-commit run on a small repository does not pay for it.
+ */
+#define RX_JIT_AFTER 8
 
 struct rx_ctx {
 	pcre2_match_context *mctx;
@@ -61,8 +70,6 @@ rx_compile(struct rx **out, const char *pattern, const char *flags, const char *
 		return el_error_set(err, path, line, col + (int)erroff,
 				    "invalid regex at offset %zu: %s", (size_t)erroff, (char *)msg);
 	}
-	if (!RUNNING_ON_VALGRIND)
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* failure just means no JIT */
 	rx = xcalloc(1, sizeof(*rx));
 	rx->code = code;
 	rx->pattern = xstrdup(pattern);
@@ -133,6 +140,9 @@ rx_match(struct rx_ctx *ctx, const struct rx *rx, const char *subject, size_t le
 
 	if (start > len)
 		return RX_NOMATCH;
+	/* The counter is the only state a match changes; matching runs on one thread. */
+	if (((struct rx *)rx)->matches++ == RX_JIT_AFTER && !RUNNING_ON_VALGRIND)
+		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE); /* failure: no JIT */
 	rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, start, 0, ctx->md, ctx->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return RX_NOMATCH;
