@@ -332,6 +332,19 @@ scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len)
 			   FILE_READ_OK) {
 			scan_diag(s, ef->entry->path, false, "%s", err.msg);
 			ef->data = NULL;
+		} else if (memchr(ef->data, '\0', ef->len) != NULL) {
+			/* No loader reads a NUL byte the same way (C strings end there, Node
+			 * keeps it): a binary file, not configuration. Skipped, and said so. */
+			const char *nul = memchr(ef->data, '\0', ef->len), *p;
+			int line = 1;
+
+			for (p = ef->data; p < nul; p++)
+				line += *p == '\n';
+			scan_diag(s, ef->entry->path, false,
+				  "NUL byte at line %d: not a text env file, skipped", line);
+			free(ef->data);
+			ef->data = NULL;
+			ef->len = 0;
 		}
 		el_error_clear(&err);
 		free(full);

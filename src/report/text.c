@@ -147,7 +147,8 @@ write_frame(struct buf *out, const struct finding *f, const struct report_opts *
 static void
 write_location(struct buf *out, const struct location *l)
 {
-	buf_puts(out, l->file);
+	/* A file name is repository content: no control byte reaches the terminal. */
+	put_sanitized(out, l->file, strlen(l->file));
 	if (l->line > 0) {
 		buf_printf(out, ":%d", l->line);
 		if (l->col > 0)

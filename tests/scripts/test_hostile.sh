@@ -200,7 +200,7 @@ if want_case cr_only; then
 	printf 'A=1\rB=2\rC=3\r' >"$r/.env"
 	run cr_only 1000 1 "$bin" check "$r"
 	# Loaders disagree on a CR-only file (node's dotenv splits on \r, node --env-file does not).
-	expect_out ".env:1:3: warning [ambiguous-value] loaders disagree on A"
+	expect_out ".env:1:3: warning [ambiguous-value] loaders read A differently"
 	expect_good
 	done_case
 fi
