@@ -661,3 +661,38 @@ yml_type_name(enum yml_type t)
 	}
 	return "node";
 }
+
+const char *
+yml_map_text(const struct yml_node *map, const char *key)
+{
+	const struct yml_node *n = yml_map_get(map, key);
+
+	return n != NULL && n->type == YML_SCALAR && !yml_is_null(n) ? n->text : NULL;
+}
+
+bool
+yml_map_true(const struct yml_node *map, const char *key)
+{
+	const char *s = yml_map_text(map, key);
+
+	return s != NULL && strcmp(s, "true") == 0;
+}
+
+void
+yml_strings(const struct yml_node *n, void *vec)
+{
+	VEC(char *) *v = vec;
+	size_t i;
+
+	if (n == NULL)
+		return;
+	if (n->type == YML_SCALAR) {
+		if (!yml_is_null(n))
+			VEC_PUSH(v, xstrdup(n->text));
+		return;
+	}
+	for (i = 0; n->type == YML_SEQUENCE && i < n->count; i++) {
+		if (n->items[i]->type == YML_SCALAR)
+			VEC_PUSH(v, xstrdup(n->items[i]->text));
+	}
+}

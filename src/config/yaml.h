@@ -94,6 +94,15 @@ bool yml_scalar_is(const struct yml_node *n, const char *s);
 const char *yml_kind_name(const struct yml_node *n);
 /* "scalar", "sequence", "mapping". */
 const char *yml_type_name(enum yml_type t);
+/* The text of the scalar under key in map; NULL when absent, null or not a scalar. */
+const char *yml_map_text(const struct yml_node *map, const char *key);
+/* Whether the value under key is the scalar `true`. */
+bool yml_map_true(const struct yml_node *map, const char *key);
+/*
+ * Append copies of the scalars of a sequence (or of a lone scalar) to vec, a
+ * VEC(char *) from util/vec.h; the caller owns the copies.
+ */
+void yml_strings(const struct yml_node *n, void *vec);
 /* Whether a plain scalar is YAML's null (`~`, `null`, empty). */
 bool yml_is_null(const struct yml_node *n);
 

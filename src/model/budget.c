@@ -15,14 +15,6 @@
 
 /* ---- plans ---- */
 
-static const char *
-scalar(const struct yml_node *map, const char *key)
-{
-	const struct yml_node *n = yml_map_get(map, key);
-
-	return n != NULL && n->type == YML_SCALAR && !yml_is_null(n) ? n->text : NULL;
-}
-
 static void
 set_str(char **dst, const char *s)
 {
@@ -35,7 +27,7 @@ set_str(char **dst, const char *s)
 static void
 set_limit(long *dst, const struct yml_node *map, const char *key)
 {
-	const char *s = scalar(map, key);
+	const char *s = yml_map_text(map, key);
 
 	if (s != NULL)
 		*dst = atol(s);
@@ -76,15 +68,15 @@ load_family(struct plan_set *ps, const struct yml_node *n, const char *path, str
 	size_t i;
 
 	for (i = 0; i < ps->families.len; i++) {
-		if (strcmp(ps->families.items[i].name, scalar(n, "name")) == 0)
+		if (strcmp(ps->families.items[i].name, yml_map_text(n, "name")) == 0)
 			f = &ps->families.items[i];
 	}
 	if (f == NULL) {
 		f = VEC_PUSH_ZERO(&ps->families);
-		f->name = xstrdup(scalar(n, "name"));
+		f->name = xstrdup(yml_map_text(n, "name"));
 	}
-	set_str(&f->label, scalar(n, "label"));
-	set_str(&f->smallest, scalar(n, "smallest"));
+	set_str(&f->label, yml_map_text(n, "label"));
+	set_str(&f->smallest, yml_map_text(n, "smallest"));
 	if (list != NULL) {
 		for (i = 0; i < f->providers.len; i++)
 			rx_free(f->providers.items[i]);
@@ -109,21 +101,21 @@ load_plan(struct plan_set *ps, const struct yml_node *n, const char *path, struc
 	size_t i;
 
 	for (i = 0; i < ps->plans.len; i++) {
-		if (strcmp(ps->plans.items[i].name, scalar(n, "name")) == 0)
+		if (strcmp(ps->plans.items[i].name, yml_map_text(n, "name")) == 0)
 			p = &ps->plans.items[i];
 	}
 	if (p == NULL) {
-		if (scalar(n, "family") == NULL)
+		if (yml_map_text(n, "family") == NULL)
 			return el_error_set(err, path, n->line, n->col,
 			                    "plan \"%s\" is not defined by an earlier pack, so it "
 			                    "needs a family",
-			                    scalar(n, "name"));
+			                    yml_map_text(n, "name"));
 		p = VEC_PUSH_ZERO(&ps->plans);
-		p->name = xstrdup(scalar(n, "name"));
+		p->name = xstrdup(yml_map_text(n, "name"));
 		p->max_connections = p->reserved = p->pooler_max_clients = p->pool_size = -1;
 	}
-	set_str(&p->family, scalar(n, "family"));
-	set_str(&p->label, scalar(n, "label"));
+	set_str(&p->family, yml_map_text(n, "family"));
+	set_str(&p->label, yml_map_text(n, "label"));
 	set_limit(&p->max_connections, n, "max-connections");
 	set_limit(&p->reserved, n, "reserved");
 	set_limit(&p->pooler_max_clients, n, "pooler-max-clients");

@@ -20,42 +20,6 @@ loaders_env_index(const char *env)
 	return 0;
 }
 
-static void
-str_list(const struct yml_node *n, void *vec)
-{
-	VEC(char *) *v = vec;
-	size_t i;
-
-	if (n == NULL)
-		return;
-	if (n->type == YML_SCALAR) {
-		VEC_PUSH(v, xstrdup(n->text));
-		return;
-	}
-	if (n->type != YML_SEQUENCE)
-		return;
-	for (i = 0; i < n->count; i++) {
-		if (n->items[i]->type == YML_SCALAR)
-			VEC_PUSH(v, xstrdup(n->items[i]->text));
-	}
-}
-
-static const char *
-scalar(const struct yml_node *map, const char *key)
-{
-	const struct yml_node *n = yml_map_get(map, key);
-
-	return n != NULL && n->type == YML_SCALAR && !yml_is_null(n) ? n->text : NULL;
-}
-
-static bool
-flag(const struct yml_node *map, const char *key)
-{
-	const char *s = scalar(map, key);
-
-	return s != NULL && strcmp(s, "true") == 0;
-}
-
 static int
 parse_order(const char *s, enum load_order *out)
 {
@@ -167,21 +131,21 @@ load_pattern(struct loader_set *ls, struct loader_model *lm, const struct yml_no
 	lp->loader = lm;
 	lp->file = xstrdup(path);
 	lp->line = n->line;
-	lp->sp.id = xstrdup(scalar(n, "id") ? scalar(n, "id") : lm->name);
+	lp->sp.id = xstrdup(yml_map_text(n, "id") ? yml_map_text(n, "id") : lm->name);
 	lp->sp.langs = parse_langs(yml_map_get(n, "lang"));
-	lp->sp.literal = xstrdup(scalar(n, "literal"));
-	lp->sp.call_args = flag(n, "call-args");
-	lp->requires = xstrdup(scalar(n, "requires"));
-	lp->value_after = flag(n, "value-after");
-	lp->group_by_line = flag(n, "group-by-line");
-	lp->find_dotenv = xstrdup(scalar(n, "find-dotenv"));
-	lp->wraps = xstrdup(scalar(n, "wraps"));
-	if ((s = scalar(n, "order")) != NULL) {
+	lp->sp.literal = xstrdup(yml_map_text(n, "literal"));
+	lp->sp.call_args = yml_map_true(n, "call-args");
+	lp->requires = xstrdup(yml_map_text(n, "requires"));
+	lp->value_after = yml_map_true(n, "value-after");
+	lp->group_by_line = yml_map_true(n, "group-by-line");
+	lp->find_dotenv = xstrdup(yml_map_text(n, "find-dotenv"));
+	lp->wraps = xstrdup(yml_map_text(n, "wraps"));
+	if ((s = yml_map_text(n, "order")) != NULL) {
 		lp->has_order = true;
 		if (parse_order(s, &lp->order) != 0)
 			return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"", s);
 	}
-	str_list(yml_map_get(n, "default-files"), &lp->default_files);
+	yml_strings(yml_map_get(n, "default-files"), &lp->default_files);
 	if (rxn == NULL || rxn->type != YML_SCALAR)
 		return el_error_set(err, path, n->line, n->col, "pattern needs a regex");
 	if (rx_compile(&rx, rxn->text, NULL, path, rxn->line, rxn->col, err) != 0)
@@ -205,40 +169,40 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 	const char *s;
 	size_t i;
 
-	if (n->type != YML_MAPPING || scalar(n, "name") == NULL)
+	if (n->type != YML_MAPPING || yml_map_text(n, "name") == NULL)
 		return el_error_set(err, path, n->line, n->col, "a loader needs a name");
 	/* A later pack replaces a loader of the same name. */
 	for (i = 0; i < ls->loaders.len; i++) {
-		if (strcmp(ls->loaders.items[i]->name, scalar(n, "name")) == 0) {
+		if (strcmp(ls->loaders.items[i]->name, yml_map_text(n, "name")) == 0) {
 			ls->loaders.items[i]->name[0] = '\0';
 			break;
 		}
 	}
 	lm = xcalloc(1, sizeof(*lm));
 	VEC_PUSH(&ls->loaders, lm);
-	lm->name = xstrdup(scalar(n, "name"));
+	lm->name = xstrdup(yml_map_text(n, "name"));
 	lm->dialect = DOTENV_NODE_DOTENV;
-	if ((s = scalar(n, "dialect")) != NULL && dotenv_dialect_from_name(s, &lm->dialect) != 0) {
+	if ((s = yml_map_text(n, "dialect")) != NULL && dotenv_dialect_from_name(s, &lm->dialect) != 0) {
 		const struct yml_node *d = yml_map_get(n, "dialect");
 
 		return el_error_set(err, path, d->line, d->col, "unknown dialect \"%s\"", s);
 	}
-	lm->runtime = parse_runtime(scalar(n, "runtime"));
-	str_list(yml_map_get(n, "packages"), &lm->packages);
-	if ((s = scalar(n, "max-major")) != NULL)
+	lm->runtime = parse_runtime(yml_map_text(n, "runtime"));
+	yml_strings(yml_map_get(n, "packages"), &lm->packages);
+	if ((s = yml_map_text(n, "max-major")) != NULL)
 		lm->max_major = atoi(s);
-	if (parse_order(scalar(n, "order"), &lm->order) != 0)
+	if (parse_order(yml_map_text(n, "order"), &lm->order) != 0)
 		return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"",
-				    scalar(n, "order"));
-	lm->override = flag(n, "override");
-	if ((s = scalar(n, "override-order")) != NULL) {
+				    yml_map_text(n, "order"));
+	lm->override = yml_map_true(n, "override");
+	if ((s = yml_map_text(n, "override-order")) != NULL) {
 		lm->has_override_order = true;
 		if (parse_order(s, &lm->override_order) != 0)
 			return el_error_set(err, path, n->line, n->col, "unknown order \"%s\"", s);
 	}
-	str_list(yml_map_get(n, "files"), &lm->files);
-	str_list(yml_map_get(n, "skip-in-test"), &lm->skip_in_test);
-	s = scalar(n, "anchor");
+	yml_strings(yml_map_get(n, "files"), &lm->files);
+	yml_strings(yml_map_get(n, "skip-in-test"), &lm->skip_in_test);
+	s = yml_map_text(n, "anchor");
 	if (s == NULL || strcmp(s, "cwd") == 0)
 		lm->anchor = LOAD_AT_CWD;
 	else if (strcmp(s, "service") == 0)
@@ -249,10 +213,10 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 		lm->anchor = LOAD_WALK_UP;
 	else
 		return el_error_set(err, path, n->line, n->col, "unknown anchor \"%s\"", s);
-	lm->framework = flag(n, "framework");
-	lm->lowest = flag(n, "lowest");
-	lm->requires_file = xstrdup(scalar(n, "requires-file"));
-	lm->exposes_prefix = xstrdup(scalar(n, "exposes-prefix"));
+	lm->framework = yml_map_true(n, "framework");
+	lm->lowest = yml_map_true(n, "lowest");
+	lm->requires_file = xstrdup(yml_map_text(n, "requires-file"));
+	lm->exposes_prefix = xstrdup(yml_map_text(n, "exposes-prefix"));
 	script = yml_map_get(n, "script");
 	if (script != NULL && script->type == YML_SCALAR &&
 	    rx_compile(&lm->script, script->text, NULL, path, script->line, script->col, err) != 0)
@@ -275,11 +239,11 @@ load_read(struct loader_set *ls, const struct yml_node *n, const char *path, str
 	VEC_PUSH(&ls->reads, rp);
 	rp->file = xstrdup(path);
 	rp->line = n->line;
-	rp->sp.id = xstrdup(scalar(n, "id") ? scalar(n, "id") : "env-read");
+	rp->sp.id = xstrdup(yml_map_text(n, "id") ? yml_map_text(n, "id") : "env-read");
 	rp->sp.langs = parse_langs(yml_map_get(n, "lang"));
-	rp->sp.literal = xstrdup(scalar(n, "literal"));
-	rp->case_insensitive = flag(n, "case-insensitive");
-	rp->class_body = flag(n, "class-body");
+	rp->sp.literal = xstrdup(yml_map_text(n, "literal"));
+	rp->case_insensitive = yml_map_true(n, "case-insensitive");
+	rp->class_body = yml_map_true(n, "class-body");
 	if (rxn == NULL || rxn->type != YML_SCALAR)
 		return el_error_set(err, path, n->line, n->col, "a read pattern needs a regex");
 	if (rx_compile(&rx, rxn->text, NULL, path, rxn->line, rxn->col, err) != 0)
@@ -316,10 +280,10 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 			for (i = 0; i < ls->runtime_scripts[e].len; i++)
 				free(ls->runtime_scripts[e].items[i]);
 			ls->runtime_scripts[e].len = 0;
-			str_list(l, &ls->runtime_scripts[e]);
+			yml_strings(l, &ls->runtime_scripts[e]);
 		}
-		str_list(yml_map_get(root, "non-runtime-paths"), &ls->non_runtime_paths);
-		str_list(yml_map_get(root, "test-paths"), &ls->test_paths);
+		yml_strings(yml_map_get(root, "non-runtime-paths"), &ls->non_runtime_paths);
+		yml_strings(yml_map_get(root, "test-paths"), &ls->test_paths);
 		list = yml_map_get(root, "reads");
 		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
 			if (load_read(ls, list->items[i], paths[d], err) != 0)

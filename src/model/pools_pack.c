@@ -12,34 +12,6 @@
 
 /* ---- loading the pack ---- */
 
-static const char *
-scalar(const struct yml_node *map, const char *key)
-{
-	const struct yml_node *n = yml_map_get(map, key);
-
-	return n != NULL && n->type == YML_SCALAR && !yml_is_null(n) ? n->text : NULL;
-}
-
-static bool
-flag(const struct yml_node *map, const char *key)
-{
-	const char *s = scalar(map, key);
-
-	return s != NULL && strcmp(s, "true") == 0;
-}
-
-static void
-str_list(const struct yml_node *n, void *vec)
-{
-	VEC(char *) *v = vec;
-	size_t i;
-
-	for (i = 0; n != NULL && n->type == YML_SEQUENCE && i < n->count; i++) {
-		if (n->items[i]->type == YML_SCALAR)
-			VEC_PUSH(v, xstrdup(n->items[i]->text));
-	}
-}
-
 static void
 free_strs(void *vec)
 {
@@ -166,17 +138,17 @@ load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml
 	pp->client = pc;
 	pp->file = xstrdup(path);
 	pp->line = n->line;
-	pp->sp.id = xstrdup(scalar(n, "id"));
+	pp->sp.id = xstrdup(yml_map_text(n, "id"));
 	pp->sp.langs = parse_langs(yml_map_get(n, "lang"));
-	pp->sp.literal = xstrdup(scalar(n, "literal"));
-	pp->sp.call_args = flag(n, "call-args");
+	pp->sp.literal = xstrdup(yml_map_text(n, "literal"));
+	pp->sp.call_args = yml_map_true(n, "call-args");
 	role = yml_map_get(n, "role");
 	pp->set = role != NULL && strcmp(role->text, "set") == 0;
-	pp->requires = xstrdup(scalar(n, "requires"));
-	pp->url_key_group = xstrdup(scalar(n, "url-key"));
-	pp->zero_unbounded = flag(n, "zero-unbounded");
-	pp->once_per_file = flag(n, "once-per-file");
-	str_list(yml_map_get(n, "files"), &pp->files);
+	pp->requires = xstrdup(yml_map_text(n, "requires"));
+	pp->url_key_group = xstrdup(yml_map_text(n, "url-key"));
+	pp->zero_unbounded = yml_map_true(n, "zero-unbounded");
+	pp->once_per_file = yml_map_true(n, "once-per-file");
+	yml_strings(yml_map_get(n, "files"), &pp->files);
 	if (compile_at(&rx, yml_map_get(n, "regex"), path, err) != 0)
 		return -1;
 	pp->sp.rx = rx;
@@ -193,7 +165,7 @@ load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml
 
 		if (parse_refs(yml_map_get(t, "from"), &term->from, path, err) != 0)
 			return -1;
-		term->default_formula = xstrdup(scalar(t, "default"));
+		term->default_formula = xstrdup(yml_map_text(t, "default"));
 		if (check_formula(term->default_formula, t, path, err) != 0)
 			return -1;
 	}
@@ -216,24 +188,24 @@ load_client(struct pool_set *ps, const struct yml_node *n, const char *path, str
 
 	/* A later pack replaces a client of the same name: the old one stops matching. */
 	for (i = 0; i < ps->clients.len; i++) {
-		if (strcmp(ps->clients.items[i]->name, scalar(n, "name")) == 0)
+		if (strcmp(ps->clients.items[i]->name, yml_map_text(n, "name")) == 0)
 			ps->clients.items[i]->name[0] = '\0';
 	}
 	VEC_PUSH(&ps->clients, pc);
-	pc->name = xstrdup(scalar(n, "name"));
-	pc->label = xstrdup(scalar(n, "label") ? scalar(n, "label") : pc->name);
-	str_list(yml_map_get(n, "connections"), &pc->connections);
+	pc->name = xstrdup(yml_map_text(n, "name"));
+	pc->label = xstrdup(yml_map_text(n, "label") ? yml_map_text(n, "label") : pc->name);
+	yml_strings(yml_map_get(n, "connections"), &pc->connections);
 	if (pc->connections.len == 0)
 		VEC_PUSH(&pc->connections, xstrdup(pc->name));
-	str_list(yml_map_get(n, "packages"), &pc->packages);
-	str_list(yml_map_get(n, "unless-packages"), &pc->unless_packages);
-	if ((s = scalar(n, "max-major")) != NULL)
+	yml_strings(yml_map_get(n, "packages"), &pc->packages);
+	yml_strings(yml_map_get(n, "unless-packages"), &pc->unless_packages);
+	if ((s = yml_map_text(n, "max-major")) != NULL)
 		pc->max_major = atoi(s);
-	pc->default_formula = xstrdup(scalar(n, "default"));
+	pc->default_formula = xstrdup(yml_map_text(n, "default"));
 	if (check_formula(pc->default_formula, n, path, err) != 0)
 		return -1;
-	pc->default_why = xstrdup(scalar(n, "default-why"));
-	pc->no_pool = flag(n, "no-pool");
+	pc->default_why = xstrdup(yml_map_text(n, "default-why"));
+	pc->no_pool = yml_map_true(n, "no-pool");
 	detect = yml_map_get(n, "detect");
 	for (i = 0; detect != NULL && i < detect->count; i++) {
 		if (load_pattern(ps, pc, detect->items[i], path, err) != 0)
@@ -259,17 +231,17 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 		const char *s;
 
 		if ((m = yml_map_get(root, "machine")) != NULL) {
-			if ((s = scalar(m, "cpus")) != NULL)
+			if ((s = yml_map_text(m, "cpus")) != NULL)
 				ps->cpus = atoi(s);
-			if ((s = scalar(m, "physical-cpus")) != NULL)
+			if ((s = yml_map_text(m, "physical-cpus")) != NULL)
 				ps->physical_cpus = atoi(s);
 		}
-		str_list(yml_map_get(root, "non-runtime-paths"), &ps->non_runtime_paths);
+		yml_strings(yml_map_get(root, "non-runtime-paths"), &ps->non_runtime_paths);
 		list = yml_map_get(root, "values");
 		for (i = 0; list != NULL && i < list->count; i++) {
 			struct pool_value_pattern *vp = VEC_PUSH_ZERO(&ps->values);
 
-			vp->id = xstrdup(scalar(list->items[i], "id"));
+			vp->id = xstrdup(yml_map_text(list->items[i], "id"));
 			vp->langs = parse_langs(yml_map_get(list->items[i], "lang"));
 			if (compile_at(&vp->rx, yml_map_get(list->items[i], "regex"), paths[d],
 			               err) != 0)

@@ -18,14 +18,6 @@
 
 /* ---- server models from the pools pack ---- */
 
-static const char *
-scalar(const struct yml_node *map, const char *key)
-{
-	const struct yml_node *n = yml_map_get(map, key);
-
-	return n != NULL && n->type == YML_SCALAR && !yml_is_null(n) ? n->text : NULL;
-}
-
 static int
 compile_opt(struct rx **out, const struct yml_node *map, const char *key, const char *path,
             struct el_error *err)
@@ -70,11 +62,11 @@ processes_load(struct proc_server_set **out, const struct packs *packs, struct e
 			struct proc_server sv;
 
 			memset(&sv, 0, sizeof(sv));
-			sv.name = xstrdup(scalar(e, "name"));
-			sv.default_workers = xstrdup(scalar(e, "default-workers"));
-			sv.default_threads = xstrdup(scalar(e, "default-threads"));
-			sv.workers_env = xstrdup(scalar(e, "workers-env"));
-			sv.config_file = xstrdup(scalar(e, "config-file"));
+			sv.name = xstrdup(yml_map_text(e, "name"));
+			sv.default_workers = xstrdup(yml_map_text(e, "default-workers"));
+			sv.default_threads = xstrdup(yml_map_text(e, "default-threads"));
+			sv.workers_env = xstrdup(yml_map_text(e, "workers-env"));
+			sv.config_file = xstrdup(yml_map_text(e, "config-file"));
 			if (compile_opt(&sv.command, e, "command", paths[d], err) != 0 ||
 			    compile_opt(&sv.workers, e, "workers", paths[d], err) != 0 ||
 			    compile_opt(&sv.threads, e, "threads", paths[d], err) != 0 ||
