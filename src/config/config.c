@@ -186,17 +186,6 @@ config_service_find(const struct config *c, const char *path)
 	return NULL;
 }
 
-static void
-free_strings(void *vec)
-{
-	VEC(char *) *v = vec;
-	size_t i;
-
-	for (i = 0; i < v->len; i++)
-		free(v->items[i]);
-	VEC_FREE(v);
-}
-
 void
 config_free(struct config *c)
 {
@@ -208,16 +197,16 @@ config_free(struct config *c)
 	free(c->dir);
 	free(c->env);
 	free(c->plan);
-	free_strings(&c->exclude);
-	free_strings(&c->rules_dirs);
-	free_strings(&c->disable);
+	vec_free_strs(&c->exclude);
+	vec_free_strs(&c->rules_dirs);
+	vec_free_strs(&c->disable);
 	for (i = 0; i < c->severity.len; i++)
 		free(c->severity.items[i].rule);
 	VEC_FREE(&c->severity);
 	for (i = 0; i < c->services.len; i++) {
 		free(c->services.items[i].path);
 		free(c->services.items[i].loader);
-		free_strings(&c->services.items[i].env_files);
+		vec_free_strs(&c->services.items[i].env_files);
 	}
 	VEC_FREE(&c->services);
 	free(c);

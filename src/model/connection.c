@@ -140,41 +140,6 @@ struct svc_build {
 
 /* ---- small helpers ---- */
 
-static unsigned
-lang_bit(const char *name)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} names[] = {{"js", LANG_JS},     {"python", LANG_PYTHON}, {"go", LANG_GO},
-	             {"ruby", LANG_RUBY}, {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
-	             {"yaml", LANG_YAML}, {"java", LANG_JAVA},     {"rust", LANG_RUST},
-	             {"php", LANG_PHP}};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].name, name) == 0)
-			return names[i].bit;
-	return 0;
-}
-
-static unsigned
-langs_of(const struct yml_node *n)
-{
-	unsigned bits = 0;
-	size_t i;
-
-	if (n == NULL)
-		return 0;
-	if (n->type == YML_SCALAR)
-		return lang_bit(n->text);
-	if (n->type == YML_SEQUENCE)
-		for (i = 0; i < n->count; i++)
-			if (n->items[i]->type == YML_SCALAR)
-				bits |= lang_bit(n->items[i]->text);
-	return bits;
-}
-
 static const char *
 astr(struct arena *a, const struct yml_node *map, const char *key)
 {
@@ -354,7 +319,7 @@ load_client(struct client_info *ci, const struct yml_node *e, struct arena *a)
 
 	ci->id = astr(a, e, "id");
 	ci->name = astr(a, e, "name");
-	ci->langs = langs_of(yml_map_get(e, "lang"));
+	ci->langs = loaders_langs(yml_map_get(e, "lang"));
 	ci->packages = astrs(a, e, "packages", &ci->npackages);
 	ci->drivers = astrs(a, e, "drivers", &ci->ndrivers);
 	ci->default_driver = astr(a, e, "default-driver");
@@ -407,7 +372,7 @@ add_pattern(struct build *b, const struct yml_node *e, const char *path, enum pa
 	VEC_PUSH(&b->rxs, rx);
 	memset(&sp, 0, sizeof(sp));
 	sp.id = astr(b->a, e, "id");
-	sp.langs = langs_of(yml_map_get(e, "lang"));
+	sp.langs = loaders_langs(yml_map_get(e, "lang"));
 	if (sp.langs == 0)
 		sp.langs = ~0u;
 	sp.literal = lit != NULL && lit->text[0] != '\0' ? arena_strdup(b->a, lit->text) : NULL;

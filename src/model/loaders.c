@@ -33,36 +33,6 @@ parse_order(const char *s, enum load_order *out)
 }
 
 static unsigned
-parse_langs(const struct yml_node *n)
-{
-	static const struct {
-		const char *name;
-		unsigned lang;
-	} names[] = {{"js", LANG_JS},       {"python", LANG_PYTHON}, {"go", LANG_GO},
-		     {"ruby", LANG_RUBY},   {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
-		     {"yaml", LANG_YAML},   {"java", LANG_JAVA},     {"rust", LANG_RUST},
-		     {"php", LANG_PHP}};
-	unsigned langs = 0;
-	size_t i, j, count = 1;
-	const struct yml_node *item;
-
-	if (n == NULL)
-		return 0;
-	if (n->type == YML_SEQUENCE)
-		count = n->count;
-	for (i = 0; i < count; i++) {
-		item = n->type == YML_SEQUENCE ? n->items[i] : n;
-		if (item->type != YML_SCALAR)
-			continue;
-		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
-			if (strcmp(item->text, names[j].name) == 0)
-				langs |= names[j].lang;
-		}
-	}
-	return langs;
-}
-
-static unsigned
 parse_runtime(const char *s)
 {
 	if (s == NULL)
@@ -132,7 +102,7 @@ load_pattern(struct loader_set *ls, struct loader_model *lm, const struct yml_no
 	lp->file = xstrdup(path);
 	lp->line = n->line;
 	lp->sp.id = xstrdup(yml_map_text(n, "id") ? yml_map_text(n, "id") : lm->name);
-	lp->sp.langs = parse_langs(yml_map_get(n, "lang"));
+	lp->sp.langs = loaders_langs(yml_map_get(n, "lang"));
 	lp->sp.literal = xstrdup(yml_map_text(n, "literal"));
 	lp->sp.call_args = yml_map_true(n, "call-args");
 	lp->requires = xstrdup(yml_map_text(n, "requires"));
@@ -240,7 +210,7 @@ load_read(struct loader_set *ls, const struct yml_node *n, const char *path, str
 	rp->file = xstrdup(path);
 	rp->line = n->line;
 	rp->sp.id = xstrdup(yml_map_text(n, "id") ? yml_map_text(n, "id") : "env-read");
-	rp->sp.langs = parse_langs(yml_map_get(n, "lang"));
+	rp->sp.langs = loaders_langs(yml_map_get(n, "lang"));
 	rp->sp.literal = xstrdup(yml_map_text(n, "literal"));
 	rp->case_insensitive = yml_map_true(n, "case-insensitive");
 	rp->class_body = yml_map_true(n, "class-body");
@@ -302,17 +272,6 @@ fail:
 }
 
 static void
-free_strs(void *vec)
-{
-	VEC(char *) *v = vec;
-	size_t i;
-
-	for (i = 0; i < v->len; i++)
-		free(v->items[i]);
-	VEC_FREE(v);
-}
-
-static void
 free_refs(void *vec)
 {
 	VEC(struct arg_ref) *v = vec;
@@ -346,7 +305,7 @@ loaders_free(struct loader_set *ls)
 		free_refs(&lp->override);
 		free_refs(&lp->disable);
 		free_refs(&lp->expand);
-		free_strs(&lp->default_files);
+		vec_free_strs(&lp->default_files);
 		free(lp);
 	}
 	VEC_FREE(&ls->patterns);
@@ -365,9 +324,9 @@ loaders_free(struct loader_set *ls)
 		struct loader_model *lm = ls->loaders.items[i];
 
 		free(lm->name);
-		free_strs(&lm->packages);
-		free_strs(&lm->files);
-		free_strs(&lm->skip_in_test);
+		vec_free_strs(&lm->packages);
+		vec_free_strs(&lm->files);
+		vec_free_strs(&lm->skip_in_test);
 		free(lm->requires_file);
 		free(lm->exposes_prefix);
 		rx_free(lm->script);
@@ -375,9 +334,9 @@ loaders_free(struct loader_set *ls)
 	}
 	VEC_FREE(&ls->loaders);
 	for (e = 0; e < 3; e++)
-		free_strs(&ls->runtime_scripts[e]);
-	free_strs(&ls->non_runtime_paths);
-	free_strs(&ls->test_paths);
+		vec_free_strs(&ls->runtime_scripts[e]);
+	vec_free_strs(&ls->non_runtime_paths);
+	vec_free_strs(&ls->test_paths);
 	free(ls);
 }
 
@@ -391,4 +350,21 @@ loaders_find(const struct loader_set *ls, const char *name)
 			return ls->loaders.items[i];
 	}
 	return NULL;
+}
+
+unsigned
+loaders_langs(const struct yml_node *n)
+{
+	unsigned langs = 0;
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	if (n->type == YML_SCALAR)
+		return source_lang_from_name(n->text);
+	for (i = 0; n->type == YML_SEQUENCE && i < n->count; i++) {
+		if (n->items[i]->type == YML_SCALAR)
+			langs |= source_lang_from_name(n->items[i]->text);
+	}
+	return langs;
 }

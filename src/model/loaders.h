@@ -128,6 +128,8 @@ struct load_op {
 int loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 		 const char *const *paths, size_t ndocs, struct el_error *err);
 void loaders_free(struct loader_set *ls);
+/* The languages a pack entry's `lang:` names (one name or a list), as enum source_lang bits. */
+unsigned loaders_langs(const struct yml_node *n);
 /* The model of a loader by name, or NULL. */
 const struct loader_model *loaders_find(const struct loader_set *ls, const char *name);
 /* Index of an --env name in runtime_scripts (development 0, production 1, test 2). */

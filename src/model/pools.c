@@ -26,17 +26,6 @@
  */
 #define POOLS_MAX_MATCHES 256
 
-static void
-free_strs(void *vec)
-{
-	VEC(char *) *v = vec;
-	size_t i;
-
-	for (i = 0; i < v->len; i++)
-		free(v->items[i]);
-	VEC_FREE(v);
-}
-
 /* ---- default formulas ---- */
 
 #define POOLS_FORMULA_MAX 200
@@ -664,5 +653,5 @@ pools_service_free(struct service_pools *sp)
 	for (i = 0; i < sp->decls.len; i++)
 		decl_clear(&sp->decls.items[i]);
 	VEC_FREE(&sp->decls);
-	free_strs(&sp->notes);
+	vec_free_strs(&sp->notes);
 }

@@ -9,49 +9,9 @@
 #include <string.h>
 
 #include "config/pack.h"
+#include "model/loaders.h"
 
 /* ---- loading the pack ---- */
-
-static void
-free_strs(void *vec)
-{
-	VEC(char *) *v = vec;
-	size_t i;
-
-	for (i = 0; i < v->len; i++)
-		free(v->items[i]);
-	VEC_FREE(v);
-}
-
-static unsigned
-parse_langs(const struct yml_node *n)
-{
-	static const struct {
-		const char *name;
-		unsigned lang;
-	} names[] = {{"js", LANG_JS},     {"python", LANG_PYTHON}, {"go", LANG_GO},
-	             {"ruby", LANG_RUBY}, {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
-	             {"yaml", LANG_YAML}, {"java", LANG_JAVA},     {"rust", LANG_RUST},
-	             {"php", LANG_PHP}};
-	unsigned langs = 0;
-	size_t i, j, count = 1;
-
-	if (n == NULL)
-		return 0;
-	if (n->type == YML_SEQUENCE)
-		count = n->count;
-	for (i = 0; i < count; i++) {
-		const struct yml_node *item = n->type == YML_SEQUENCE ? n->items[i] : n;
-
-		if (item->type != YML_SCALAR)
-			continue;
-		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
-			if (strcmp(item->text, names[j].name) == 0)
-				langs |= names[j].lang;
-		}
-	}
-	return langs;
-}
 
 static int
 parse_refs(const struct yml_node *n, void *vec, const char *path, struct el_error *err)
@@ -139,7 +99,7 @@ load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml
 	pp->file = xstrdup(path);
 	pp->line = n->line;
 	pp->sp.id = xstrdup(yml_map_text(n, "id"));
-	pp->sp.langs = parse_langs(yml_map_get(n, "lang"));
+	pp->sp.langs = loaders_langs(yml_map_get(n, "lang"));
 	pp->sp.literal = xstrdup(yml_map_text(n, "literal"));
 	pp->sp.call_args = yml_map_true(n, "call-args");
 	role = yml_map_get(n, "role");
@@ -242,7 +202,7 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 			struct pool_value_pattern *vp = VEC_PUSH_ZERO(&ps->values);
 
 			vp->id = xstrdup(yml_map_text(list->items[i], "id"));
-			vp->langs = parse_langs(yml_map_get(list->items[i], "lang"));
+			vp->langs = loaders_langs(yml_map_get(list->items[i], "lang"));
 			if (compile_at(&vp->rx, yml_map_get(list->items[i], "regex"), paths[d],
 			               err) != 0)
 				goto fail;
@@ -289,7 +249,7 @@ pools_free(struct pool_set *ps)
 		VEC_FREE(&pp->size);
 		free_refs(&pp->unbounded_from);
 		rx_free(pp->unbounded_rx);
-		free_strs(&pp->files);
+		vec_free_strs(&pp->files);
 		free(pp->file);
 		free(pp);
 	}
@@ -299,9 +259,9 @@ pools_free(struct pool_set *ps)
 
 		free(pc->name);
 		free(pc->label);
-		free_strs(&pc->connections);
-		free_strs(&pc->packages);
-		free_strs(&pc->unless_packages);
+		vec_free_strs(&pc->connections);
+		vec_free_strs(&pc->packages);
+		vec_free_strs(&pc->unless_packages);
 		free(pc->default_formula);
 		free(pc->default_why);
 		free(pc);
@@ -312,7 +272,7 @@ pools_free(struct pool_set *ps)
 		rx_free(ps->values.items[i].rx);
 	}
 	VEC_FREE(&ps->values);
-	free_strs(&ps->non_runtime_paths);
+	vec_free_strs(&ps->non_runtime_paths);
 	free(ps);
 }
 

@@ -11,20 +11,23 @@
 /* How many nested values one expansion may compute. */
 #define RESOLVE_EXPAND_VALUES 4096
 
-/* Suffixes that make a file a template of the file without them. */
-static const char *const template_suffixes[] = {".example", ".sample", ".template", ".dist"};
-
+/*
+ * The template beside a missing file: a file of the same folder named
+ * "<name>.<more>" that the walker marked as a template (.env.example,
+ * .env.sample, ...; the walker owns what counts as one). The first in path
+ * order wins.
+ */
 struct scan_env_file *
 resolve_template_for(struct scan *s, const char *path)
 {
-	size_t i;
+	size_t i, n = strlen(path);
 
-	for (i = 0; i < sizeof(template_suffixes) / sizeof(template_suffixes[0]); i++) {
-		char *cand = xasprintf("%s%s", path, template_suffixes[i]);
-		struct scan_env_file *ef = scan_find_env_file(s, cand);
+	for (i = 0; i < s->env_files.len; i++) {
+		struct scan_env_file *ef = &s->env_files.items[i];
+		const char *p = ef->entry->path;
 
-		free(cand);
-		if (ef != NULL && (ef->entry->flags & WALK_TEMPLATE))
+		if ((ef->entry->flags & WALK_TEMPLATE) && strncmp(p, path, n) == 0 &&
+		    p[n] == '.' && strchr(p + n, '/') == NULL)
 			return ef;
 	}
 	return NULL;

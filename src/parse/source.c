@@ -836,3 +836,22 @@ source_matches_free(struct source_matches *ms)
 	ms->limit_hit = false;
 	ms->limit_pattern = NULL;
 }
+
+enum source_lang
+source_lang_from_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum source_lang lang;
+	} names[] = {{"js", LANG_JS},     {"python", LANG_PYTHON}, {"go", LANG_GO},
+		     {"ruby", LANG_RUBY}, {"shell", LANG_SHELL},   {"prisma", LANG_PRISMA},
+		     {"yaml", LANG_YAML}, {"java", LANG_JAVA},     {"rust", LANG_RUST},
+		     {"php", LANG_PHP}};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(names[i].name, name) == 0)
+			return names[i].lang;
+	}
+	return LANG_NONE;
+}

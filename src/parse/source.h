@@ -29,6 +29,8 @@ enum source_lang {
 	LANG_PHP = 1 << 9,
 };
 
+/* The language named in a rule pack ("js", "python", ...), or LANG_NONE. */
+enum source_lang source_lang_from_name(const char *name);
 /* The language of a file by its name, or LANG_NONE. */
 enum source_lang source_lang_of(const char *name);
 

@@ -52,4 +52,16 @@ vec_grow_(void *items, size_t *cap, size_t need, size_t elem)
 		(v)->len = (v)->cap = 0;                                                           \
 	} while (0)
 
+/* Free the strings a VEC(char *) owns, then the vector itself. */
+static inline void
+vec_free_strs(void *vec)
+{
+	VEC(char *) *v = vec;
+	size_t i;
+
+	for (i = 0; i < v->len; i++)
+		free(v->items[i]);
+	VEC_FREE(v);
+}
+
 #endif
