@@ -12,6 +12,7 @@
 #include "checks/checks.h"
 #include "model/loaders.h"
 #include "model/service.h"
+#include "util/buf.h"
 
 /* Whether name is one of a cascade's file names once {env} is filled in. */
 static bool
@@ -75,6 +76,27 @@ add(struct check_ctx *ctx, const char *rule, enum severity sev, const struct ser
 	return f;
 }
 
+/* ", so <effect> (\"<error>\"); <fix>" from the loader's pack entry. */
+static char *
+missing_why(const struct loader_model *lm, const char *file)
+{
+	struct buf b = BUF_INIT;
+	const char *p = lm->missing_error, *hole;
+
+	buf_printf(&b, ", so %s", lm->missing_effect);
+	if (p != NULL) {
+		buf_puts(&b, " (\"");
+		for (; (hole = strstr(p, "{file}")) != NULL; p = hole + 6) {
+			buf_add(&b, p, (size_t)(hole - p));
+			buf_puts(&b, file);
+		}
+		buf_printf(&b, "%s\")", p);
+	}
+	if (lm->missing_fix != NULL)
+		buf_printf(&b, "; %s", lm->missing_fix);
+	return buf_detach(&b);
+}
+
 static void
 run_files(struct check_ctx *ctx)
 {
@@ -87,6 +109,7 @@ run_files(struct check_ctx *ctx)
 		for (j = 0; j < svc->sources.len; j++) {
 			const struct env_source *src = &svc->sources.items[j];
 			struct scan_env_file *link;
+			const struct loader_model *lm;
 			const char *base;
 			char *msg, *why;
 
@@ -112,17 +135,12 @@ run_files(struct check_ctx *ctx)
 				link = NULL;
 			base = strrchr(src->file, '/');
 			base = base ? base + 1 : src->file;
+			lm = s->loaders ? loaders_find(s->loaders, src->loader) : NULL;
 			if (!src->required)
 				why = xstrdup("; it is skipped silently, so none of its values reach the "
 					      "service");
-			else if (strcmp(src->loader, "compose") == 0)
-				why = xasprintf(", so `docker compose up` fails (\"env file ... %s not "
-						"found\"); mark it `required: false` if it is optional",
-						base);
-			else if (strcmp(src->loader, "node-env-file") == 0)
-				why = xasprintf(", so node exits at start (\"node: %s: not found\"); use "
-						"--env-file-if-exists if it is optional",
-						base);
+			else if (lm != NULL && lm->missing_effect != NULL)
+				why = missing_why(lm, base);
 			else
 				why = xstrdup(", so the loader fails");
 			if (link != NULL)

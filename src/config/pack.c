@@ -297,6 +297,8 @@ static const struct schema_field loader_fields[] = {
     {"override-order", &order_type, false},
     {"framework", &schema_bool, false},          {"lowest", &schema_bool, false},
     {"requires-file", &schema_string, false},    {"exposes-prefix", &schema_string, false},
+    {"missing-effect", &schema_string, false}, {"missing-error", &schema_string, false},
+    {"missing-fix", &schema_string, false},
     {"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
     {"detect", &loader_pattern_list, false},     {NULL, NULL, false},
 };

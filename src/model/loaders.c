@@ -187,6 +187,9 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 	lm->lowest = yml_map_true(n, "lowest");
 	lm->requires_file = xstrdup(yml_map_text(n, "requires-file"));
 	lm->exposes_prefix = xstrdup(yml_map_text(n, "exposes-prefix"));
+	lm->missing_effect = xstrdup(yml_map_text(n, "missing-effect"));
+	lm->missing_error = xstrdup(yml_map_text(n, "missing-error"));
+	lm->missing_fix = xstrdup(yml_map_text(n, "missing-fix"));
 	script = yml_map_get(n, "script");
 	if (script != NULL && script->type == YML_SCALAR &&
 	    rx_compile(&lm->script, script->text, NULL, path, script->line, script->col, err) != 0)
@@ -329,6 +332,9 @@ loaders_free(struct loader_set *ls)
 		vec_free_strs(&lm->skip_in_test);
 		free(lm->requires_file);
 		free(lm->exposes_prefix);
+		free(lm->missing_effect);
+		free(lm->missing_error);
+		free(lm->missing_fix);
 		rx_free(lm->script);
 		free(lm);
 	}

@@ -84,6 +84,9 @@ struct loader_model {
 	char *requires_file;
 	struct rx *script;
 	char *exposes_prefix;
+	/* When a required file is missing: what happens, the loader's error ({file} = its
+	 * name) and the fix, for missing-env-file. NULL when the pack says nothing. */
+	char *missing_effect, *missing_error, *missing_fix;
 };
 
 /* A read of the environment in code: group `key` names one variable, group
