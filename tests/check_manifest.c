@@ -285,6 +285,25 @@ static const struct parse_case toml_cases[] = {
      "dep:fastapi - @2:25\n"
      "dep:mypy - dev @5:3\n"
      "dep:pytest-asyncio - dev @8:9\n"},
+    /* a uv workspace root without [project] is virtual: its members are recorded */
+    {"pyproject.toml",
+     "[dependency-groups]\n"
+     "dev = [\"ruff\"]\n"
+     "\n"
+     "[tool.uv.workspace]\n"
+     "members = [\"services/api\", 'libs/*']\n",
+     "dep:ruff - dev @2:8\n"
+     "ws:services/api\n"
+     "ws:libs/*\n"},
+    /* a root with [project] is a package of the workspace itself: no members */
+    {"pyproject.toml",
+     "[project]\n"
+     "name = \"root-app\"\n"
+     "dependencies = [\"fastapi\"]\n"
+     "[tool.uv.workspace]\n"
+     "members = [\"libs/*\"]\n",
+     "name:root-app\n"
+     "dep:fastapi - @3:17\n"},
     /* other value kinds are skipped: numbers, booleans, dates, arrays of tables */
     {"pyproject.toml",
      "[project]\n"

@@ -249,6 +249,23 @@ framework_mode(const struct scan *s, const struct service *svc, const struct loa
 	return NULL;
 }
 
+/* The manifest that lists one of lm's packages: the origin of its conventions. */
+static const char *
+package_manifest(const struct service *svc, const struct loader_model *lm)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		const struct scan_parsed *p = svc->own_manifests.items[i];
+
+		for (j = 0; j < p->manifest->ndeps; j++)
+			for (k = 0; k < lm->packages.len; k++)
+				if (strcmp(p->manifest->deps[j].name, lm->packages.items[k]) == 0)
+					return p->entry->path;
+	}
+	return svc->manifests.len ? svc->manifests.items[0] : svc->path;
+}
+
 /* Framework conventions: Next.js, Vite, Prisma ≤ 6 — triggered by packages. */
 static void
 detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
@@ -266,7 +283,7 @@ detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
 			continue;
 		if (lm->script != NULL && !any_script_matches(s, svc, lm->script))
 			continue;
-		op = detect_new_op(r, lm, svc->manifests.len ? svc->manifests.items[0] : svc->path, 0);
+		op = detect_new_op(r, lm, package_manifest(svc, lm), 0);
 		op->convention = true;
 		op->mode = framework_mode(s, svc, lm);
 		for (j = 0; j < lm->files.len; j++) {

@@ -68,10 +68,8 @@ detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
 			char *dir;
 			bool mine;
 
-			if (cs->build_context == NULL)
-				continue;
-			dir = path_join(cdir, cs->build_context);
-			mine = strcmp(dir, svc->path) == 0;
+			dir = discover_compose_dir(s, p->entry->path, cs);
+			mine = dir != NULL && strcmp(dir, svc->path) == 0;
 			free(dir);
 			if (!mine)
 				continue;

@@ -204,31 +204,94 @@ parse_files(struct scan *s)
 	}
 }
 
-/* A root package.json that only declares workspaces does not make the root a service. */
+/* The service at dir, whether or not the list is sorted yet (discovery grows it). */
+static const struct service *
+service_at(const struct scan *s, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < s->services.len; i++) {
+		if (strcmp(s->services.items[i]->path, dir) == 0)
+			return s->services.items[i];
+	}
+	return NULL;
+}
+
+/*
+ * `build: {context: ., dockerfile: backend/Dockerfile}` builds the backend
+ * from the repository root, so that the image may copy shared files: the code
+ * it runs is the Dockerfile's folder when that folder is a package of its own.
+ * A folder that only collects Dockerfiles is not, and the context stays.
+ */
+char *
+discover_compose_dir(const struct scan *s, const char *compose_path,
+                     const struct compose_service *cs)
+{
+	char *cdir, *dir, *df, *dfdir;
+	const struct service *owner;
+
+	if (cs->build_context == NULL || strstr(cs->build_context, "://") != NULL ||
+	    strchr(cs->build_context, '$') != NULL)
+		return NULL;
+	cdir = path_dirname(compose_path);
+	dir = path_join(cdir, cs->build_context);
+	free(cdir);
+	if (cs->dockerfile == NULL || strchr(cs->dockerfile, '$') != NULL ||
+	    cs->dockerfile[0] == '/')
+		return dir;
+	df = path_join(dir, cs->dockerfile);
+	dfdir = path_dirname(df);
+	free(df);
+	owner = service_at(s, dfdir);
+	if (strcmp(dfdir, dir) != 0 && path_inside(dfdir, dir) && owner != NULL &&
+	    (owner->runtime & ~(unsigned)RUNTIME_CONTAINER) != 0) {
+		free(dir);
+		return dfdir;
+	}
+	free(dfdir);
+	return dir;
+}
+
+/*
+ * A root manifest that only declares workspaces does not make the root a
+ * service: a package.json with `workspaces`, or beside a pnpm-workspace.yaml
+ * (pnpm keeps the member list there), and a uv workspace's virtual root (the
+ * manifest parser records members only for a pyproject without [project]).
+ */
 static bool
-is_workspace_root_only(const struct scan_parsed *p)
+is_workspace_root_only(const struct scan_parsed *p, bool pnpm_root)
 {
 	const struct manifest *m = p->manifest;
 
-	if (m->kind == MANIFEST_PNPM_WORKSPACE)
+	switch (m->kind) {
+	case MANIFEST_PNPM_WORKSPACE:
 		return true;
-	return m->kind == MANIFEST_PACKAGE_JSON && m->nworkspaces > 0;
+	case MANIFEST_PACKAGE_JSON:
+		return m->nworkspaces > 0 || pnpm_root;
+	case MANIFEST_PYPROJECT:
+		return m->nworkspaces > 0;
+	default:
+		return false;
+	}
 }
 
 void
 discover_services(struct scan *s)
 {
 	size_t i, j;
-	bool root_runtime = false, root_any = false;
+	bool root_runtime = false, root_any = false, pnpm_root = false;
 
 	parse_files(s);
+	for (i = 0; i < s->manifests.len; i++)
+		if (strcmp(s->manifests.items[i].entry->path, "pnpm-workspace.yaml") == 0)
+			pnpm_root = true;
 	for (i = 0; i < s->manifests.len; i++) {
 		const struct scan_parsed *p = &s->manifests.items[i];
 		char *dir = path_dirname(p->entry->path);
 
 		if (strcmp(dir, ".") == 0) {
 			root_any = true;
-			if (!is_workspace_root_only(p) && p->manifest->runtime != 0)
+			if (!is_workspace_root_only(p, pnpm_root) && p->manifest->runtime != 0)
 				root_runtime = true;
 		} else if (p->manifest->kind != MANIFEST_PNPM_WORKSPACE) {
 			add_manifest(service_get(s, dir), p);
@@ -238,23 +301,18 @@ discover_services(struct scan *s)
 	/* Compose services built from a folder are services of that folder. */
 	for (i = 0; i < s->composes.len; i++) {
 		const struct scan_parsed *p = &s->composes.items[i];
-		char *cdir = path_dirname(p->entry->path);
 
 		for (j = 0; j < p->compose->nservices; j++) {
-			const struct compose_service *cs = &p->compose->services[j];
-			char *dir;
+			char *dir = discover_compose_dir(s, p->entry->path, &p->compose->services[j]);
 
-			if (cs->build_context == NULL || strstr(cs->build_context, "://") != NULL ||
-			    strchr(cs->build_context, '$') != NULL)
+			if (dir == NULL)
 				continue;
-			dir = path_join(cdir, cs->build_context);
 			if (strncmp(dir, "..", 2) != 0 && strcmp(dir, ".") != 0)
 				service_get(s, dir);
 			else if (strcmp(dir, ".") == 0)
 				root_runtime = true;
 			free(dir);
 		}
-		free(cdir);
 	}
 	/* The configuration can add services detection missed. */
 	for (i = 0; s->opts.config != NULL && i < s->opts.config->services.len; i++) {

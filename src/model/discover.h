@@ -16,6 +16,12 @@ void discover_services(struct scan *s);
 struct service *discover_owner(const struct scan *s, const char *path);
 /* The service at exactly this folder, or NULL. */
 struct service *discover_find(const struct scan *s, const char *dir);
+struct compose_service;
+/* The folder of the service a compose service builds (its build context, or
+ * the Dockerfile's folder inside it when that folder has a runtime manifest of
+ * its own), or NULL when it builds nothing this repository holds; a new string. */
+char *discover_compose_dir(const struct scan *s, const char *compose_path,
+                           const struct compose_service *cs);
 /* The folder part of a relative path ("." for a top-level file); a new string. */
 char *path_dirname(const char *path);
 /* Join a folder and a relative path, normalising "." and ".."; a new string.

@@ -495,12 +495,9 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 					free(key);
 					continue;
 				}
-				mine = false;
-				if (cs->build_context != NULL) {
-					dir = path_join(cdir, cs->build_context);
-					mine = strcmp(dir, c->svc->path) == 0;
-					free(dir);
-				}
+				dir = discover_compose_dir(c->s, p->entry->path, cs);
+				mine = dir != NULL && strcmp(dir, c->svc->path) == 0;
+				free(dir);
 				if (!mine) {
 					free(key);
 					continue;

@@ -678,7 +678,7 @@ int
 mf_parse_pyproject(struct mf_builder *b, const char *data, size_t len, struct el_error *err)
 {
 	struct toml_parser tp;
-	const struct toml_node *root, *groups;
+	const struct toml_node *root, *groups, *members;
 	const char *name;
 
 	if (toml_load(&tp, b, data, len, err) < 0)
@@ -706,6 +706,12 @@ mf_parse_pyproject(struct mf_builder *b, const char *data, size_t len, struct el
 			add_name_table(b, toml_child(g, "dependencies"),
 			               g->key == NULL || strcmp(g->key, "main") != 0, true);
 	add_script_table(b, toml_get(root, "tool.poetry.scripts"));
+	/* A uv workspace root without [project] is virtual: it only lists members. */
+	members = toml_get(root, "tool.uv.workspace.members");
+	if (toml_get(root, "project") == NULL && members != NULL && members->type == TOML_ARRAY)
+		for (const struct toml_node *m = members->first; m != NULL; m = m->next)
+			if (m->type == TOML_STRING)
+				mf_add_workspace(b, m->text);
 	toml_parser_free(&tp);
 	return 0;
 }
