@@ -524,6 +524,7 @@ run(struct check_ctx *ctx)
 	for (i = 0; i < ctx->scan->services.len; i++) {
 		const struct service *svc = ctx->scan->services.items[i];
 		const struct service_conns *sc = connections_of(svc);
+		const size_t first = ctx->findings->items.len;
 
 		for (j = 0; sc != NULL && j < sc->len; j++) {
 			const struct connection *c = &sc->items[j];
@@ -540,6 +541,8 @@ run(struct check_ctx *ctx)
 			check_prepared(ctx, svc, c);
 			check_ipv6(ctx, svc, c);
 		}
+		/* One value used twice (schema url and prisma.config.ts) is one problem. */
+		finding_list_merge_same(ctx->findings, first);
 	}
 }
 

@@ -99,6 +99,54 @@ finding_free(struct finding *f)
 	free(f->fingerprint);
 }
 
+static bool
+same_problem(const struct finding *a, const struct finding *b)
+{
+	return a->rule == b->rule && a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+	       strcmp(a->loc.file, b->loc.file) == 0 && strcmp_null(a->service, b->service) == 0 &&
+	       strcmp_null(a->key, b->key) == 0 && strcmp_null(a->value_class, b->value_class) == 0;
+}
+
+static bool
+has_related(const struct finding *f, const struct location *l)
+{
+	size_t i;
+
+	for (i = 0; i < f->related.len; i++) {
+		const struct location *r = &f->related.items[i];
+
+		if (r->line == l->line && r->col == l->col && strcmp(r->file, l->file) == 0 &&
+		    strcmp_null(r->message, l->message) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+finding_list_merge_same(struct finding_list *fl, size_t from)
+{
+	size_t i, j, n = from;
+
+	for (i = from; i < fl->items.len; i++) {
+		struct finding *f = &fl->items.items[i];
+
+		for (j = from; j < n && !same_problem(&fl->items.items[j], f); j++)
+			;
+		if (j == n) {
+			fl->items.items[n++] = *f;
+			continue;
+		}
+		for (size_t k = 0; k < f->related.len; k++)
+			if (!has_related(&fl->items.items[j], &f->related.items[k]))
+				finding_add_related(&fl->items.items[j], f->related.items[k].file,
+				                    f->related.items[k].line,
+				                    f->related.items[k].col,
+				                    f->related.items[k].message);
+		finding_free(f);
+	}
+	fl->items.len = n;
+}
+
 void
 finding_list_sort(struct finding_list *fl)
 {

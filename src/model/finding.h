@@ -52,6 +52,12 @@ void finding_add_related(struct finding *f, const char *file, int line, int col,
 			 const char *message);
 /* Set service and key (copied; either may be NULL). */
 void finding_set_subject(struct finding *f, const char *service, const char *key);
+/*
+ * Merge the findings from index from on that report one problem twice: same
+ * rule, location, service, key and value class. The first keeps its message
+ * and gains the related locations the others add (a second use of the value).
+ */
+void finding_list_merge_same(struct finding_list *fl, size_t from);
 /* Sort by file, line, column, rule, message; drop exact duplicates. */
 void finding_list_sort(struct finding_list *fl);
 void finding_list_free(struct finding_list *fl);
