@@ -253,6 +253,34 @@ discover_compose_dir(const struct scan *s, const char *compose_path,
 }
 
 /*
+ * A build context folder is a service when it holds a manifest or the
+ * Dockerfile the compose service names. Without either the image cannot be
+ * built, and making the folder a service would only take its files (a
+ * prisma/ schema beside a migration service) away from the package that
+ * really uses them.
+ */
+static bool
+builds_something(struct scan *s, const char *compose_path, const struct compose_service *cs,
+                 const char *dir)
+{
+	const char *name = cs->dockerfile != NULL ? cs->dockerfile : "Dockerfile";
+	char *df;
+	bool found;
+
+	if (service_at(s, dir) != NULL || strchr(name, '$') != NULL || name[0] == '/')
+		return true;
+	df = path_join(dir, name);
+	found = walk_find(s->walk, df) != NULL;
+	if (!found)
+		scan_diag(s, compose_path, false,
+		          "%d:%d: compose service %s builds from %s, which holds neither %s nor a "
+		          "manifest; %s is not taken as a service",
+		          cs->line, cs->col, cs->name, dir, df, dir);
+	free(df);
+	return found;
+}
+
+/*
  * A root manifest that only declares workspaces does not make the root a
  * service: a package.json with `workspaces`, or beside a pnpm-workspace.yaml
  * (pnpm keeps the member list there), and a uv workspace's virtual root (the
@@ -303,13 +331,15 @@ discover_services(struct scan *s)
 		const struct scan_parsed *p = &s->composes.items[i];
 
 		for (j = 0; j < p->compose->nservices; j++) {
-			char *dir = discover_compose_dir(s, p->entry->path, &p->compose->services[j]);
+			const struct compose_service *cs = &p->compose->services[j];
+			char *dir = discover_compose_dir(s, p->entry->path, cs);
 
 			if (dir == NULL)
 				continue;
-			if (strncmp(dir, "..", 2) != 0 && strcmp(dir, ".") != 0)
-				service_get(s, dir);
-			else if (strcmp(dir, ".") == 0)
+			if (strncmp(dir, "..", 2) != 0 && strcmp(dir, ".") != 0) {
+				if (builds_something(s, p->entry->path, cs, dir))
+					service_get(s, dir);
+			} else if (strcmp(dir, ".") == 0)
 				root_runtime = true;
 			free(dir);
 		}
