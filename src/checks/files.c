@@ -127,7 +127,9 @@ run_files(struct check_ctx *ctx)
 				free(msg);
 				continue;
 			}
-			if (src->exists || src->template || is_convention(s, src) ||
+			/* RUN touch / COPY .env in the image: it exists where the service runs. */
+			if (src->exists || src->template || src->created_by != NULL ||
+			    is_convention(s, src) ||
 			    reported(ctx, "missing-env-file", src))
 				continue;
 			link = scan_find_env_file(s, src->file);

@@ -63,6 +63,19 @@ add_at_def(struct check_ctx *ctx, const char *rule, enum severity sev, const str
 	return f;
 }
 
+/*
+ * The image's ENV and the entrypoint's exports win only inside the container;
+ * the service's own file still takes effect in local development, so it is
+ * not "ignored" (explain shows the shadowing).
+ */
+static bool
+from_image(const struct env_def *d)
+{
+	return d->source->kind == SOURCE_INLINE && (d->source->inline_kind == INLINE_DOCKERFILE ||
+	                                            d->source->inline_kind == INLINE_EXPORT ||
+	                                            d->source->inline_kind == INLINE_ENTRY_DEFAULT);
+}
+
 static void
 check_shadowing(struct check_ctx *ctx, const struct service *svc, const struct env_entry *e)
 {
@@ -88,7 +101,7 @@ check_shadowing(struct check_ctx *ctx, const struct service *svc, const struct e
 					loader_phrase(w));
 			finding_add_related(f, d->file, d->line, d->col, loc);
 			free(loc);
-		} else if (is_own_file(svc, d) && !is_own_file(svc, w)) {
+		} else if (is_own_file(svc, d) && !is_own_file(svc, w) && !from_image(w)) {
 			char *where = xasprintf("%s:%d", w->file, w->line);
 
 			f = add_at_def(ctx, "service-value-ignored",

@@ -13,10 +13,21 @@ static const char *
 def_how(const struct env_def *d)
 {
 	if (d->source->kind == SOURCE_INLINE)
-		return "compose environment:";
+		return service_inline_info(d->source->inline_kind)->how;
 	if (d->source->template)
 		return "template standing in for a missing file";
 	return d->source->override ? "loaded with override" : "loaded without override";
+}
+
+/* What the shown value is not: known statically, or a real endpoint. */
+static const char *
+def_caveat(const struct env_def *d)
+{
+	if (d->unknowable)
+		return " (not known statically: depends on the environment when it is set)";
+	if (d->placeholder)
+		return " (a build-time placeholder, not a real endpoint)";
+	return "";
 }
 
 /* The connections of svc whose value comes from key (endpoint and consumer). */
@@ -176,6 +187,10 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 		jw_kint(&w, "line", e->winner.line);
 		jw_kstr(&w, "loader", e->winner.source->loader);
 		jw_kbool(&w, "template", e->winner.source->template);
+		if (e->winner.unknowable)
+			jw_kbool(&w, "unknowable", true);
+		if (e->winner.placeholder)
+			jw_kbool(&w, "placeholder", true);
 		if (e->winner.raw != NULL) {
 			v = cli_redact_value(cli, key, e->winner.raw);
 			jw_kstr(&w, "raw", v);
@@ -224,7 +239,7 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			continue;
 		}
 		v = cli_redact_value(cli, key, e->winner.value);
-		buf_printf(out, "%s=%s\n", key, v ? v : "");
+		buf_printf(out, "%s=%s%s\n", key, v ? v : "", def_caveat(&e->winner));
 		free(v);
 		buf_printf(out, "  from     %s:%d (%s, %s)\n", e->winner.file, e->winner.line,
 			   e->winner.source->loader, def_how(&e->winner));

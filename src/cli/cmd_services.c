@@ -11,7 +11,7 @@ static const char *
 source_label(const struct env_source *src)
 {
 	if (src->kind == SOURCE_INLINE)
-		return "environment:";
+		return service_inline_info(src->inline_kind)->label;
 	return src->file;
 }
 
@@ -48,9 +48,13 @@ write_json(struct buf *out, const struct scan *s, const char *only)
 			jw_kbool(&w, "template", src->template);
 			if (src->template)
 				jw_kstr(&w, "standin", src->ef ? src->ef->entry->path : NULL);
+			if (src->created_by != NULL)
+				jw_kstr(&w, "created_by", src->created_by);
 			if (src->ef != NULL && (src->ef->entry->flags & WALK_SYMLINK))
 				jw_kstr(&w, "link_target", src->ef->entry->link_target);
-			jw_kstr(&w, "kind", src->kind == SOURCE_INLINE ? "environment" : "env_file");
+			jw_kstr(&w, "kind", src->kind == SOURCE_INLINE
+						   ? service_inline_info(src->inline_kind)->json_kind
+						   : "env_file");
 			jw_kstr(&w, "loader", src->loader);
 			jw_kstr(&w, "dialect", dotenv_dialect_name(src->dialect));
 			jw_kbool(&w, "override", src->override);
@@ -112,6 +116,9 @@ write_text(struct buf *out, const struct scan *s, const char *only)
 			if (src->template)
 				buf_printf(out, ", missing: template %s stands in",
 					   src->ef->entry->path);
+			else if (!src->exists && src->created_by != NULL)
+				buf_printf(out, ", missing here; created in the image (%s)",
+					   src->created_by);
 			else if (!src->exists)
 				buf_puts(out, src->required ? ", missing (required)" : ", missing");
 			if (src->origin_file != NULL && src->origin_line > 0)

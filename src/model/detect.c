@@ -636,6 +636,7 @@ detect_service(struct scan *s, struct service *svc, struct detect_result *out)
 	/* Outer layers first: compose builds the container's environment, a start
 	 * command's flags load before any code runs, the framework before the app. */
 	detect_compose(s, svc, out);
+	detect_image(s, svc, out);
 	detect_commands(s, svc, out);
 	detect_frameworks(s, svc, out);
 	detect_sources(s, svc, out);

@@ -12,6 +12,7 @@
 #include "model/service.h"
 
 struct inline_source {
+	enum inline_kind kind;
 	char *origin_file;
 	int origin_line;
 	VEC(struct inline_var) vars;
@@ -19,11 +20,13 @@ struct inline_source {
 
 struct detect_result {
 	VEC(struct load_op) ops;        /* execution order: outer layers first, lowest last */
-	VEC(struct inline_source) inlines; /* compose environment: (highest priority) */
+	VEC(struct inline_source) inlines; /* compose environment:, image, entrypoint, schema */
 };
 
 /* Detect the loaders of svc and fill svc->reads and svc->notes. */
 void detect_service(struct scan *s, struct service *svc, struct detect_result *out);
 void detect_result_free(struct detect_result *r);
+/* The Dockerfile line that creates the env file path in the image (RUN touch, COPY), or NULL. */
+char *detect_image_created(const struct scan *s, const char *path);
 
 #endif

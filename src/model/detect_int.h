@@ -49,6 +49,14 @@ char *detect_value_after_text(const char *data, size_t len, size_t off);
 
 /* compose: environment: (interpolated with the project .env) beats env_file:. */
 void detect_compose(struct scan *s, struct service *svc, struct detect_result *r);
+/*
+ * The shell scripts that start svc's container (Dockerfile ENTRYPOINT/CMD,
+ * compose entrypoint:/command:, *entrypoint*.sh beside the Dockerfile), in
+ * run order. out is a VEC(char *) of repository paths the caller frees.
+ */
+void detect_entrypoint_scripts(const struct scan *s, const struct service *svc, void *out);
+/* The final stage's ENV and the entrypoint's exports, as inline sources. */
+void detect_image(struct scan *s, struct service *svc, struct detect_result *r);
 /* A services entry of .envlint.yml: true when it pins the service's loader or files. */
 bool detect_pinned(struct scan *s, struct service *svc, struct detect_result *r);
 

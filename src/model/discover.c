@@ -414,6 +414,7 @@ service_free(struct service *svc)
 
 		free(src->file);
 		free(src->standin_for);
+		free(src->created_by);
 		free(src->origin_file);
 		for (j = 0; j < src->vars.len; j++) {
 			free(src->vars.items[j].key);
@@ -442,6 +443,11 @@ service_free(struct service *svc)
 		free(svc->notes.items[i].message);
 	}
 	VEC_FREE(&svc->notes);
+	for (i = 0; i < svc->injected.len; i++) {
+		free(svc->injected.items[i].key);
+		free(svc->injected.items[i].file);
+	}
+	VEC_FREE(&svc->injected);
 	VEC_FREE(&svc->files);
 	VEC_FREE(&svc->own_manifests);
 	free(svc);

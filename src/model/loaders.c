@@ -262,6 +262,16 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 			if (load_read(ls, list->items[i], paths[d], err) != 0)
 				goto fail;
 		}
+		list = yml_map_get(root, "placeholder-values");
+		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
+			const struct yml_node *n = list->items[i];
+			struct rx *rx = NULL;
+
+			if (n->type != YML_SCALAR ||
+			    rx_compile(&rx, n->text, NULL, paths[d], n->line, n->col, err) != 0)
+				goto fail;
+			VEC_PUSH(&ls->placeholders, rx);
+		}
 	}
 	for (i = 0; i < ls->patterns.len; i++)
 		VEC_PUSH(&ls->flat, ls->patterns.items[i]->sp);
@@ -322,6 +332,9 @@ loaders_free(struct loader_set *ls)
 		free(rp);
 	}
 	VEC_FREE(&ls->reads);
+	for (i = 0; i < ls->placeholders.len; i++)
+		rx_free(ls->placeholders.items[i]);
+	VEC_FREE(&ls->placeholders);
 	VEC_FREE(&ls->flat);
 	for (i = 0; i < ls->loaders.len; i++) {
 		struct loader_model *lm = ls->loaders.items[i];

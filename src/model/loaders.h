@@ -108,6 +108,7 @@ struct loader_set {
 	VEC(char *) runtime_scripts[3];  /* development, production, test */
 	VEC(char *) non_runtime_paths;
 	VEC(char *) test_paths; /* loader calls here run only under --env test */
+	VEC(struct rx *) placeholders; /* values that only stand in so a build passes */
 };
 
 /* One load operation of one service. */

@@ -79,6 +79,8 @@ make_file_source(struct scan *s, const struct load_op *op, size_t k)
 	}
 	if (!src.exists && !src.template)
 		src.ef = NULL;
+	if (!src.exists && !src.outside)
+		src.created_by = detect_image_created(s, file);
 	return src;
 }
 
@@ -89,39 +91,100 @@ make_file_source(struct scan *s, const struct load_op *op, size_t k)
  * overrides puts them on top. Within one operation, first-wins keeps the
  * given order and last-wins reverses it.
  */
+static const struct inline_info inline_infos[] = {
+    [INLINE_COMPOSE] = {"compose", "environment", "environment:", "compose environment:"},
+    [INLINE_EXPORT] = {"entrypoint", "entrypoint", "export", "exported before the server starts"},
+    [INLINE_DOCKERFILE] = {"dockerfile", "dockerfile-env", "ENV", "final stage ENV: the container's environment"},
+    [INLINE_ENTRY_DEFAULT] = {"entrypoint", "entrypoint-default", "export (default)",
+                              "default when the container does not set it"},
+    [INLINE_SCHEMA] = {"env-schema", "schema-default", "schema default",
+                       "default used when nothing sets it"},
+};
+
+const struct inline_info *
+service_inline_info(enum inline_kind k)
+{
+	return &inline_infos[k];
+}
+
+static struct env_source
+make_inline_source(const struct inline_source *in)
+{
+	struct env_source src;
+	size_t k;
+
+	memset(&src, 0, sizeof(src));
+	src.kind = SOURCE_INLINE;
+	src.inline_kind = in->kind;
+	src.file = xstrdup(in->origin_file);
+	src.exists = true;
+	src.loader = inline_infos[in->kind].loader;
+	src.dialect = DOTENV_COMPOSE;
+	src.origin_file = xstrdup(in->origin_file);
+	src.origin_line = in->origin_line;
+	src.override = in->kind != INLINE_SCHEMA;
+	for (k = 0; k < in->vars.len; k++) {
+		struct inline_var v = in->vars.items[k];
+
+		v.key = xstrdup(v.key);
+		v.value = xstrdup(v.value);
+		VEC_PUSH(&src.vars, v);
+	}
+	return src;
+}
+
+/* Push the inline sources of det whose kind is one of kinds[0..n). */
+static size_t
+push_inlines(void *vec, const struct detect_result *det, const enum inline_kind *kinds, size_t n)
+{
+	VEC(struct env_source) *list = vec;
+	size_t i, k, pushed = 0;
+
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < det->inlines.len; i++) {
+			if (det->inlines.items[i].kind != kinds[k])
+				continue;
+			VEC_PUSH(list, make_inline_source(&det->inlines.items[i]));
+			pushed++;
+		}
+	}
+	return pushed;
+}
+
+/*
+ * The priority list follows from the operations in execution order: an
+ * operation that does not override puts its files under everything already
+ * loaded (the process environment and earlier files win); one that
+ * overrides puts them on top. Within one operation, first-wins keeps the
+ * given order and last-wins reverses it. The container's environment comes
+ * first: entrypoint exports, compose environment:, compose env_file:, the
+ * image's ENV, entrypoint defaults; env-schema defaults come last of all.
+ */
 static void
 build_sources(struct scan *s, struct service *svc, const struct detect_result *det)
 {
+	static const enum inline_kind container[] = {INLINE_EXPORT, INLINE_COMPOSE};
+	static const enum inline_kind image[] = {INLINE_DOCKERFILE, INLINE_ENTRY_DEFAULT};
+	static const enum inline_kind lowest[] = {INLINE_SCHEMA};
 	VEC(struct env_source) list = {0};
-	size_t i, k;
+	size_t i, k, top;
+	bool image_done = false;
 
-	for (i = 0; i < det->inlines.len; i++) {
-		const struct inline_source *in = &det->inlines.items[i];
-		struct env_source src;
-
-		memset(&src, 0, sizeof(src));
-		src.kind = SOURCE_INLINE;
-		src.file = xstrdup(in->origin_file);
-		src.exists = true;
-		src.loader = "compose";
-		src.dialect = DOTENV_COMPOSE;
-		src.origin_file = xstrdup(in->origin_file);
-		src.origin_line = in->origin_line;
-		src.override = true;
-		for (k = 0; k < in->vars.len; k++) {
-			struct inline_var v = in->vars.items[k];
-
-			v.key = xstrdup(v.key);
-			v.value = xstrdup(v.value);
-			VEC_PUSH(&src.vars, v);
-		}
-		VEC_PUSH(&list, src);
-	}
-	for (i = 0; i < det->ops.len; i++) {
-		const struct load_op *op = &det->ops.items[i];
+	top = push_inlines(&list, det, container, 2);
+	for (i = 0; i <= det->ops.len; i++) {
+		const struct load_op *op = i < det->ops.len ? &det->ops.items[i] : NULL;
 		VEC(struct env_source) group = {0};
-		size_t n = op->files.len, j;
+		size_t n, j;
 
+		/* The image's environment sits under compose's env_file: and above
+		 * everything the program loads itself without override. */
+		if (!image_done && (op == NULL || strcmp(op->loader->name, "compose") != 0)) {
+			push_inlines(&list, det, image, 2);
+			image_done = true;
+		}
+		if (op == NULL)
+			break;
+		n = op->files.len;
 		for (k = 0; k < n; k++) {
 			size_t idx = op->order == ORDER_LAST_WINS ? n - 1 - k : k;
 
@@ -131,12 +194,12 @@ build_sources(struct scan *s, struct service *svc, const struct detect_result *d
 			/* On top. compose's own env_file: stays under its environment:
 			 * (which beats env_file); an in-process loader that overrides
 			 * (dotenv override: true) beats the container's environment too. */
-			size_t top = strcmp(op->loader->name, "compose") == 0 ? det->inlines.len : 0;
+			size_t at = strcmp(op->loader->name, "compose") == 0 ? top : 0;
 
 			VEC_RESERVE(&list, group.len);
-			memmove(&list.items[top + group.len], &list.items[top],
-				(list.len - top) * sizeof(list.items[0]));
-			memcpy(&list.items[top], group.items, group.len * sizeof(group.items[0]));
+			memmove(&list.items[at + group.len], &list.items[at],
+				(list.len - at) * sizeof(list.items[0]));
+			memcpy(&list.items[at], group.items, group.len * sizeof(group.items[0]));
 			list.len += group.len;
 		} else {
 			for (j = 0; j < group.len; j++)
@@ -144,6 +207,7 @@ build_sources(struct scan *s, struct service *svc, const struct detect_result *d
 		}
 		VEC_FREE(&group);
 	}
+	push_inlines(&list, det, lowest, 1);
 	/* A file loaded twice in the same dialect counts once, at its highest rank. */
 	for (i = 0; i < list.len; i++) {
 		struct env_source *src = &list.items[i];
@@ -151,6 +215,7 @@ build_sources(struct scan *s, struct service *svc, const struct detect_result *d
 		if (src->kind == SOURCE_ENV_FILE && source_listed(svc, src->file, src->dialect)) {
 			free(src->file);
 			free(src->standin_for);
+			free(src->created_by);
 			free(src->origin_file);
 			continue;
 		}
@@ -276,6 +341,8 @@ collect_defs(struct scan *s, struct service *svc)
 				d.col = v->col;
 				d.end_line = v->line;
 				d.value = xstrdup(v->value);
+				d.unknowable = v->unknowable;
+				d.placeholder = v->placeholder;
 				add_def(svc, &d, v->key);
 			}
 			continue;

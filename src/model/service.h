@@ -24,19 +24,44 @@ enum env_source_kind {
 	SOURCE_INLINE,   /* variables given in place: compose environment:, config pins */
 };
 
+/*
+ * Where inline variables come from, which also fixes their rank: compose
+ * environment: and unconditional entrypoint exports are the container's
+ * process environment; the image's ENV and an entrypoint's defaults
+ * (${X:-...}) sit under compose; env-schema defaults apply only when
+ * nothing else defines the key.
+ */
+enum inline_kind {
+	INLINE_COMPOSE,      /* compose environment: */
+	INLINE_EXPORT,       /* export X=... in a shell entrypoint */
+	INLINE_DOCKERFILE,   /* ENV of the Dockerfile's final stage */
+	INLINE_ENTRY_DEFAULT, /* export X="${X:-...}" or inside if [ -z "$X" ] */
+	INLINE_SCHEMA,       /* t3-env / zod / envalid .default(...) */
+};
+
+/* How each inline kind is named in outputs: loader, JSON kind, text label, explain wording. */
+struct inline_info {
+	const char *loader, *json_kind, *label, *how;
+};
+const struct inline_info *service_inline_info(enum inline_kind k);
+
 struct inline_var {
 	char *key;
 	char *value; /* NULL: inherited from the outer environment */
 	int line, col;
+	bool unknowable;  /* depends on values that cannot be known statically */
+	bool placeholder; /* a stand-in so a build passes (…/dummy), not a real value */
 };
 
 struct env_source {
 	enum env_source_kind kind;
+	enum inline_kind inline_kind; /* SOURCE_INLINE */
 	char *file;     /* relative to the root ('/' separators; "../" when outside) */
 	bool exists;
 	bool outside;   /* resolves outside the scanned repository */
 	bool template;  /* a template standing in for the missing file */
 	char *standin_for; /* the missing file a template stands in for */
+	char *created_by;  /* missing here, but the image creates it ("Dockerfile:7") */
 	bool required;  /* the loader fails when the file is missing */
 	enum dotenv_dialect dialect;
 	const char *loader; /* loader name (static string from the loader model) */
@@ -59,6 +84,7 @@ struct env_def {
 	VEC(char *) undefined; /* names the expansion found defined nowhere */
 	bool unknowable;
 	bool unexpanded; /* holds ${VAR} that this loader does not expand */
+	bool placeholder; /* a build-time stand-in, not a real endpoint (inline_var) */
 };
 
 struct env_entry {
@@ -82,6 +108,14 @@ struct service_note {
 	char *message; /* e.g. a loader path that cannot be resolved statically */
 };
 
+/* A variable a deploy platform sets (render.yaml fromDatabase, Heroku add-on, ...). */
+struct injected_var {
+	char *key;
+	const char *platform; /* owned by the platform table (model/platforms.c) */
+	char *file;
+	int line;
+};
+
 struct service {
 	char *path; /* relative to the root; "." for the root */
 	char *name; /* base name of the folder (the repository folder's for ".") */
@@ -94,6 +128,7 @@ struct service {
 	VEC(struct env_entry) env;      /* sorted by key */
 	VEC(struct env_read) reads;
 	VEC(struct service_note) notes;
+	VEC(struct injected_var) injected; /* set by a platform, absent from the repository */
 	VEC(size_t) files; /* indices into scan->walk->entries of the files it owns */
 	VEC(const struct scan_parsed *) own_manifests; /* parsed manifests in its own folder */
 	int replicas, workers; /* 0 = unknown (1 assumed) */

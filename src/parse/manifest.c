@@ -211,6 +211,14 @@ free_includes(struct manifest_include *in, size_t n)
 	free(in);
 }
 
+static void
+free_created(struct manifest_created *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].path);
+	free(c);
+}
+
 void
 mf_builder_free(struct mf_builder *b)
 {
@@ -220,6 +228,7 @@ mf_builder_free(struct mf_builder *b)
 	free_env(b->env.items, b->env.len);
 	free_strings(b->workspaces.items, b->workspaces.len);
 	free_includes(b->includes.items, b->includes.len);
+	free_created(b->created.items, b->created.len);
 	free(b->workdir);
 	free(b->prisma_schema);
 	memset(b, 0, sizeof(*b));
@@ -243,6 +252,8 @@ builder_finish(struct mf_builder *b, enum manifest_kind kind)
 	m->nworkspaces = b->workspaces.len;
 	m->includes = b->includes.items;
 	m->nincludes = b->includes.len;
+	m->created = b->created.items;
+	m->ncreated = b->created.len;
 	m->workdir = b->workdir;
 	m->prisma_schema = b->prisma_schema;
 	memset(b, 0, sizeof(*b));
@@ -260,6 +271,7 @@ manifest_free(struct manifest *m)
 	free_env(m->env, m->nenv);
 	free_strings(m->workspaces, m->nworkspaces);
 	free_includes(m->includes, m->nincludes);
+	free_created(m->created, m->ncreated);
 	free(m->workdir);
 	free(m->prisma_schema);
 	free(m);

@@ -71,6 +71,14 @@ struct manifest_env {
 	int line, col;
 };
 
+/* An env file a Dockerfile creates in the image (RUN touch F, COPY .env DEST):
+ * the path under WORKDIR, which is the build context's root by convention
+ * (COPY . .); an absolute path outside WORKDIR is left out. */
+struct manifest_created {
+	char *path;
+	int line, col;
+};
+
 struct manifest {
 	enum manifest_kind kind;
 	unsigned runtime; /* enum manifest_runtime bits */
@@ -88,6 +96,8 @@ struct manifest {
 	char *prisma_schema;               /* package.json "prisma": {"schema": ...} */
 	struct manifest_include *includes; /* requirements*.txt -r/-c lines */
 	size_t nincludes;
+	struct manifest_created *created; /* Dockerfile: env files made at build time */
+	size_t ncreated;
 };
 
 /* The kind of manifest a base name is, or MANIFEST_NONE. */

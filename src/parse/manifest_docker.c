@@ -13,6 +13,7 @@
 #include "config/yaml.h"
 #include "parse/manifest_int.h"
 #include "util/buf.h"
+#include "walk/walk.h"
 
 /* Heredocs opened by one instruction that are skipped. */
 #define DOCKER_MAX_HEREDOCS 8
@@ -318,6 +319,141 @@ docker_workdir(struct docker_parser *dp, const char *s, size_t n)
 	buf_free(&w);
 }
 
+/*
+ * A path in the image as a path under the stage's WORKDIR, which stands for
+ * the build context's root by convention (COPY . .). NULL when it is
+ * elsewhere (an absolute path outside WORKDIR) or not an env file name.
+ */
+static char *
+image_relative(const struct docker_stage *st, const char *dest, const char *base)
+{
+	struct buf b = BUF_INIT;
+	const char *p = dest;
+	size_t wl = st->workdir ? strlen(st->workdir) : 0;
+
+	while (wl > 1 && st->workdir[wl - 1] == '/')
+		wl--;
+	if (p[0] == '/') {
+		if (wl == 0 || strncmp(p, st->workdir, wl) != 0 || (p[wl] != '/' && p[wl] != '\0'))
+			return NULL;
+		p += wl;
+		while (*p == '/')
+			p++;
+	}
+	while (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+		p += p[1] ? 2 : 1;
+	buf_puts(&b, p);
+	if (base != NULL) {
+		if (b.len > 0 && b.data[b.len - 1] != '/')
+			buf_putc(&b, '/');
+		buf_puts(&b, base);
+	}
+	if (b.len == 0 || b.data[b.len - 1] == '/') {
+		buf_free(&b);
+		return NULL;
+	}
+	{
+		const char *name = strrchr(buf_cstr(&b), '/');
+
+		name = name ? name + 1 : b.data;
+		if (walk_env_kind(name) == 0 || strstr(b.data, "$") != NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	return buf_detach(&b);
+}
+
+static void
+add_created(struct docker_parser *dp, char *path, int line, int col)
+{
+	struct manifest_created *c;
+
+	if (path == NULL)
+		return;
+	c = VEC_PUSH_ZERO(&dp->b->created);
+	c->path = path;
+	c->line = line;
+	c->col = col;
+}
+
+/*
+ * Env files the instruction makes in the image (real-world.md §2.9, trap 6):
+ * `RUN ... touch apps/web/.env ...` and `COPY [--from=x] .env* DEST`.
+ */
+static void
+docker_created(struct docker_parser *dp, const struct docker_line *dl, size_t args, bool copy)
+{
+	const struct docker_stage *st = current_stage(dp);
+	const char *s = dl->text.data;
+	size_t n = dl->text.len, i = args, start;
+	struct buf w = BUF_INIT;
+	VEC(char *) words = {0};
+	VEC(size_t) offs = {0};
+	size_t k;
+	int line, col;
+
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	if (i < n && s[i] == '[')
+		return; /* exec form: not a shell */
+	while (docker_word(s, n, &i, dp->escape, false, &w, &start) && words.len < 256) {
+		VEC_PUSH(&words, buf_detach(&w));
+		VEC_PUSH(&offs, start);
+	}
+	if (copy) {
+		size_t first = 0, nsrc;
+
+		while (first < words.len && strncmp(words.items[first], "--", 2) == 0)
+			first++;
+		nsrc = words.len > first + 1 ? words.len - first - 1 : 0;
+		for (k = first; k < first + nsrc; k++) {
+			const char *src = words.items[k], *base = strrchr(src, '/');
+			const char *dest = words.items[words.len - 1];
+			size_t dl2 = strlen(dest);
+			bool dir = nsrc > 1 || dl2 == 0 || dest[dl2 - 1] == '/' ||
+			           strcmp(dest, ".") == 0;
+
+			base = base ? base + 1 : src;
+			if (walk_env_kind(base) == 0 || (walk_env_kind(base) & WALK_TEMPLATE))
+				continue;
+			line_position(dl, offs.items[k], &line, &col);
+			add_created(dp, image_relative(st, dest, dir ? base : NULL), line, col);
+		}
+	} else {
+		bool touching = false;
+
+		for (k = 0; k < words.len; k++) {
+			const char *wd = words.items[k];
+			size_t wl = strlen(wd);
+
+			if (strcmp(wd, "&&") == 0 || strcmp(wd, "||") == 0 || strcmp(wd, ";") == 0 ||
+			    strcmp(wd, "|") == 0) {
+				touching = false;
+				continue;
+			}
+			if (strcmp(wd, "touch") == 0) {
+				touching = true;
+				continue;
+			}
+			if (touching && wd[0] != '-') {
+				char *t = xstrndup(wd, wl > 0 && wd[wl - 1] == ';' ? wl - 1 : wl);
+
+				line_position(dl, offs.items[k], &line, &col);
+				add_created(dp, image_relative(st, t, NULL), line, col);
+				free(t);
+			}
+			if (wl > 0 && wd[wl - 1] == ';')
+				touching = false;
+		}
+	}
+	for (k = 0; k < words.len; k++)
+		free(words.items[k]);
+	VEC_FREE(&words);
+	VEC_FREE(&offs);
+	buf_free(&w);
+}
+
 /* Heredoc terminators opened on a RUN/COPY/ADD line: <<EOF, <<-EOF, <<"EOF", <<'EOF'. */
 static size_t
 heredoc_words(const char *s, size_t n, char words[][64], bool *strip_tabs, size_t max)
@@ -398,6 +534,9 @@ docker_instruction(struct docker_parser *dp, const struct docker_line *dl)
 		docker_env(dp, dl, args);
 	} else if (strcmp(word, "WORKDIR") == 0) {
 		docker_workdir(dp, s + args, n - args);
+	} else if (strcmp(word, "RUN") == 0 || strcmp(word, "COPY") == 0 ||
+	           strcmp(word, "ADD") == 0) {
+		docker_created(dp, dl, args, word[0] != 'R');
 	}
 	/* ARG, RUN, COPY, ... do not change what the final stage runs. */
 	return strcmp(word, "RUN") == 0 || strcmp(word, "COPY") == 0 || strcmp(word, "ADD") == 0;

@@ -21,6 +21,7 @@ struct mf_builder {
 	VEC(struct manifest_env) env;
 	VEC(char *) workspaces;
 	VEC(struct manifest_include) includes;
+	VEC(struct manifest_created) created;
 	char *workdir;
 	char *prisma_schema;
 };
