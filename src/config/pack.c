@@ -335,6 +335,7 @@ static const struct schema_field loaders_pack_fields[] = {
     {"test-paths", &string_list_type, false},
     {"loaders", &loader_list, false},
     {"reads", &read_pattern_list, false},
+    {"defaults", &read_pattern_list, false},
     {"placeholder-values", &string_list_type, false}, /* regexes, compiled by model/loaders.c */
     {NULL, NULL, false},
 };

@@ -567,7 +567,10 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 			     strstr(data, ls->patterns.items[idx]->requires) != NULL))
 				wrap = ls->patterns.items[idx];
 
-			if (idx >= ls->patterns.len)
+			if (idx >= ls->patterns.len + ls->reads.len) {
+				if (!test_code)
+					detect_schema_default(svc, r, e->path, m);
+			} else if (idx >= ls->patterns.len)
 				reads_add_match(s, svc, e->path, data, len, m,
 						idx - ls->patterns.len);
 			else if ((!test_code || strcmp(env, "test") == 0) &&

@@ -14,6 +14,7 @@
 #include "parse/compose.h"
 #include "parse/manifest.h"
 #include "parse/shell_env.h"
+#include "parse/source.h"
 #include "util/buf.h"
 #include "util/rx.h"
 
@@ -439,4 +440,47 @@ detect_image_created(const struct scan *s, const char *path)
 		free(dir);
 	}
 	return NULL;
+}
+
+/*
+ * zod / t3-env `.default(10)`, envalid `num({ default: 500 })`: the value a
+ * key has when nothing else sets it (real-world.md §1.2, trap 10). Quoted
+ * defaults lose their quotes; a template literal with ${} is not a value.
+ */
+void
+detect_schema_default(struct service *svc, struct detect_result *r, const char *file,
+		      const struct source_match *m)
+{
+	const char *key = source_group(m, "key"), *def = source_group(m, "default");
+	struct inline_source *in = NULL;
+	size_t i, n;
+	char *v;
+
+	(void)svc;
+	if (key == NULL || def == NULL)
+		return;
+	n = strlen(def);
+	if (n >= 2 && (def[0] == '"' || def[0] == '\'' || def[0] == '`') && def[n - 1] == def[0]) {
+		if (def[0] == '`' && strstr(def, "${") != NULL)
+			return;
+		v = xstrndup(def + 1, n - 2);
+	} else {
+		char *o;
+
+		/* 15_000: JavaScript's numeric separators are not part of the value. */
+		v = o = xstrdup(def);
+		for (i = 0; i < n; i++) {
+			if (def[i] != '_')
+				*o++ = def[i];
+		}
+		*o = '\0';
+	}
+	for (i = 0; i < r->inlines.len; i++) {
+		if (r->inlines.items[i].kind == INLINE_SCHEMA &&
+		    strcmp(r->inlines.items[i].origin_file, file) == 0)
+			in = &r->inlines.items[i];
+	}
+	if (in == NULL)
+		in = new_inline(r, INLINE_SCHEMA, file, m->line);
+	add_var(in, key, v, m->line, m->col, false, false);
 }

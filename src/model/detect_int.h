@@ -13,6 +13,8 @@
 #include "model/detect.h"
 #include "parse/expr.h"
 
+struct source_match;
+
 /* Longest expression taken after a value-after match (env_file = ...). */
 #define VALUE_AFTER_MAX 4096
 
@@ -57,6 +59,9 @@ void detect_compose(struct scan *s, struct service *svc, struct detect_result *r
 void detect_entrypoint_scripts(const struct scan *s, const struct service *svc, void *out);
 /* The final stage's ENV and the entrypoint's exports, as inline sources. */
 void detect_image(struct scan *s, struct service *svc, struct detect_result *r);
+/* A default an env schema gives a key (match of a `defaults:` pattern), as an inline source. */
+void detect_schema_default(struct service *svc, struct detect_result *r, const char *file,
+			   const struct source_match *m);
 /* A services entry of .envlint.yml: true when it pins the service's loader or files. */
 bool detect_pinned(struct scan *s, struct service *svc, struct detect_result *r);
 

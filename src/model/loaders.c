@@ -202,14 +202,19 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 	return 0;
 }
 
+/* A read pattern (reads:), or with defaults a schema default (defaults:). */
 static int
-load_read(struct loader_set *ls, const struct yml_node *n, const char *path, struct el_error *err)
+load_read(struct loader_set *ls, const struct yml_node *n, const char *path, bool defaults,
+	  struct el_error *err)
 {
 	struct read_pattern *rp = xcalloc(1, sizeof(*rp));
 	const struct yml_node *rxn = yml_map_get(n, "regex");
 	struct rx *rx = NULL;
 
-	VEC_PUSH(&ls->reads, rp);
+	if (defaults)
+		VEC_PUSH(&ls->defaults, rp);
+	else
+		VEC_PUSH(&ls->reads, rp);
 	rp->file = xstrdup(path);
 	rp->line = n->line;
 	rp->sp.id = xstrdup(yml_map_text(n, "id") ? yml_map_text(n, "id") : "env-read");
@@ -222,6 +227,10 @@ load_read(struct loader_set *ls, const struct yml_node *n, const char *path, str
 	if (rx_compile(&rx, rxn->text, NULL, path, rxn->line, rxn->col, err) != 0)
 		return -1;
 	rp->sp.rx = rx;
+	if (defaults && (rx_group_number(rx, "key") < 0 || rx_group_number(rx, "default") < 0))
+		return el_error_set(err, path, rxn->line, rxn->col,
+				    "a default pattern needs named groups (?<key>...) and "
+				    "(?<default>...)");
 	if (!rp->class_body && rx_group_number(rx, "key") < 0 && rx_group_number(rx, "keys") < 0)
 		return el_error_set(err, path, rxn->line, rxn->col,
 				    "a read pattern needs a named group (?<key>...) or (?<keys>...)");
@@ -259,7 +268,12 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 		yml_strings(yml_map_get(root, "test-paths"), &ls->test_paths);
 		list = yml_map_get(root, "reads");
 		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
-			if (load_read(ls, list->items[i], paths[d], err) != 0)
+			if (load_read(ls, list->items[i], paths[d], false, err) != 0)
+				goto fail;
+		}
+		list = yml_map_get(root, "defaults");
+		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
+			if (load_read(ls, list->items[i], paths[d], true, err) != 0)
 				goto fail;
 		}
 		list = yml_map_get(root, "placeholder-values");
@@ -277,6 +291,8 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 		VEC_PUSH(&ls->flat, ls->patterns.items[i]->sp);
 	for (i = 0; i < ls->reads.len; i++)
 		VEC_PUSH(&ls->flat, ls->reads.items[i]->sp);
+	for (i = 0; i < ls->defaults.len; i++)
+		VEC_PUSH(&ls->flat, ls->defaults.items[i]->sp);
 	*out = ls;
 	return 0;
 fail:
@@ -332,6 +348,16 @@ loaders_free(struct loader_set *ls)
 		free(rp);
 	}
 	VEC_FREE(&ls->reads);
+	for (i = 0; i < ls->defaults.len; i++) {
+		struct read_pattern *rp = ls->defaults.items[i];
+
+		free((char *)rp->sp.id);
+		free((char *)rp->sp.literal);
+		rx_free((struct rx *)rp->sp.rx);
+		free(rp->file);
+		free(rp);
+	}
+	VEC_FREE(&ls->defaults);
 	for (i = 0; i < ls->placeholders.len; i++)
 		rx_free(ls->placeholders.items[i]);
 	VEC_FREE(&ls->placeholders);

@@ -103,7 +103,9 @@ struct loader_set {
 	VEC(struct loader_model *) loaders;
 	VEC(struct loader_pattern *) patterns;
 	VEC(struct read_pattern *) reads;
-	/* Copies of patterns[i]->sp, then of reads[i]->sp, for one source_scan pass. */
+	/* Env-schema defaults (zod/t3-env .default(v), envalid { default: v }): groups key, default. */
+	VEC(struct read_pattern *) defaults;
+	/* Copies of patterns[i]->sp, reads[i]->sp, then defaults[i]->sp, for one source_scan pass. */
 	VEC(struct source_pattern) flat;
 	VEC(char *) runtime_scripts[3];  /* development, production, test */
 	VEC(char *) non_runtime_paths;
