@@ -311,6 +311,24 @@ free_refs(void *vec)
 	VEC_FREE(v);
 }
 
+static void
+free_read_patterns(void *vec)
+{
+	VEC(struct read_pattern *) *v = vec;
+	size_t i;
+
+	for (i = 0; i < v->len; i++) {
+		struct read_pattern *rp = v->items[i];
+
+		free((char *)rp->sp.id);
+		free((char *)rp->sp.literal);
+		rx_free((struct rx *)rp->sp.rx);
+		free(rp->file);
+		free(rp);
+	}
+	VEC_FREE(v);
+}
+
 void
 loaders_free(struct loader_set *ls)
 {
@@ -338,26 +356,8 @@ loaders_free(struct loader_set *ls)
 		free(lp);
 	}
 	VEC_FREE(&ls->patterns);
-	for (i = 0; i < ls->reads.len; i++) {
-		struct read_pattern *rp = ls->reads.items[i];
-
-		free((char *)rp->sp.id);
-		free((char *)rp->sp.literal);
-		rx_free((struct rx *)rp->sp.rx);
-		free(rp->file);
-		free(rp);
-	}
-	VEC_FREE(&ls->reads);
-	for (i = 0; i < ls->defaults.len; i++) {
-		struct read_pattern *rp = ls->defaults.items[i];
-
-		free((char *)rp->sp.id);
-		free((char *)rp->sp.literal);
-		rx_free((struct rx *)rp->sp.rx);
-		free(rp->file);
-		free(rp);
-	}
-	VEC_FREE(&ls->defaults);
+	free_read_patterns(&ls->reads);
+	free_read_patterns(&ls->defaults);
 	for (i = 0; i < ls->placeholders.len; i++)
 		rx_free(ls->placeholders.items[i]);
 	VEC_FREE(&ls->placeholders);
