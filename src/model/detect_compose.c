@@ -65,13 +65,8 @@ detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
 		for (j = 0; j < p->compose->nservices; j++) {
 			const struct compose_service *cs = &p->compose->services[j];
 			struct load_op *op;
-			char *dir;
-			bool mine;
 
-			dir = discover_compose_dir(s, p->entry->path, cs);
-			mine = dir != NULL && strcmp(dir, svc->path) == 0;
-			free(dir);
-			if (!mine)
+			if (p->build_dirs[j] == NULL || strcmp(p->build_dirs[j], svc->path) != 0)
 				continue;
 			if (cs->nenvironment > 0) {
 				struct inline_source *in = VEC_PUSH_ZERO(&r->inlines);

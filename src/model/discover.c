@@ -380,6 +380,15 @@ discover_services(struct scan *s)
 	}
 	if (s->services.len > 1)
 		qsort(s->services.items, s->services.len, sizeof(struct service *), service_cmp);
+	/* Every service compares its folder with these: computed once, services final. */
+	for (i = 0; i < s->composes.len; i++) {
+		struct scan_parsed *p = &s->composes.items[i];
+
+		p->build_dirs = xcalloc(p->compose->nservices + 1, sizeof(*p->build_dirs));
+		for (j = 0; j < p->compose->nservices; j++)
+			p->build_dirs[j] = discover_compose_dir(s, p->entry->path,
+			                                        &p->compose->services[j]);
+	}
 }
 
 static void

@@ -483,9 +483,13 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 			cdir = path_dirname(p->entry->path);
 			for (j = 0; j < p->compose->nservices; j++) {
 				const struct compose_service *cs = &p->compose->services[j];
-				char *key = xasprintf("%s\n%s", cdir, cs->name), *dir;
-				bool mine;
+				bool mine = p->build_dirs[j] != NULL &&
+				            strcmp(p->build_dirs[j], c->svc->path) == 0;
+				char *key;
 
+				if (!mine && keys.len == 0)
+					continue; /* the common case, without building a key */
+				key = xasprintf("%s\n%s", cdir, cs->name);
 				for (k = 0; k < keys.len && strcmp(keys.items[k], key) != 0; k++)
 					;
 				if (k < keys.len) {
@@ -495,9 +499,6 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 					free(key);
 					continue;
 				}
-				dir = discover_compose_dir(c->s, p->entry->path, cs);
-				mine = dir != NULL && strcmp(dir, c->svc->path) == 0;
-				free(dir);
 				if (!mine) {
 					free(key);
 					continue;

@@ -259,7 +259,7 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 void
 scan_free(struct scan *s)
 {
-	size_t i;
+	size_t i, j;
 	int d;
 
 	if (s == NULL)
@@ -284,8 +284,14 @@ scan_free(struct scan *s)
 	for (i = 0; i < s->manifests.len; i++)
 		manifest_free(s->manifests.items[i].manifest);
 	VEC_FREE(&s->manifests);
-	for (i = 0; i < s->composes.len; i++)
-		compose_file_free(s->composes.items[i].compose);
+	for (i = 0; i < s->composes.len; i++) {
+		struct scan_parsed *p = &s->composes.items[i];
+
+		for (j = 0; p->build_dirs != NULL && j < p->compose->nservices; j++)
+			free(p->build_dirs[j]);
+		free(p->build_dirs);
+		compose_file_free(p->compose);
+	}
 	VEC_FREE(&s->composes);
 	cache_free(s->cache);
 	walk_result_free(s->walk);

@@ -39,6 +39,10 @@ struct scan_parsed {
 	const struct walk_entry *entry;
 	struct manifest *manifest;    /* SCAN_FILE_MANIFEST */
 	struct compose_file *compose; /* SCAN_FILE_COMPOSE */
+	/* Per compose service: the folder it builds (discover_compose_dir), NULL
+	 * when none. Computed once after discovery: every service compares its
+	 * path against them. */
+	char **build_dirs;
 };
 
 /* A loader that reads an env file (filled by service resolution). */
