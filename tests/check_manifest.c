@@ -77,7 +77,8 @@ render(const struct manifest *m)
 		           m->deps[i].version ? m->deps[i].version : "-",
 		           m->deps[i].dev ? " dev" : "", m->deps[i].line, m->deps[i].col);
 	for (size_t i = 0; i < m->ncommands; i++)
-		buf_printf(&b, "cmd:%s=%s @%d:%d\n", m->commands[i].name, m->commands[i].command,
+		buf_printf(&b, "cmd:%s%s=%s @%d:%d\n", m->commands[i].name,
+		           m->commands[i].exec_form ? "(exec)" : "", m->commands[i].command,
 		           m->commands[i].line, m->commands[i].col);
 	for (size_t i = 0; i < m->nenv; i++)
 		buf_printf(&b, "env:%s=%s @%d:%d\n", m->env[i].key, m->env[i].value, m->env[i].line,
@@ -605,7 +606,7 @@ static const struct parse_case docker_cases[] = {
      "    --workers 4 \\\n"
      "\n"
      "    --bind 0.0.0.0:8000\n",
-     "cmd:ENTRYPOINT=/entrypoint.sh @5:1\n"
+     "cmd:ENTRYPOINT(exec)=/entrypoint.sh @5:1\n"
      "cmd:CMD=gunicorn app:app     --workers 4     --bind 0.0.0.0:8000 @6:1\n"
      "workdir:/srv/api\n"},
     /* a stage FROM an earlier stage inherits its settings */
@@ -619,6 +620,13 @@ static const struct parse_case docker_cases[] = {
      "ENV DATABASE_URL=postgres://prod/app\n",
      "cmd:CMD=node server.js @3:1\n"
      "env:DATABASE_URL=postgres://prod/app @7:5\n"},
+    /* exec-form words that sh would split are quoted; an exec-form ENTRYPOINT is marked */
+    {"Dockerfile",
+     "FROM node:20\n"
+     "ENTRYPOINT [\"dotenv\", \"-e\", \"/app/my env\", \"--\"]\n"
+     "CMD [\"sh\", \"-c\", \"node migrate.js && exec node server.js\"]\n",
+     "cmd:ENTRYPOINT(exec)=dotenv -e '/app/my env' -- @2:1\n"
+     "cmd:CMD=sh -c 'node migrate.js && exec node server.js' @3:1\n"},
     /* ENTRYPOINT resets an inherited CMD; exec form that is not JSON is shell form */
     {"Dockerfile",
      "FROM alpine AS a\n"
@@ -639,7 +647,7 @@ static const struct parse_case docker_cases[] = {
      "ENV A=\"x y\" `\r\n"
      "    B=2\r\n"
      "CMD [\"C:\\\\app\\\\run.exe\", \"--port\", \"80\"]\r\n",
-     "cmd:CMD=C:\\app\\run.exe --port 80 @11:1\n"
+     "cmd:CMD='C:\\app\\run.exe' --port 80 @11:1\n"
      "env:A=x y @9:5\n"
      "env:B=2 @10:5\n"},
     /* a later ENV of the same key replaces the earlier one; quotes and escapes */

@@ -8,6 +8,7 @@
 
 #include "checks/checks.h"
 #include "config/pack.h"
+#include "model/loaders.h"
 #include "parse/url.h"
 
 /* Whether a value is a connection string carrying a literal password. */
@@ -28,10 +29,12 @@ value_has_password(const char *value)
 }
 
 static bool
-value_is_literal(const struct dotenv_binding *b)
+value_is_literal(const struct scan *s, const struct dotenv_binding *b)
 {
-	/* "${SECRET}" alone is a reference to a secret kept elsewhere, not a secret. */
-	return b->raw_value != NULL && b->raw_value[0] != '\0' && b->raw_value[0] != '$';
+	/* "${SECRET}" alone, an op:// reference or a dotenvx encrypted: value stand
+	 * for a secret kept elsewhere (real-world.md §2.11): not a secret. */
+	return b->raw_value != NULL && b->raw_value[0] != '\0' && b->raw_value[0] != '$' &&
+	       (s->loaders == NULL || loaders_opaque(s->loaders, b->raw_value) == NULL);
 }
 
 static void
@@ -59,7 +62,7 @@ run_ignored(struct check_ctx *ctx)
 			if (value_has_password(b->raw_value)) {
 				hit = b;
 				why = "a connection string with a password";
-			} else if (value_is_literal(b) && s->packs != NULL &&
+			} else if (value_is_literal(s, b) && s->packs != NULL &&
 				   packs_key_is_secret(s->packs, s->rx, b->key)) {
 				hit = b;
 				why = "a secret value";

@@ -170,6 +170,11 @@ check_references(struct check_ctx *ctx, const struct service *svc, const struct 
 			buf_free(&names);
 			return;
 		}
+		/* A secret manager's environment is unknown here: it may define them (§2.11). */
+		if (svc->secrets != NULL) {
+			buf_free(&names);
+			return;
+		}
 		add_at_def(ctx, "undefined-reference",
 			   check_default_severity(ctx, "undefined-reference"), svc, e->key, w,
 			   "%s references %s, defined nowhere %s can see, so it expands to an "
@@ -253,7 +258,8 @@ check_root_not_loaded(struct check_ctx *ctx, struct service *svc)
 {
 	size_t i, j;
 
-	if (strcmp(svc->path, ".") == 0 || reads_root_file(svc))
+	/* With a secret manager around the command, the value may come from it (§2.11). */
+	if (strcmp(svc->path, ".") == 0 || reads_root_file(svc) || svc->secrets != NULL)
 		return;
 	for (i = 0; i < svc->reads.len; i++) {
 		const struct env_read *rd = &svc->reads.items[i];

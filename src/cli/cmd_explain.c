@@ -12,6 +12,8 @@
 static const char *
 def_how(const struct env_def *d)
 {
+	if (d->source->kind == SOURCE_INLINE && d->source->how != NULL)
+		return d->source->how; /* a command's own wording (cross-env, dotenv-cli -v) */
 	if (d->source->kind == SOURCE_INLINE)
 		return service_inline_info(d->source->inline_kind)->how;
 	if (d->source->template)
@@ -28,6 +30,23 @@ def_caveat(const struct env_def *d)
 	if (d->placeholder)
 		return " (a build-time placeholder, not a real endpoint)";
 	return "";
+}
+
+/* Whether a secret manager's injected environment ranks above the winning definition. */
+static bool
+secrets_above(const struct service *svc, const struct env_entry *e)
+{
+	size_t i;
+
+	for (i = 0; svc->secrets != NULL && i < svc->sources.len; i++) {
+		const struct env_source *src = &svc->sources.items[i];
+
+		if (e != NULL && src == e->winner.source)
+			return false;
+		if (src->secrets)
+			return true;
+	}
+	return false;
 }
 
 /* The connections of svc whose value comes from key (endpoint and consumer). */
@@ -174,6 +193,8 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			jw_arr_begin(&w);
 			jw_arr_end(&w);
 			jw_kstr(&w, "note", "not defined in the repository for this service");
+			if (svc->secrets != NULL)
+				jw_kstr(&w, "secrets", svc->secrets->loader);
 			write_connections_json(&w, svc, key);
 			jw_obj_end(&w);
 			continue;
@@ -191,6 +212,8 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			jw_kbool(&w, "unknowable", true);
 		if (e->winner.placeholder)
 			jw_kbool(&w, "placeholder", true);
+		if (e->winner.opaque != NULL)
+			jw_kstr(&w, "opaque", e->winner.opaque);
 		if (e->winner.raw != NULL) {
 			v = cli_redact_value(cli, key, e->winner.raw);
 			jw_kstr(&w, "raw", v);
@@ -211,6 +234,8 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			jw_obj_end(&w);
 		}
 		jw_arr_end(&w);
+		if (secrets_above(svc, e))
+			jw_kstr(&w, "secrets", svc->secrets->loader);
 		write_connections_json(&w, svc, key);
 		jw_obj_end(&w);
 	}
@@ -235,6 +260,10 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 		buf_printf(out, "%s (%s): ", svc->path, svc->loader);
 		if (e == NULL) {
 			buf_printf(out, "%s is not defined in the repository for this service\n", key);
+			if (svc->secrets != NULL)
+				buf_printf(out, "  may come from %s (%s:%d), which injects values from outside the repository\n",
+					   svc->secrets->loader, svc->secrets->origin_file,
+					   svc->secrets->origin_line);
 			write_connections_text(out, svc, key);
 			continue;
 		}
@@ -253,6 +282,12 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			buf_printf(out, "  expanded from %s\n", v);
 			free(v);
 		}
+		if (e->winner.opaque != NULL)
+			buf_printf(out, "  opaque   %s\n", e->winner.opaque);
+		if (secrets_above(svc, e))
+			buf_printf(out, "  may be replaced by %s (%s:%d), which injects values from outside the repository\n",
+				   svc->secrets->loader, svc->secrets->origin_file,
+				   svc->secrets->origin_line);
 		for (j = 0; j < e->shadowed.len; j++) {
 			const struct env_def *d = &e->shadowed.items[j];
 

@@ -5,14 +5,26 @@
 #include "cli/commands.h"
 #include "model/scan.h"
 #include "model/service.h"
+#include "util/buf.h"
 #include "util/json.h"
 
-static const char *
+/* The file, the variables a command sets, a secret manager, or the inline kind's label. */
+static char *
 source_label(const struct env_source *src)
 {
-	if (src->kind == SOURCE_INLINE)
-		return service_inline_info(src->inline_kind)->label;
-	return src->file;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (src->kind != SOURCE_INLINE)
+		return xstrdup(src->file);
+	if (src->inline_kind == INLINE_SECRETS)
+		return xasprintf("(%s secrets)", src->loader);
+	if (src->inline_kind != INLINE_COMMAND)
+		return xstrdup(service_inline_info(src->inline_kind)->label);
+	buf_puts(&b, "command: ");
+	for (i = 0; i < src->vars.len; i++)
+		buf_printf(&b, "%s%s", i ? "," : "", src->vars.items[i].key);
+	return buf_detach(&b);
 }
 
 static void
@@ -56,7 +68,12 @@ write_json(struct buf *out, const struct scan *s, const char *only)
 						   ? service_inline_info(src->inline_kind)->json_kind
 						   : "env_file");
 			jw_kstr(&w, "loader", src->loader);
-			jw_kstr(&w, "dialect", dotenv_dialect_name(src->dialect));
+			/* A command's variables and a secret manager's values are parsed by no dialect. */
+			jw_kstr(&w, "dialect",
+				src->kind == SOURCE_INLINE && (src->inline_kind == INLINE_COMMAND ||
+							       src->inline_kind == INLINE_SECRETS)
+				    ? NULL
+				    : dotenv_dialect_name(src->dialect));
 			jw_kbool(&w, "override", src->override);
 			jw_kbool(&w, "required", src->required);
 			jw_key(&w, "origin");
@@ -107,9 +124,11 @@ write_text(struct buf *out, const struct scan *s, const char *only)
 			buf_puts(out, "  (no env files: the process environment only)\n");
 		for (j = 0; j < svc->sources.len; j++) {
 			const struct env_source *src = &svc->sources.items[j];
+			char *label = source_label(src);
 
-			buf_printf(out, "  %zu. %-32s %s%s", j + 1, source_label(src), src->loader,
+			buf_printf(out, "  %zu. %-32s %s%s", j + 1, label, src->loader,
 				   src->override ? ", override" : "");
+			free(label);
 			if (src->ef != NULL && (src->ef->entry->flags & WALK_SYMLINK) &&
 			    src->ef->entry->link_target != NULL)
 				buf_printf(out, ", symbolic link to %s", src->ef->entry->link_target);

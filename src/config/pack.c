@@ -288,6 +288,42 @@ static const struct schema_type loader_pattern_type = {.kind = SCHEMA_OBJECT,
                                                        .fields = loader_pattern_fields};
 static const struct schema_type loader_pattern_list = {.kind = SCHEMA_LIST,
                                                        .item = &loader_pattern_type};
+static const char *const wrap_parser_names[] = {"minimist", "commander", NULL};
+static const struct schema_type wrap_parser_type = {.kind = SCHEMA_ENUM,
+                                                    .enum_values = wrap_parser_names};
+static const struct schema_field wrapper_option_fields[] = {
+    {"file", &string_list_type, false},     {"dir", &string_list_type, false},
+    {"override", &string_list_type, false}, {"no-override", &string_list_type, false},
+    {"cascade", &string_list_type, false},  {"var", &string_list_type, false},
+    {"print", &string_list_type, false},    {"literal", &string_list_type, false},
+    {"expand", &string_list_type, false},   {"command", &string_list_type, false},
+    {"value", &string_list_type, false},    {"unmodelled", &string_list_type, false},
+    {NULL, NULL, false},
+};
+static const struct schema_type wrapper_option_type = {.kind = SCHEMA_OBJECT,
+                                                       .fields = wrapper_option_fields};
+static const struct schema_field wrapper_fields[] = {
+    {"commands", &string_list_type, true},
+    {"subcommand", &schema_nonempty_string, false},
+    {"parser", &wrap_parser_type, false},
+    {"options", &wrapper_option_type, false},
+    {"literal-dialect", &schema_nonempty_string, false},
+    {"cascade-env", &string_list_type, false},
+    {"cascade-bare", &string_list_type, false},
+    {"secrets", &schema_bool, false},
+    {"required", &schema_bool, false},
+    {NULL, NULL, false},
+};
+static const struct schema_type wrapper_type = {.kind = SCHEMA_OBJECT, .fields = wrapper_fields};
+static const struct schema_field opaque_value_fields[] = {
+    {"prefix", &schema_nonempty_string, true},
+    {"what", &schema_nonempty_string, true},
+    {NULL, NULL, false},
+};
+static const struct schema_type opaque_value_type = {.kind = SCHEMA_OBJECT,
+                                                     .fields = opaque_value_fields};
+static const struct schema_type opaque_value_list = {.kind = SCHEMA_LIST,
+                                                     .item = &opaque_value_type};
 static const struct schema_field loader_fields[] = {
     {"name", &schema_nonempty_string, true},     {"dialect", &schema_nonempty_string, false},
     {"runtime", &schema_nonempty_string, false}, {"packages", &string_list_type, false},
@@ -300,6 +336,7 @@ static const struct schema_field loader_fields[] = {
     {"missing-effect", &schema_string, false}, {"missing-error", &schema_string, false},
     {"missing-fix", &schema_string, false},
     {"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
+    {"wrapper", &wrapper_type, false},
     {"detect", &loader_pattern_list, false},     {NULL, NULL, false},
 };
 static const struct schema_type loader_type = {.kind = SCHEMA_OBJECT, .fields = loader_fields};
@@ -333,6 +370,7 @@ static const struct schema_field loaders_pack_fields[] = {
     {"runtime-scripts", &runtime_scripts_type, false},
     {"non-runtime-paths", &string_list_type, false},
     {"test-paths", &string_list_type, false},
+    {"opaque-values", &opaque_value_list, false},
     {"loaders", &loader_list, false},
     {"reads", &read_pattern_list, false},
     {"defaults", &read_pattern_list, false},

@@ -1233,9 +1233,10 @@ set_value(struct svc_build *sb, struct connection *c, const struct env_entry *e)
 	c->file = e->winner.file;
 	c->line = e->winner.line;
 	c->col = e->winner.col;
-	/* A value that depends on the container's environment, or a build-time
-	 * stand-in (…/dummy): no endpoint to judge (real-world.md §4, traps 3, 7). */
-	if (e->winner.unknowable || e->winner.placeholder)
+	/* A value that depends on the container's environment, a build-time
+	 * stand-in (…/dummy), or a secret reference resolved at runtime (op://,
+	 * encrypted:): no endpoint to judge (real-world.md §4, traps 3, 7, 11). */
+	if (e->winner.unknowable || e->winner.placeholder || e->winner.opaque != NULL)
 		return;
 	if (!url_looks_like_dsn(c->value) && !is_url_key(sb->b->k, c->key))
 		return;

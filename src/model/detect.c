@@ -95,19 +95,72 @@ service_has_file(const struct scan *s, const struct service *svc, const char *na
 	return false;
 }
 
-/* The commands that start svc for the selected --env, as (text, manifest path, line). */
-struct start_command {
-	const char *text;
-	const char *file;
-	int line;
-	const char *workdir; /* Dockerfile WORKDIR, NULL elsewhere */
-};
+/* The service's own manifest of a kind, or NULL. */
+static const struct scan_parsed *
+own_manifest(const struct service *svc, enum manifest_kind kind)
+{
+	size_t i;
 
-static size_t
-start_commands(const struct scan *s, const struct service *svc, struct start_command *out,
-	       size_t max)
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		if (svc->own_manifests.items[i]->manifest->kind == kind)
+			return svc->own_manifests.items[i];
+	}
+	return NULL;
+}
+
+static const struct manifest_command *
+find_command(const struct manifest *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; m != NULL && i < m->ncommands; i++) {
+		if (strcmp(m->commands[i].name, name) == 0)
+			return &m->commands[i];
+	}
+	return NULL;
+}
+
+/*
+ * What a container runs, as Docker composes it: an exec-form ENTRYPOINT
+ * takes CMD as its arguments, a shell-form one ignores CMD; compose's
+ * entrypoint: replaces the image's and drops its CMD, command: replaces CMD.
+ */
+static char *
+container_command(const struct manifest *df, const char *c_entrypoint, const char *c_command)
+{
+	const struct manifest_command *ep = find_command(df, "ENTRYPOINT");
+	const struct manifest_command *cmd = find_command(df, "CMD");
+	const char *e = c_entrypoint ? c_entrypoint : ep ? ep->command : NULL;
+	const char *a = c_command ? c_command : c_entrypoint ? NULL : cmd ? cmd->command : NULL;
+
+	if (e != NULL && c_entrypoint == NULL && ep != NULL && !ep->exec_form)
+		a = NULL;
+	if (e != NULL && a != NULL)
+		return xasprintf("%s %s", e, a);
+	return xstrdup(e != NULL ? e : a != NULL ? a : "");
+}
+
+static void
+add_start(struct start_command *out, size_t *n, const char *text, char *owned, const char *file,
+	  int line, const char *workdir, const struct manifest *scripts)
+{
+	out[*n].text = owned ? owned : text;
+	out[*n].owned = owned;
+	out[*n].file = file;
+	out[*n].line = line;
+	out[*n].workdir = workdir;
+	out[*n].scripts = scripts;
+	out[*n].cwd = NULL;
+	(*n)++;
+}
+
+size_t
+detect_start_commands(const struct scan *s, const struct service *svc, struct start_command *out,
+		      size_t max)
 {
 	const struct loader_set *ls = s->loaders;
+	const struct scan_parsed *pkg = own_manifest(svc, MANIFEST_PACKAGE_JSON);
+	const struct manifest *scripts = pkg ? pkg->manifest : NULL;
 	int e = loaders_env_index(s->opts.env);
 	size_t i, j, k, n = 0;
 
@@ -118,32 +171,61 @@ start_commands(const struct scan *s, const struct service *svc, struct start_com
 		if (m->kind == MANIFEST_PACKAGE_JSON) {
 			/* The first runtime script of the list that the package defines. */
 			for (k = 0; k < ls->runtime_scripts[e].len; k++) {
-				for (j = 0; j < m->ncommands; j++) {
-					if (strcmp(m->commands[j].name,
-						   ls->runtime_scripts[e].items[k]) == 0)
-						break;
-				}
-				if (j < m->ncommands) {
-					out[n].text = m->commands[j].command;
-					out[n].file = p->entry->path;
-					out[n].line = m->commands[j].line;
-					out[n].workdir = NULL;
-					n++;
+				const struct manifest_command *c =
+				    find_command(m, ls->runtime_scripts[e].items[k]);
+
+				if (c != NULL) {
+					add_start(out, &n, c->command, NULL, p->entry->path, c->line,
+						  NULL, m);
 					break;
 				}
 			}
-		} else if (m->kind == MANIFEST_DOCKERFILE || m->kind == MANIFEST_PROCFILE) {
-			for (j = 0; j < m->ncommands && n < max; j++) {
-				out[n].text = m->commands[j].command;
-				out[n].file = p->entry->path;
-				out[n].line = m->commands[j].line;
-				out[n].workdir =
-					m->kind == MANIFEST_DOCKERFILE ? m->workdir : NULL;
-				n++;
-			}
+		} else if (m->kind == MANIFEST_PROCFILE) {
+			for (j = 0; j < m->ncommands && n < max; j++)
+				add_start(out, &n, m->commands[j].command, NULL, p->entry->path,
+					  m->commands[j].line, NULL, scripts);
+		} else if (m->kind == MANIFEST_DOCKERFILE && m->ncommands > 0) {
+			const struct manifest_command *ep = find_command(m, "ENTRYPOINT");
+
+			add_start(out, &n, NULL, container_command(m, NULL, NULL), p->entry->path,
+				  ep ? ep->line : m->commands[0].line, m->workdir, scripts);
 		}
 	}
+	/* compose command: / entrypoint: of the services built from this folder */
+	for (i = 0; i < s->composes.len && n < max; i++) {
+		const struct scan_parsed *p = &s->composes.items[i];
+		const struct scan_parsed *df = own_manifest(svc, MANIFEST_DOCKERFILE);
+		char *cdir = path_dirname(p->entry->path);
+
+		for (j = 0; j < p->compose->nservices && n < max; j++) {
+			const struct compose_service *cs = &p->compose->services[j];
+			char *dir;
+			bool mine;
+
+			if (cs->build_context == NULL || (cs->command == NULL && cs->entrypoint == NULL))
+				continue;
+			dir = path_join(cdir, cs->build_context);
+			mine = strcmp(dir, svc->path) == 0;
+			free(dir);
+			if (mine)
+				add_start(out, &n, NULL,
+					  container_command(df ? df->manifest : NULL, cs->entrypoint,
+							    cs->command),
+					  p->entry->path, cs->line, df ? df->manifest->workdir : NULL,
+					  scripts);
+		}
+		free(cdir);
+	}
 	return n;
+}
+
+void
+detect_start_commands_free(struct start_command *cmds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(cmds[i].owned);
 }
 
 static bool
@@ -222,11 +304,12 @@ detect_op_add_file(struct load_op *op, char *path, bool optional)
 static char *
 framework_mode(const struct scan *s, const struct service *svc, const struct loader_model *lm)
 {
-	struct start_command cmds[16];
-	size_t n = start_commands(s, svc, cmds, 16), i, len;
+	struct start_command cmds[DETECT_MAX_COMMANDS];
+	size_t n = detect_start_commands(s, svc, cmds, DETECT_MAX_COMMANDS), i, len;
 	const char *p, *v;
+	char *mode = NULL;
 
-	for (i = 0; i < n && lm->script != NULL; i++) {
+	for (i = 0; i < n && lm->script != NULL && mode == NULL; i++) {
 		if (rx_match(s->rx, lm->script, cmds[i].text, strlen(cmds[i].text), 0, NULL) !=
 		    RX_MATCH)
 			continue;
@@ -242,11 +325,14 @@ framework_mode(const struct scan *s, const struct service *svc, const struct loa
 				      v[len] != '&' && v[len] != '"' && v[len] != '\'';
 			     len++)
 				;
-			if (len > 0)
-				return xstrndup(v, len);
+			if (len > 0) {
+				mode = xstrndup(v, len);
+				break;
+			}
 		}
 	}
-	return NULL;
+	detect_start_commands_free(cmds, n);
+	return mode;
 }
 
 /* The manifest that lists one of lm's packages: the origin of its conventions. */
@@ -400,16 +486,17 @@ cleanup:
  * an absolute path under WORKDIR is taken as the build context copied there
  * (COPY . /app), so /app/.env is the service's .env.
  */
-static char *
-command_path(const struct service *svc, const struct start_command *c, const char *path)
+char *
+detect_command_path(const struct service *svc, const struct start_command *c, const char *path)
 {
 	size_t n = c->workdir ? strlen(c->workdir) : 0;
+	const char *cwd = c->cwd ? c->cwd : svc->path;
 
 	while (n > 1 && c->workdir[n - 1] == '/')
 		n--;
 	if (path[0] == '/' && n > 0 && strncmp(path, c->workdir, n) == 0 && path[n] == '/')
-		return path_join(svc->path, path + n + 1);
-	return path_join(svc->path, path);
+		return path_join(cwd, path + n + 1);
+	return path_join(cwd, path);
 }
 
 /*
@@ -444,21 +531,32 @@ preload_option(const char *cmd, const char *name)
 	return NULL;
 }
 
-/* Flags in start commands (node --env-file): every match of one command is one operation. */
+/*
+ * Start commands: first the wrappers around the program (detect_wrap.c),
+ * outer layers first, then the loader flags of the program itself (node
+ * --env-file, -r dotenv/config): every match of one command is one
+ * operation. Only the program's own words are scanned, so `op run
+ * --env-file=.env -- node app.js` is not node's --env-file.
+ */
 static void
 detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 {
 	const struct loader_set *ls = s->loaders;
-	struct start_command cmds[16];
-	size_t n = start_commands(s, svc, cmds, 16), i, j;
+	struct start_command cmds[DETECT_MAX_COMMANDS];
+	size_t n = detect_start_commands(s, svc, cmds, DETECT_MAX_COMMANDS), i, j;
 
+	detect_root_layers(s, svc, r);
 	for (i = 0; i < n; i++) {
 		struct source_matches ms = {0};
 		struct load_op *op = NULL;
+		char *text = detect_wrap_command(s, svc, r, &cmds[i]);
 
-		if (source_scan(&ms, s->rx, LANG_SHELL, cmds[i].text, strlen(cmds[i].text),
-				ls->flat.items, ls->flat.len, NULL) != 0) {
+		if (text == NULL)
+			continue;
+		if (source_scan(&ms, s->rx, LANG_SHELL, text, strlen(text), ls->flat.items,
+				ls->flat.len, NULL) != 0) {
 			source_matches_free(&ms);
+			free(text);
 			continue;
 		}
 		for (j = 0; j < ms.len; j++) {
@@ -482,7 +580,7 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 				if (ov != NULL)
 					op->override = strcmp(ov, "true") == 0;
 				if (cfg != NULL)
-					detect_op_add_file(op, command_path(svc, &cmds[i], cfg), true);
+					detect_op_add_file(op, detect_command_path(svc, &cmds[i], cfg), true);
 				else
 					detect_add_default_files(s, svc, op, cmds[i].file, lp, NULL);
 				free(cfg);
@@ -497,12 +595,14 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 				clean = xstrndup(path + 1, plen - 2);
 			else
 				clean = xstrdup(path);
-			detect_op_add_file(op, command_path(svc, &cmds[i], clean),
+			detect_op_add_file(op, detect_command_path(svc, &cmds[i], clean),
 					   source_group(m, "optional") != NULL);
 			free(clean);
 		}
 		source_matches_free(&ms);
+		free(text);
 	}
+	detect_start_commands_free(cmds, n);
 }
 
 static int

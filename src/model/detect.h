@@ -11,11 +11,21 @@
 #include "model/scan.h"
 #include "model/service.h"
 
+/*
+ * Variables given in place (see enum inline_kind for their ranks). Those a
+ * start command sets (INLINE_COMMAND) and a secret manager's injected
+ * environment (INLINE_SECRETS) are process environment from the point where
+ * they are set: they rank above the operations before them (ops[0,
+ * after_ops)) and every later operation that does not override.
+ */
 struct inline_source {
 	enum inline_kind kind;
 	char *origin_file;
 	int origin_line;
 	VEC(struct inline_var) vars;
+	size_t after_ops;    /* INLINE_COMMAND, INLINE_SECRETS */
+	const char *loader;  /* static: "shell", "cross-env", a wrapper's name; NULL: the kind's */
+	const char *how;     /* static: how explain says it was set; NULL: the kind's */
 };
 
 struct detect_result {
@@ -23,6 +33,12 @@ struct detect_result {
 	VEC(struct inline_source) inlines; /* compose environment:, image, entrypoint, schema */
 };
 
+/*
+ * The shell scripts of the repository that svc's start commands run
+ * (ENTRYPOINT ["./docker-entrypoint.sh"], `sh scripts/start.sh`, a Procfile
+ * line), as repository paths added to paths, a VEC(char *) the caller owns.
+ */
+void detect_start_scripts(struct scan *s, struct service *svc, void *paths);
 /* Detect the loaders of svc and fill svc->reads and svc->notes. */
 void detect_service(struct scan *s, struct service *svc, struct detect_result *out);
 void detect_result_free(struct detect_result *r);

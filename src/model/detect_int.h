@@ -18,6 +18,27 @@ struct source_match;
 /* Longest expression taken after a value-after match (env_file = ...). */
 #define VALUE_AFTER_MAX 4096
 
+/* A command that starts a service for the selected --env. */
+struct start_command {
+	const char *text;
+	const char *file; /* the manifest (package.json, Procfile, Dockerfile, compose file) */
+	int line;
+	const char *workdir;           /* Dockerfile WORKDIR, NULL elsewhere */
+	const struct manifest *scripts; /* package.json whose scripts `npm run X` runs, or NULL */
+	char *owned; /* text when it was composed here (ENTRYPOINT + CMD); freed with the list */
+	const char *cwd; /* the folder it runs in when not the service's ("." for the root's) */
+};
+
+#define DETECT_MAX_COMMANDS 16
+/*
+ * The commands that start svc: its runtime package.json script, each Procfile
+ * line, its Dockerfile's ENTRYPOINT + CMD as Docker runs them, and compose
+ * command:/entrypoint: of the compose services built from it.
+ */
+size_t detect_start_commands(const struct scan *s, const struct service *svc,
+			     struct start_command *out, size_t max);
+void detect_start_commands_free(struct start_command *cmds, size_t n);
+
 void detect_note(struct service *svc, const char *file, int line, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 4, 5)))
@@ -48,6 +69,25 @@ void detect_add_default_files(struct scan *s, struct service *svc, struct load_o
 			      const char *file, const struct loader_pattern *lp, const char *dir);
 /* The expression text after a value-after match, up to a delimiter at depth 0. */
 char *detect_value_after_text(const char *data, size_t len, size_t off);
+
+/*
+ * Peel the wrappers off a start command (FOO=1, cross-env, sh -c, npm run X
+ * of the same package.json, dotenv-cli, dotenvx run, env-cmd, infisical run,
+ * op run ...), adding their layers to r in execution order, and return the
+ * command they finally run (caller frees), or NULL when it runs nothing that
+ * starts the service (dotenv -p VAR, echo ...).
+ */
+char *detect_wrap_command(struct scan *s, struct service *svc, struct detect_result *r,
+			  const struct start_command *c);
+/*
+ * The root package.json's start script when it wraps a task runner
+ * (`infisical run -- turbo run dev`, `dotenv -e .env -- pnpm -r dev`): its
+ * layers, outermost, for a workspace member that defines the task.
+ */
+void detect_root_layers(struct scan *s, struct service *svc, struct detect_result *r);
+/* A path in a start command as a repository path (Dockerfile WORKDIR aware). */
+char *detect_command_path(const struct service *svc, const struct start_command *c,
+			  const char *path);
 
 /* compose: environment: (interpolated with the project .env) beats env_file:. */
 void detect_compose(struct scan *s, struct service *svc, struct detect_result *r);

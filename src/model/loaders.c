@@ -131,6 +131,87 @@ load_pattern(struct loader_set *ls, struct loader_model *lm, const struct yml_no
 }
 
 static int
+load_wrapper(struct loader_model *lm, const struct yml_node *n, const char *path,
+	     struct el_error *err)
+{
+	struct wrapper_spec *w = xcalloc(1, sizeof(*w));
+	const struct yml_node *o = yml_map_get(n, "options");
+	const char *s;
+
+	lm->wrapper = w;
+	yml_strings(yml_map_get(n, "commands"), &w->commands);
+	w->subcommand = xstrdup(yml_map_text(n, "subcommand"));
+	s = yml_map_text(n, "parser");
+	if (s == NULL || strcmp(s, "minimist") == 0)
+		w->parser = WRAP_MINIMIST;
+	else if (strcmp(s, "commander") == 0)
+		w->parser = WRAP_COMMANDER;
+	else
+		return el_error_set(err, path, n->line, n->col, "unknown wrapper parser \"%s\"", s);
+	w->literal_dialect = lm->dialect;
+	if ((s = yml_map_text(n, "literal-dialect")) != NULL &&
+	    dotenv_dialect_from_name(s, &w->literal_dialect) != 0)
+		return el_error_set(err, path, n->line, n->col, "unknown dialect \"%s\"", s);
+	yml_strings(yml_map_get(n, "cascade-env"), &w->cascade_env);
+	yml_strings(yml_map_get(n, "cascade-bare"), &w->cascade_bare);
+	w->secrets = yml_map_true(n, "secrets");
+	w->required = yml_map_true(n, "required");
+	if (o != NULL) {
+		yml_strings(yml_map_get(o, "file"), &w->file);
+		yml_strings(yml_map_get(o, "dir"), &w->dir);
+		yml_strings(yml_map_get(o, "override"), &w->override);
+		yml_strings(yml_map_get(o, "no-override"), &w->no_override);
+		yml_strings(yml_map_get(o, "cascade"), &w->cascade);
+		yml_strings(yml_map_get(o, "var"), &w->var);
+		yml_strings(yml_map_get(o, "print"), &w->print);
+		yml_strings(yml_map_get(o, "literal"), &w->literal);
+		yml_strings(yml_map_get(o, "expand"), &w->expand);
+		yml_strings(yml_map_get(o, "command"), &w->command);
+		yml_strings(yml_map_get(o, "value"), &w->value);
+		yml_strings(yml_map_get(o, "unmodelled"), &w->unmodelled);
+	}
+	return 0;
+}
+
+static void
+free_wrapper(struct wrapper_spec *w)
+{
+	if (w == NULL)
+		return;
+	vec_free_strs(&w->commands);
+	free(w->subcommand);
+	vec_free_strs(&w->file);
+	vec_free_strs(&w->dir);
+	vec_free_strs(&w->override);
+	vec_free_strs(&w->no_override);
+	vec_free_strs(&w->cascade);
+	vec_free_strs(&w->var);
+	vec_free_strs(&w->print);
+	vec_free_strs(&w->literal);
+	vec_free_strs(&w->expand);
+	vec_free_strs(&w->command);
+	vec_free_strs(&w->value);
+	vec_free_strs(&w->unmodelled);
+	vec_free_strs(&w->cascade_env);
+	vec_free_strs(&w->cascade_bare);
+	free(w);
+}
+
+const struct opaque_value *
+loaders_opaque(const struct loader_set *ls, const char *value)
+{
+	size_t i;
+
+	for (i = 0; value != NULL && i < ls->opaque_values.len; i++) {
+		const struct opaque_value *o = &ls->opaque_values.items[i];
+
+		if (strncmp(value, o->prefix, strlen(o->prefix)) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static int
 load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 	    struct el_error *err)
 {
@@ -193,6 +274,9 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 	script = yml_map_get(n, "script");
 	if (script != NULL && script->type == YML_SCALAR &&
 	    rx_compile(&lm->script, script->text, NULL, path, script->line, script->col, err) != 0)
+		return -1;
+	if (yml_map_get(n, "wrapper") != NULL &&
+	    load_wrapper(lm, yml_map_get(n, "wrapper"), path, err) != 0)
 		return -1;
 	detect = yml_map_get(n, "detect");
 	for (i = 0; detect != NULL && detect->type == YML_SEQUENCE && i < detect->count; i++) {
@@ -266,6 +350,19 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 		}
 		yml_strings(yml_map_get(root, "non-runtime-paths"), &ls->non_runtime_paths);
 		yml_strings(yml_map_get(root, "test-paths"), &ls->test_paths);
+		list = yml_map_get(root, "opaque-values");
+		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
+			struct opaque_value *o = VEC_PUSH_ZERO(&ls->opaque_values);
+
+			o->prefix = xstrdup(yml_map_text(list->items[i], "prefix"));
+			o->what = xstrdup(yml_map_text(list->items[i], "what"));
+			if (o->prefix == NULL || o->what == NULL) {
+				el_error_set(err, paths[d], list->items[i]->line,
+					     list->items[i]->col,
+					     "an opaque value needs a prefix and a what");
+				goto fail;
+			}
+		}
 		list = yml_map_get(root, "reads");
 		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
 			if (load_read(ls, list->items[i], paths[d], false, err) != 0)
@@ -366,6 +463,7 @@ loaders_free(struct loader_set *ls)
 		struct loader_model *lm = ls->loaders.items[i];
 
 		free(lm->name);
+		free_wrapper(lm->wrapper);
 		vec_free_strs(&lm->packages);
 		vec_free_strs(&lm->files);
 		vec_free_strs(&lm->skip_in_test);
@@ -382,6 +480,11 @@ loaders_free(struct loader_set *ls)
 		vec_free_strs(&ls->runtime_scripts[e]);
 	vec_free_strs(&ls->non_runtime_paths);
 	vec_free_strs(&ls->test_paths);
+	for (i = 0; i < ls->opaque_values.len; i++) {
+		free(ls->opaque_values.items[i].prefix);
+		free(ls->opaque_values.items[i].what);
+	}
+	VEC_FREE(&ls->opaque_values);
 	free(ls);
 }
 

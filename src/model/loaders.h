@@ -66,6 +66,30 @@ struct loader_pattern {
 	int line;
 };
 
+/*
+ * A loader that is a command wrapping another command (dotenv-cli, dotenvx
+ * run, env-cmd, infisical run): how its options are parsed and what each
+ * option does. Options are grouped by role; C gives the roles meaning.
+ */
+enum wrap_parser {
+	WRAP_MINIMIST,  /* options anywhere before `--`; an unknown option takes the next word */
+	WRAP_COMMANDER, /* options up to the first operand, which is the command */
+};
+
+struct wrapper_spec {
+	VEC(char *) commands; /* program names (base name of argv[0]) */
+	char *subcommand;     /* `run` for dotenvx / infisical / op; NULL when none */
+	enum wrap_parser parser;
+	/* Options by role; each a list of spellings ("-e", "--override"). */
+	VEC(char *) file, dir, override, no_override, cascade, var, print, literal, expand,
+	    command, value, unmodelled;
+	enum dotenv_dialect literal_dialect; /* --no-expand */
+	VEC(char *) cascade_env;  /* -c ENV: names with {file} and {env} */
+	VEC(char *) cascade_bare; /* -c alone */
+	bool secrets;  /* injects values from outside the repository */
+	bool required; /* a missing file makes the wrapper fail */
+};
+
 struct loader_model {
 	char *name;
 	enum dotenv_dialect dialect;
@@ -87,6 +111,13 @@ struct loader_model {
 	/* When a required file is missing: what happens, the loader's error ({file} = its
 	 * name) and the fix, for missing-env-file. NULL when the pack says nothing. */
 	char *missing_effect, *missing_error, *missing_fix;
+	struct wrapper_spec *wrapper; /* NULL unless the loader is a command wrapper */
+};
+
+/* A value prefix that marks a value as resolved at runtime (op://, encrypted:). */
+struct opaque_value {
+	char *prefix;
+	char *what; /* shown by explain: "a 1Password secret reference" */
 };
 
 /* A read of the environment in code: group `key` names one variable, group
@@ -111,6 +142,7 @@ struct loader_set {
 	VEC(char *) non_runtime_paths;
 	VEC(char *) test_paths; /* loader calls here run only under --env test */
 	VEC(struct rx *) placeholders; /* values that only stand in so a build passes */
+	VEC(struct opaque_value) opaque_values;
 };
 
 /* One load operation of one service. */
@@ -138,6 +170,8 @@ void loaders_free(struct loader_set *ls);
 unsigned loaders_langs(const struct yml_node *n);
 /* The model of a loader by name, or NULL. */
 const struct loader_model *loaders_find(const struct loader_set *ls, const char *name);
+/* The opaque-value entry whose prefix value starts with, or NULL. */
+const struct opaque_value *loaders_opaque(const struct loader_set *ls, const char *value);
 /* Index of an --env name in runtime_scripts (development 0, production 1, test 2). */
 int loaders_env_index(const char *env);
 

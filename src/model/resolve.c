@@ -99,6 +99,8 @@ static const struct inline_info inline_infos[] = {
                               "default when the container does not set it"},
     [INLINE_SCHEMA] = {"env-schema", "schema-default", "schema default",
                        "default used when nothing sets it"},
+    [INLINE_COMMAND] = {"shell", "command", "command", "assigned before the command"},
+    [INLINE_SECRETS] = {"secrets", "secrets", "secrets", "injected by the secret manager"},
 };
 
 const struct inline_info *
@@ -118,11 +120,15 @@ make_inline_source(const struct inline_source *in)
 	src.inline_kind = in->kind;
 	src.file = xstrdup(in->origin_file);
 	src.exists = true;
-	src.loader = inline_infos[in->kind].loader;
+	src.loader = in->loader != NULL ? in->loader : inline_infos[in->kind].loader;
 	src.dialect = DOTENV_COMPOSE;
 	src.origin_file = xstrdup(in->origin_file);
 	src.origin_line = in->origin_line;
-	src.override = in->kind != INLINE_SCHEMA;
+	/* A command's variables and a secret manager's values are the process environment. */
+	src.override = in->kind != INLINE_SCHEMA && in->kind != INLINE_COMMAND &&
+		       in->kind != INLINE_SECRETS;
+	src.how = in->how;
+	src.secrets = in->kind == INLINE_SECRETS;
 	for (k = 0; k < in->vars.len; k++) {
 		struct inline_var v = in->vars.items[k];
 
@@ -152,6 +158,33 @@ push_inlines(void *vec, const struct detect_result *det, const enum inline_kind 
 }
 
 /*
+ * Variables a start command sets and a secret manager's values, at this
+ * point of execution (after_ops == at): on top of everything so far.
+ * Returns how many were put on top.
+ */
+static size_t
+add_command_inlines(void *vec, const struct detect_result *det, size_t at)
+{
+	VEC(struct env_source) *list = vec;
+	size_t i, n = 0;
+
+	for (i = 0; i < det->inlines.len; i++) {
+		const struct inline_source *in = &det->inlines.items[i];
+		struct env_source src;
+
+		if ((in->kind != INLINE_COMMAND && in->kind != INLINE_SECRETS) || in->after_ops != at)
+			continue;
+		src = make_inline_source(in);
+		VEC_RESERVE(list, 1);
+		memmove(&list->items[1], &list->items[0], list->len * sizeof(list->items[0]));
+		list->items[0] = src;
+		list->len++;
+		n++;
+	}
+	return n;
+}
+
+/*
  * The priority list follows from the operations in execution order: an
  * operation that does not override puts its files under everything already
  * loaded (the process environment and earlier files win); one that
@@ -159,6 +192,8 @@ push_inlines(void *vec, const struct detect_result *det, const enum inline_kind 
  * given order and last-wins reverses it. The container's environment comes
  * first: entrypoint exports, compose environment:, compose env_file:, the
  * image's ENV, entrypoint defaults; env-schema defaults come last of all.
+ * Variables a start command sets are process environment from where they
+ * are set: on top at that point.
  */
 static void
 build_sources(struct scan *s, struct service *svc, const struct detect_result *det)
@@ -176,6 +211,7 @@ build_sources(struct scan *s, struct service *svc, const struct detect_result *d
 		VEC(struct env_source) group = {0};
 		size_t n, j;
 
+		top += add_command_inlines(&list, det, i);
 		/* The image's environment sits under compose's env_file: and above
 		 * everything the program loads itself without override. */
 		if (!image_done && (op == NULL || strcmp(op->loader->name, "compose") != 0)) {
@@ -222,6 +258,11 @@ build_sources(struct scan *s, struct service *svc, const struct detect_result *d
 		VEC_PUSH(&svc->sources, *src);
 	}
 	VEC_FREE(&list);
+	/* The highest-ranked secret manager: what explain and the not-defined rules consult. */
+	for (i = svc->sources.len; i > 0; i--) {
+		if (svc->sources.items[i - 1].secrets)
+			svc->secrets = &svc->sources.items[i - 1];
+	}
 }
 
 static int
@@ -318,6 +359,15 @@ binding_is_effective(const struct dotenv_file *df, size_t i)
 	return true;
 }
 
+/* What an opaque value (op://..., encrypted:...) stands for, or NULL. */
+static const char *
+opaque_what(const struct scan *s, const char *value)
+{
+	const struct opaque_value *o = s->loaders ? loaders_opaque(s->loaders, value) : NULL;
+
+	return o ? o->what : NULL;
+}
+
 static void
 collect_defs(struct scan *s, struct service *svc)
 {
@@ -343,6 +393,7 @@ collect_defs(struct scan *s, struct service *svc)
 				d.value = xstrdup(v->value);
 				d.unknowable = v->unknowable;
 				d.placeholder = v->placeholder;
+				d.opaque = opaque_what(s, d.value);
 				add_def(svc, &d, v->key);
 			}
 			continue;
@@ -373,6 +424,7 @@ collect_defs(struct scan *s, struct service *svc)
 			d.value = xstrdup(src->expands ? b->raw_value : b->value);
 			d.unknowable = b->unknowable;
 			d.unexpanded = !src->expands && has_reference(b->raw_value);
+			d.opaque = opaque_what(s, d.value);
 			add_def(svc, &d, b->key);
 		}
 	}
@@ -647,7 +699,10 @@ pick_loader(struct service *svc, const struct detect_result *det)
 		if (!op->lowest)
 			return;
 	}
-	if (strcmp(svc->loader, "none") == 0 && det->inlines.len > 0) {
+	for (i = 0; strcmp(svc->loader, "none") == 0 && i < det->inlines.len; i++) {
+		if (det->inlines.items[i].kind == INLINE_COMMAND ||
+		    det->inlines.items[i].kind == INLINE_SECRETS)
+			continue; /* a command's variables are no loader */
 		svc->loader = "compose";
 		svc->dialect = DOTENV_COMPOSE;
 	}

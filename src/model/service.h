@@ -37,6 +37,8 @@ enum inline_kind {
 	INLINE_DOCKERFILE,   /* ENV of the Dockerfile's final stage */
 	INLINE_ENTRY_DEFAULT, /* export X="${X:-...}" or inside if [ -z "$X" ] */
 	INLINE_SCHEMA,       /* t3-env / zod / envalid .default(...) */
+	INLINE_COMMAND,      /* FOO=1 cmd, cross-env, dotenv-cli -v: set by a start command */
+	INLINE_SECRETS,      /* infisical run, op run: a secret manager's values, unknown here */
 };
 
 /* How each inline kind is named in outputs: loader, JSON kind, text label, explain wording. */
@@ -69,6 +71,8 @@ struct env_source {
 	int origin_line;
 	bool override;      /* beats the pre-existing process environment */
 	bool expands;       /* the loader expands ${VAR} in this file */
+	const char *how;    /* INLINE_COMMAND, INLINE_SECRETS: how it was set (static) */
+	bool secrets;       /* INLINE_SECRETS */
 	struct scan_env_file *ef; /* the scanned file, when it is one */
 	VEC(struct inline_var) vars; /* SOURCE_INLINE */
 };
@@ -85,6 +89,7 @@ struct env_def {
 	bool unknowable;
 	bool unexpanded; /* holds ${VAR} that this loader does not expand */
 	bool placeholder; /* a build-time stand-in, not a real endpoint (inline_var) */
+	const char *opaque; /* what an opaque value (op://, encrypted:) is; NULL otherwise */
 };
 
 struct env_entry {
@@ -133,6 +138,7 @@ struct service {
 	VEC(const struct scan_parsed *) own_manifests; /* parsed manifests in its own folder */
 	int replicas, workers; /* 0 = unknown (1 assumed) */
 	bool pinned; /* the configuration pins its loader and files */
+	const struct env_source *secrets; /* the highest-ranked secret-manager layer, or NULL */
 	struct service_conns *conns; /* model/connection.h; arena-owned, NULL until built */
 };
 

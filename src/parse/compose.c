@@ -11,6 +11,7 @@
 
 #include "config/yaml.h"
 #include "parse/compose.h"
+#include "parse/shcmd.h"
 #include "util/buf.h"
 #include "util/vec.h"
 
@@ -198,7 +199,7 @@ scalar_value(struct compose_parser *cp, const struct yml_node *n, const char *wh
 	return 0;
 }
 
-/* command / entrypoint: a string, or a list joined with spaces. */
+/* command / entrypoint: a string, or a list joined into a command line (words quoted for sh). */
 static int
 command_value(struct compose_parser *cp, const struct yml_node *n, const char *what, char **out)
 {
@@ -214,7 +215,7 @@ command_value(struct compose_parser *cp, const struct yml_node *n, const char *w
 		}
 		if (i > 0)
 			buf_putc(&b, ' ');
-		buf_puts(&b, n->items[i]->text);
+		shcmd_quote_word(&b, n->items[i]->text);
 	}
 	*out = buf_detach(&b);
 	return 0;

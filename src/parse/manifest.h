@@ -53,8 +53,9 @@ struct manifest_dep {
  * Procfile entry, a Dockerfile CMD/ENTRYPOINT (exec form joined with spaces). */
 struct manifest_command {
 	char *name;    /* script or process name; "CMD"/"ENTRYPOINT" for Dockerfiles */
-	char *command; /* the command line */
+	char *command; /* the command line; exec-form words quoted for sh where needed */
 	int line, col;
+	bool exec_form; /* a Dockerfile ENTRYPOINT in exec form (CMD is its arguments) */
 };
 
 /* A requirements file's `-r other.txt` / `-c constraints.txt` line: noted, not followed. */

@@ -12,6 +12,7 @@
 
 #include "config/yaml.h"
 #include "parse/manifest_int.h"
+#include "parse/shcmd.h"
 #include "util/buf.h"
 #include "walk/walk.h"
 
@@ -25,6 +26,7 @@ struct docker_stage {
 	char *cmd, *entrypoint;
 	int cmd_line, cmd_col, ep_line, ep_col;
 	bool cmd_set_here; /* CMD written in this stage rather than inherited */
+	bool ep_exec;      /* ENTRYPOINT in exec form: CMD is its arguments */
 	VEC(struct manifest_env) env;
 	char *workdir;
 };
@@ -76,6 +78,7 @@ stage_copy(struct docker_stage *dst, const struct docker_stage *src)
 	dst->cmd_col = src->cmd_col;
 	dst->ep_line = src->ep_line;
 	dst->ep_col = src->ep_col;
+	dst->ep_exec = src->ep_exec;
 	dst->workdir = xstrdup(src->workdir);
 	for (size_t i = 0; i < src->env.len; i++) {
 		struct manifest_env *e = VEC_PUSH_ZERO(&dst->env);
@@ -198,9 +201,13 @@ docker_from(struct docker_parser *dp, const char *s, size_t n)
 	buf_free(&w);
 }
 
-/* CMD / ENTRYPOINT arguments: a JSON array of strings is exec form, anything else shell form. */
+/*
+ * CMD / ENTRYPOINT arguments: a JSON array of strings is exec form (its words
+ * joined into a command line, each quoted for sh when it needs it, so that
+ * ["sh", "-c", "a && b"] reads back as three words), anything else shell form.
+ */
 static char *
-docker_command(const char *s, size_t n)
+docker_command(const char *s, size_t n, bool *exec_form)
 {
 	struct yml_doc *doc = NULL;
 	struct el_error ignored = EL_ERROR_INIT;
@@ -230,7 +237,7 @@ docker_command(const char *s, size_t n)
 			if (i > 0)
 				buf_putc(&cmd, ' ');
 			if (json)
-				buf_add(&cmd, it->text, strlen(it->text));
+				shcmd_quote_word(&cmd, it->text);
 		}
 		if (json)
 			out = buf_detach(&cmd);
@@ -238,6 +245,7 @@ docker_command(const char *s, size_t n)
 	}
 	yml_doc_free(doc);
 	el_error_clear(&ignored);
+	*exec_form = out != NULL;
 	return out != NULL ? out : xstrndup(s, n);
 }
 
@@ -499,6 +507,7 @@ docker_instruction(struct docker_parser *dp, const struct docker_line *dl)
 	size_t wl = 0;
 	struct docker_stage *st;
 	int line, col;
+	bool exec_form;
 
 	while (i < n && isspace((unsigned char)s[i]))
 		i++;
@@ -515,14 +524,14 @@ docker_instruction(struct docker_parser *dp, const struct docker_line *dl)
 	} else if (strcmp(word, "CMD") == 0) {
 		st = current_stage(dp);
 		free(st->cmd);
-		st->cmd = docker_command(s + args, n - args);
+		st->cmd = docker_command(s + args, n - args, &exec_form);
 		st->cmd_line = line;
 		st->cmd_col = col;
 		st->cmd_set_here = true;
 	} else if (strcmp(word, "ENTRYPOINT") == 0) {
 		st = current_stage(dp);
 		free(st->entrypoint);
-		st->entrypoint = docker_command(s + args, n - args);
+		st->entrypoint = docker_command(s + args, n - args, &st->ep_exec);
 		st->ep_line = line;
 		st->ep_col = col;
 		/* Docker: ENTRYPOINT resets a CMD inherited from the base. */
@@ -580,8 +589,10 @@ docker_finish(struct docker_parser *dp)
 	if (dp->stages.len == 0)
 		return;
 	st = &dp->stages.items[dp->stages.len - 1];
-	if (st->entrypoint != NULL)
+	if (st->entrypoint != NULL) {
 		mf_add_command(dp->b, "ENTRYPOINT", st->entrypoint, st->ep_line, st->ep_col);
+		dp->b->commands.items[dp->b->commands.len - 1].exec_form = st->ep_exec;
+	}
 	if (st->cmd != NULL)
 		mf_add_command(dp->b, "CMD", st->cmd, st->cmd_line, st->cmd_col);
 	for (size_t i = 0; i < st->env.len; i++)
