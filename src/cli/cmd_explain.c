@@ -100,6 +100,7 @@ static void
 write_connections_text(struct buf *out, const struct service *svc, const char *key)
 {
 	const struct service_conns *sc = connections_of(svc);
+	struct buf ep = BUF_INIT, last = BUF_INIT;
 	size_t i;
 
 	for (i = 0; sc != NULL && i < sc->len; i++) {
@@ -107,23 +108,30 @@ write_connections_text(struct buf *out, const struct service *svc, const char *k
 
 		if (strcmp(c->key, key) != 0)
 			continue;
+		buf_reset(&ep);
 		if (c->parse_error != NULL)
-			buf_printf(out, "  endpoint unknown: the value is not a valid connection string (%s)\n",
+			buf_printf(&ep, "  endpoint unknown: the value is not a valid connection string (%s)\n",
 			           c->parse_error);
 		else if (c->ep.provider_name != NULL || c->ep.host != NULL) {
-			buf_printf(out, "  endpoint %s", c->ep.provider_name ? c->ep.provider_name
+			buf_printf(&ep, "  endpoint %s", c->ep.provider_name ? c->ep.provider_name
 			                                                     : "unclassified host");
 			if (c->ep.mode != EP_MODE_UNKNOWN)
-				buf_printf(out, ", %s mode", endpoint_mode_name(c->ep.mode));
+				buf_printf(&ep, ", %s mode", endpoint_mode_name(c->ep.mode));
 			else if (c->ep.provider != NULL)
-				buf_puts(out, ", mode unknown");
+				buf_puts(&ep, ", mode unknown");
 			if (c->ep.project != NULL)
-				buf_printf(out, ", project %s", c->ep.project);
+				buf_printf(&ep, ", project %s", c->ep.project);
 			if (c->ep.host != NULL)
-				buf_printf(out, " (%s:%d)", c->ep.host, c->ep.port);
+				buf_printf(&ep, " (%s:%d)", c->ep.host, c->ep.port);
 			if (c->ep.user_declared)
-				buf_printf(out, " [%s]", c->ep.source);
-			buf_putc(out, '\n');
+				buf_printf(&ep, " [%s]", c->ep.source);
+			buf_putc(&ep, '\n');
+		}
+		/* One value read by several consumers: its endpoint once, then each consumer. */
+		if (ep.len > 0 && (last.len != ep.len || memcmp(last.data, ep.data, ep.len) != 0)) {
+			buf_add(out, ep.data, ep.len);
+			buf_reset(&last);
+			buf_add(&last, ep.data, ep.len);
 		}
 		{
 			const char *name = c->client_name ? c->client_name : "unknown client";
@@ -159,6 +167,8 @@ write_connections_text(struct buf *out, const struct service *svc, const char *k
 		if (c->note != NULL)
 			buf_printf(out, "           %s\n", c->note);
 	}
+	buf_free(&ep);
+	buf_free(&last);
 }
 
 static void
