@@ -1256,10 +1256,33 @@ set_value(struct svc_build *sb, struct connection *c, const struct env_entry *e)
 	endpoint_classify(sb->b->k->providers, c->url, a, &c->ep);
 }
 
+/*
+ * The driver behind a URL without one (postgresql://): the default when the
+ * service has it installed. Without it SQLAlchemy fails to import the default,
+ * so a service that installs only another driver must be rewriting the scheme
+ * to that one (postgresql+psycopg://) before the engine sees it.
+ */
+static const char *
+installed_driver(const struct svc_build *sb, const struct client_info *ci)
+{
+	const struct conn_knowledge *k = sb->b->k;
+	const struct client_info *d = client_find(k, ci->default_driver);
+	size_t i;
+
+	if (d == NULL || dep_find(sb, d) != NULL)
+		return ci->default_driver;
+	for (i = 0; i < ci->ndrivers; i++) {
+		d = client_find(k, ci->drivers[i]);
+		if (d != NULL && d->npackages > 0 && dep_find(sb, d) != NULL)
+			return ci->drivers[i];
+	}
+	return ci->default_driver;
+}
+
 /* The client variant for the URL (sqlalchemy -> sqlalchemy+asyncpg). */
 static const struct client_info *
-client_variant(const struct conn_knowledge *k, const struct client_info *ci, const struct url *u,
-               const char **driver, struct arena *a)
+client_variant(const struct svc_build *sb, const struct client_info *ci, const struct url *u,
+               const char **driver)
 {
 	const char *drv = NULL;
 	const struct client_info *v;
@@ -1274,12 +1297,12 @@ client_variant(const struct conn_knowledge *k, const struct client_info *ci, con
 			if (strcmp(ci->drivers[i], u->driver) == 0)
 				drv = ci->drivers[i];
 	} else {
-		drv = ci->default_driver;
+		drv = installed_driver(sb, ci);
 	}
 	if (drv == NULL)
 		return ci;
 	*driver = drv;
-	v = client_find(k, arena_printf(a, "%s+%s", ci->id, drv));
+	v = client_find(sb->b->k, arena_printf(sb->b->a, "%s+%s", ci->id, drv));
 	return v ? v : ci;
 }
 
@@ -1317,7 +1340,7 @@ set_client(struct svc_build *sb, struct connection *c, const struct client_info 
 	c->client_name = ci->name;
 	c->client_major = dc ? dc->major : 0;
 	c->adapter = code_adapter ? code_adapter : dc ? dc->adapter : NULL;
-	v = client_variant(k, ci, c->url, &driver, sb->b->a);
+	v = client_variant(sb, ci, c->url, &driver);
 	c->client_info = v;
 	c->param_client = v;
 	if (driver != NULL) {
