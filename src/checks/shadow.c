@@ -64,16 +64,24 @@ add_at_def(struct check_ctx *ctx, const char *rule, enum severity sev, const str
 }
 
 /*
- * The image's ENV and the entrypoint's exports win only inside the container;
- * the service's own file still takes effect in local development, so it is
- * not "ignored" (explain shows the shadowing).
+ * A value that only the container sees wins only inside it: the image's ENV,
+ * the entrypoint's exports, and a compose `environment:` entry. The service's
+ * own file still takes effect when it runs on the host (`vite dev`, local
+ * development), so it is not "ignored" (explain shows the shadowing). A file
+ * that compose itself reads through env_file is, since compose reads it only
+ * for the container.
  */
 static bool
-from_image(const struct env_def *d)
+container_only(const struct env_def *w, const struct env_def *d)
 {
-	return d->source->kind == SOURCE_INLINE && (d->source->inline_kind == INLINE_DOCKERFILE ||
-	                                            d->source->inline_kind == INLINE_EXPORT ||
-	                                            d->source->inline_kind == INLINE_ENTRY_DEFAULT);
+	if (w->source->kind != SOURCE_INLINE)
+		return false;
+	if (w->source->inline_kind == INLINE_DOCKERFILE || w->source->inline_kind == INLINE_EXPORT ||
+	    w->source->inline_kind == INLINE_ENTRY_DEFAULT)
+		return true;
+	return w->source->inline_kind == INLINE_COMPOSE && w->source->loader != NULL &&
+	       strcmp(w->source->loader, "compose") == 0 && d->source->loader != NULL &&
+	       strcmp(d->source->loader, "compose") != 0;
 }
 
 static void
@@ -101,7 +109,7 @@ check_shadowing(struct check_ctx *ctx, const struct service *svc, const struct e
 					loader_phrase(w));
 			finding_add_related(f, d->file, d->line, d->col, loc);
 			free(loc);
-		} else if (is_own_file(svc, d) && !is_own_file(svc, w) && !from_image(w)) {
+		} else if (is_own_file(svc, d) && !is_own_file(svc, w) && !container_only(w, d)) {
 			char *where = xasprintf("%s:%d", w->file, w->line);
 
 			f = add_at_def(ctx, "service-value-ignored",
