@@ -337,6 +337,8 @@ static const struct schema_field loader_fields[] = {
     {"missing-fix", &schema_string, false},
     {"script", &schema_nonempty_string, false}, /* a regex, compiled by model/loaders.c */
     {"wrapper", &wrapper_type, false},
+    {"start-script", &schema_bool, false},
+    {"dev-group-not-in-production", &schema_bool, false},
     {"detect", &loader_pattern_list, false},     {NULL, NULL, false},
 };
 static const struct schema_type loader_type = {.kind = SCHEMA_OBJECT, .fields = loader_fields};

@@ -103,6 +103,7 @@ static const struct schema_field server_fields[] = {
     {"workers-env", &schema_nonempty_string, false},
     {"all-cpus", &schema_regex, false},
     {"config-file", &schema_nonempty_string, false},
+    {"threads-directive", &schema_nonempty_string, false},
     {NULL, NULL, false},
 };
 static const struct schema_type server_type = {.kind = SCHEMA_OBJECT, .fields = server_fields};

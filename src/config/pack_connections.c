@@ -179,9 +179,9 @@ static const struct schema_field component_fields[] = {
     {"id", &schema_nonempty_string, true},
     {"host", &schema_nonempty_string, true},
     {"port", &schema_nonempty_string, false},
-    {"user", &schema_nonempty_string, false},
+    {"user", &any_type, false},     /* a name or a list of names, first defined wins */
     {"password", &schema_nonempty_string, false},
-    {"database", &schema_nonempty_string, false},
+    {"database", &any_type, false}, /* likewise */
     {"role", &role_type, false},
     {NULL, NULL, false},
 };

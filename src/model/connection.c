@@ -36,8 +36,11 @@ struct name_pair {
 	const char *pooled, *direct;
 };
 
+/* user and database may name several variables (POSTGRES_USER or Rails'
+ * POSTGRES_USERNAME): the first one the service defines is taken. */
 struct component {
-	const char *id, *host, *port, *user, *password, *database;
+	const char *id, *host, *port, *password;
+	const char *const *users, *const *databases; /* NULL-terminated */
 	enum conn_role role;
 };
 
@@ -309,6 +312,22 @@ astrs_z(struct arena *a, const struct yml_node *map, const char *key)
 	return v;
 }
 
+/* A pack field that is one name or a list of names, as a NULL-terminated list. */
+static const char *const *
+name_or_names(struct arena *a, const struct yml_node *map, const char *key)
+{
+	const struct yml_node *n = yml_map_get(map, key);
+	const char **v;
+
+	if (n != NULL && n->type == YML_SCALAR) {
+		v = arena_alloc(a, 2 * sizeof(*v));
+		v[0] = arena_strdup(a, n->text);
+		v[1] = NULL;
+		return v;
+	}
+	return astrs_z(a, map, key);
+}
+
 static void
 load_client(struct client_info *ci, const struct yml_node *e, struct arena *a)
 {
@@ -493,9 +512,9 @@ load_connections_doc(struct conn_knowledge *k, const struct yml_node *root, stru
 		struct component c = {astr(a, e, "id"),
 		                      astr(a, e, "host"),
 		                      astr(a, e, "port"),
-		                      astr(a, e, "user"),
 		                      astr(a, e, "password"),
-		                      astr(a, e, "database"),
+		                      name_or_names(a, e, "user"),
+		                      name_or_names(a, e, "database"),
 		                      role_of(yml_map_get(e, "role"))};
 
 		VEC_PUSH(comps, c);
@@ -1607,20 +1626,33 @@ build_from_env(struct svc_build *sb)
 	}
 }
 
+/* The entry of the first of names (NULL-terminated) that svc defines, or NULL. */
+static const struct env_entry *
+first_defined(const struct service *svc, const char *const *names)
+{
+	const struct env_entry *e;
+
+	for (; names != NULL && *names != NULL; names++) {
+		if ((e = env_find(svc, *names)) != NULL && e->winner.value != NULL)
+			return e;
+	}
+	return NULL;
+}
+
 /* POSTGRES_HOST/PORT/USER... and PG*: one endpoint per group the service defines. */
 static void
 build_from_components(struct svc_build *sb)
 {
 	const struct conn_knowledge *k = sb->b->k;
 	struct arena *a = sb->b->a;
-	size_t i, j;
+	size_t i, j, nnames;
 
 	for (i = 0; i < k->ncomponents; i++) {
 		const struct component *cp = &k->components[i];
 		const struct env_entry *host = env_find(sb->svc, cp->host);
 		const struct env_entry *port = cp->port ? env_find(sb->svc, cp->port) : NULL;
-		const struct env_entry *user = cp->user ? env_find(sb->svc, cp->user) : NULL;
-		const char *names[4] = {cp->host, cp->port, cp->user, cp->database};
+		const struct env_entry *user = first_defined(sb->svc, cp->users);
+		const char *names[10] = {cp->host, cp->port};
 		const struct client_info *dflt = default_client(sb);
 		struct connection c;
 		int portno = URL_POSTGRES_DEFAULT_PORT;
@@ -1628,6 +1660,11 @@ build_from_components(struct svc_build *sb)
 		if (host == NULL || host->winner.value == NULL || conn_key_used(sb, cp->id) ||
 		    dflt == NULL)
 			continue;
+		nnames = 2;
+		for (j = 0; cp->users != NULL && cp->users[j] != NULL && nnames < 6; j++)
+			names[nnames++] = cp->users[j];
+		for (j = 0; cp->databases != NULL && cp->databases[j] != NULL && nnames < 10; j++)
+			names[nnames++] = cp->databases[j];
 		if (port != NULL && port->winner.value != NULL) {
 			char *end;
 			long v = strtol(port->winner.value, &end, 10);
@@ -1654,7 +1691,7 @@ build_from_components(struct svc_build *sb)
 			const struct env_read *r = &sb->svc->reads.items[j];
 			size_t n;
 
-			for (n = 0; n < 4; n++) {
+			for (n = 0; n < nnames; n++) {
 				if (names[n] == NULL || strcmp(r->key, names[n]) != 0 ||
 				    strcmp(r->kind, "shell-var") == 0)
 					continue;

@@ -61,11 +61,36 @@ spec_major(const char *spec)
 	return *spec ? atoi(spec) : -1;
 }
 
+/* Whether a dependency of svc is listed only in a development or test group. */
+static bool
+dep_dev_only(const struct service *svc, const char *name)
+{
+	size_t i, j;
+	bool seen = false;
+
+	for (i = 0; i < svc->own_manifests.len; i++) {
+		const struct manifest *m = svc->own_manifests.items[i]->manifest;
+
+		for (j = 0; j < m->ndeps; j++) {
+			if (strcmp(m->deps[j].name, name) != 0)
+				continue;
+			if (!m->deps[j].dev)
+				return false;
+			seen = true;
+		}
+	}
+	return seen;
+}
+
+/* Whether svc depends on one of the loader's packages (any service when it names none). */
 static bool
 has_package(const struct scan *s, const struct service *svc, const struct loader_model *lm)
 {
+	const char *env = s->opts.env ? s->opts.env : "development";
 	size_t i;
 
+	if (lm->packages.len == 0)
+		return true;
 	for (i = 0; i < lm->packages.len; i++) {
 		const char *v = dep_version(s, svc, lm->packages.items[i]);
 		int major;
@@ -74,6 +99,9 @@ has_package(const struct scan *s, const struct service *svc, const struct loader
 			continue;
 		major = spec_major(v);
 		if (lm->max_major > 0 && major > lm->max_major)
+			continue;
+		if (lm->dev_not_in_production && strcmp(env, "production") == 0 &&
+		    dep_dev_only(svc, lm->packages.items[i]))
 			continue;
 		return true;
 	}
@@ -245,6 +273,20 @@ any_script_matches(struct scan *s, const struct service *svc, const struct rx *r
 	return false;
 }
 
+/* Whether a command that starts svc for --env matches rx. */
+static bool
+start_script_matches(struct scan *s, const struct service *svc, const struct rx *rx)
+{
+	struct start_command cmds[16];
+	size_t n = start_commands(s, svc, cmds, 16), i;
+
+	for (i = 0; i < n; i++) {
+		if (rx_match(s->rx, rx, cmds[i].text, strlen(cmds[i].text), 0, NULL) == RX_MATCH)
+			return true;
+	}
+	return false;
+}
+
 /* Replace {env} in a framework file name; NULL when the file is skipped in this env. */
 char *
 detect_expand_file_name(const struct scan *s, const struct loader_model *lm, const char *name,
@@ -283,6 +325,19 @@ detect_new_op(struct detect_result *r, const struct loader_model *lm, const char
 	op->origin_file = xstrdup(origin);
 	op->origin_line = line;
 	return op;
+}
+
+void
+detect_op_free(struct load_op *op)
+{
+	size_t j;
+
+	for (j = 0; j < op->files.len; j++)
+		free(op->files.items[j]);
+	VEC_FREE(&op->files);
+	VEC_FREE(&op->optional);
+	free(op->origin_file);
+	free(op->mode);
 }
 
 void
@@ -367,7 +422,8 @@ detect_frameworks(struct scan *s, struct service *svc, struct detect_result *r)
 			continue;
 		if (lm->requires_file != NULL && !service_has_file(s, svc, lm->requires_file))
 			continue;
-		if (lm->script != NULL && !any_script_matches(s, svc, lm->script))
+		if (lm->script != NULL && !(lm->start_script ? start_script_matches(s, svc, lm->script)
+							     : any_script_matches(s, svc, lm->script)))
 			continue;
 		op = detect_new_op(r, lm, package_manifest(svc, lm), 0);
 		op->convention = true;
@@ -459,8 +515,17 @@ detect_match(struct scan *s, struct service *svc, struct detect_result *r, const
 	pathe = detect_arg_find(&lp->path, args, after);
 	dire = detect_arg_find(&lp->dir, args, after);
 	if (lp->loader->framework && dire != NULL) {
-		/* Vite's envDir replaces the framework's default folder; false disables it. */
-		op = reuse_convention(r, op);
+		/* Vite's envDir replaces the framework's default folder; false disables it.
+		 * Without the framework running for --env (vite.config.ts of an app
+		 * whose server is react-router-serve) it loads nothing. */
+		struct load_op *conv = reuse_convention(r, op);
+
+		if (conv == op) {
+			r->ops.len--;
+			detect_op_free(op);
+			goto cleanup;
+		}
+		op = conv;
 		if (dire->type == EXPR_BOOL && !dire->boolean)
 			goto cleanup;
 	}
@@ -605,6 +670,19 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 	detect_start_commands_free(cmds, n);
 }
 
+/* Whether YAML text holds an ERB output tag (Rails config/NAME.yml). */
+static bool
+erb_yaml(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < len; i++) {
+		if (data[i] == '<' && data[i + 1] == '%' && data[i + 2] == '=')
+			return true;
+	}
+	return false;
+}
+
 static int
 match_cmp(const void *a, const void *b)
 {
@@ -633,15 +711,25 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		bool test_code;
 		const struct loader_pattern *wrap;
 
-		if (e->kind != SCAN_FILE_SOURCE)
+		if (e->kind != SCAN_FILE_SOURCE && e->kind != SCAN_FILE_CONFIG)
 			continue;
 		/* Loader calls in test code (a jest setup file) run only under --env test. */
 		test_code = reads_test_path(s, e->path);
 		base = strrchr(e->path, '/');
 		lang = source_lang_of(base ? base + 1 : e->path);
+		if (e->kind == SCAN_FILE_CONFIG && lang != LANG_YAML)
+			continue;
 		if ((data = scan_source(s, e->path, &len, &err)) == NULL) {
 			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "unreadable");
 			goto next;
+		}
+		/* Rails renders config/NAME.yml through ERB first: the code in <%= %> is
+		 * Ruby that runs in the app (database.yml's ENV.fetch). Other YAML is
+		 * data, not code that reads the environment. */
+		if (e->kind == SCAN_FILE_CONFIG) {
+			if (!erb_yaml(data, len))
+				goto next;
+			lang = LANG_RUBY;
 		}
 		if (source_scan(&ms, s->rx, lang, data, len, ls->flat.items, ls->flat.len, &err) !=
 		    0) {
@@ -721,17 +809,8 @@ detect_service(struct scan *s, struct service *svc, struct detect_result *out)
 		}
 		svc->notes.len = nnotes;
 		for (i = 0; i < out->ops.len; i++) {
-			if (i > 0) {
-				struct load_op *op = &out->ops.items[i];
-				size_t j;
-
-				for (j = 0; j < op->files.len; j++)
-					free(op->files.items[j]);
-				VEC_FREE(&op->files);
-				VEC_FREE(&op->optional);
-				free(op->origin_file);
-				free(op->mode);
-			}
+			if (i > 0)
+				detect_op_free(&out->ops.items[i]);
 		}
 		out->ops.len = out->ops.len ? 1 : 0;
 		return;
@@ -763,16 +842,8 @@ detect_result_free(struct detect_result *r)
 {
 	size_t i, j;
 
-	for (i = 0; i < r->ops.len; i++) {
-		struct load_op *op = &r->ops.items[i];
-
-		for (j = 0; j < op->files.len; j++)
-			free(op->files.items[j]);
-		VEC_FREE(&op->files);
-		VEC_FREE(&op->optional);
-		free(op->origin_file);
-		free(op->mode);
-	}
+	for (i = 0; i < r->ops.len; i++)
+		detect_op_free(&r->ops.items[i]);
 	VEC_FREE(&r->ops);
 	for (i = 0; i < r->inlines.len; i++) {
 		struct inline_source *in = &r->inlines.items[i];

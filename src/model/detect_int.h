@@ -46,6 +46,8 @@ void detect_note(struct service *svc, const char *file, int line, const char *fm
 	;
 struct load_op *detect_new_op(struct detect_result *r, const struct loader_model *lm,
 			      const char *origin, int line);
+/* Free what op owns (not op itself). */
+void detect_op_free(struct load_op *op);
 /* Append path (taken) unless the operation already reads it. */
 void detect_op_add_file(struct load_op *op, char *path, bool optional);
 /* Replace {env} in a framework file name with mode (NULL: the --env name); NULL when

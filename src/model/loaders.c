@@ -266,6 +266,8 @@ load_loader(struct loader_set *ls, const struct yml_node *n, const char *path,
 		return el_error_set(err, path, n->line, n->col, "unknown anchor \"%s\"", s);
 	lm->framework = yml_map_true(n, "framework");
 	lm->lowest = yml_map_true(n, "lowest");
+	lm->start_script = yml_map_true(n, "start-script");
+	lm->dev_not_in_production = yml_map_true(n, "dev-group-not-in-production");
 	lm->requires_file = xstrdup(yml_map_text(n, "requires-file"));
 	lm->exposes_prefix = xstrdup(yml_map_text(n, "exposes-prefix"));
 	lm->missing_effect = xstrdup(yml_map_text(n, "missing-effect"));

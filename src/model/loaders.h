@@ -107,6 +107,10 @@ struct loader_model {
 	bool lowest; /* loaded under everything else (Prisma's own .env loading) */
 	char *requires_file;
 	struct rx *script;
+	bool start_script; /* script must match the command that starts the service for --env
+			      (React Router: `react-router dev` loads, `react-router-serve` not) */
+	bool dev_not_in_production; /* a dev/test-group dependency is not loaded under
+				       --env production (Bundler.require(*Rails.groups)) */
 	char *exposes_prefix;
 	/* When a required file is missing: what happens, the loader's error ({file} = its
 	 * name) and the fix, for missing-env-file. NULL when the pack says nothing. */

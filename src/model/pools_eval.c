@@ -208,6 +208,60 @@ match_env_read(const struct pool_set *ps, unsigned lang, const char *text, char 
 	return found;
 }
 
+static int eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
+                       const char *text, const char *data, const char *file, int line,
+                       long *value, struct pool_origin *o, int depth);
+
+/*
+ * `COND ? A : B` (Rails database.yml: `Sidekiq.server? ? ENV.fetch(
+ * 'SIDEKIQ_CONCURRENCY', 10) : ENV.fetch('RAILS_MAX_THREADS', 5)`): which
+ * branch a process takes is not known statically, so the larger one is the
+ * per-process peak. -1 when text is no such expression or a branch is unknown.
+ */
+static int
+eval_ternary(const struct pool_set *ps, const struct service *svc, unsigned lang, const char *t,
+             const char *data, const char *file, int line, long *value, struct pool_origin *o,
+             int depth)
+{
+	const char *q = strstr(t, " ? "), *p;
+	struct pool_origin oa = {0}, ob = {0};
+	char *a, *b;
+	long va, vb;
+	int par = 0, rc = -1;
+
+	if (q == NULL)
+		return -1;
+	for (p = q + 3; *p; p++) {
+		if (*p == '(' || *p == '[' || *p == '{')
+			par++;
+		else if ((*p == ')' || *p == ']' || *p == '}') && par > 0)
+			par--;
+		else if (par == 0 && p[0] == ' ' && p[1] == ':' && p[2] == ' ')
+			break;
+	}
+	if (*p == '\0')
+		return -1;
+	a = xstrndup(q + 3, (size_t)(p - q - 3));
+	b = xstrdup(p + 3);
+	if (eval_number(ps, svc, lang, a, data, file, line, &va, &oa, depth + 1) == 0 &&
+	    eval_number(ps, svc, lang, b, data, file, line, &vb, &ob, depth + 1) == 0) {
+		struct pool_origin *win = va >= vb ? &oa : &ob;
+
+		*value = va >= vb ? va : vb;
+		o->file = win->file;
+		o->line = win->line;
+		o->why = xasprintf("%s; the larger branch of a condition (the other gives %ld)",
+		                   win->why ? win->why : "declared", va >= vb ? vb : va);
+		win->file = NULL;
+		rc = 0;
+	}
+	pool_origin_clear(&oa);
+	pool_origin_clear(&ob);
+	free(a);
+	free(b);
+	return rc;
+}
+
 static int
 eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang, const char *text,
             const char *data, const char *file, int line, long *value, struct pool_origin *o,
@@ -219,6 +273,11 @@ eval_number(const struct pool_set *ps, const struct service *svc, unsigned lang,
 	if (pools_parse_int(t, value)) {
 		o->file = xstrdup(file);
 		o->line = line;
+		rc = 0;
+		goto cleanup;
+	}
+	if (depth < POOLS_EVAL_DEPTH && eval_ternary(ps, svc, lang, t, data, file, line, value, o,
+						     depth) == 0) {
 		rc = 0;
 		goto cleanup;
 	}

@@ -42,6 +42,7 @@ server_clear(struct proc_server *sv)
 	free(sv->default_threads);
 	free(sv->workers_env);
 	free(sv->config_file);
+	free(sv->threads_directive);
 }
 
 int
@@ -67,6 +68,7 @@ processes_load(struct proc_server_set **out, const struct packs *packs, struct e
 			sv.default_threads = xstrdup(yml_map_text(e, "default-threads"));
 			sv.workers_env = xstrdup(yml_map_text(e, "workers-env"));
 			sv.config_file = xstrdup(yml_map_text(e, "config-file"));
+			sv.threads_directive = xstrdup(yml_map_text(e, "threads-directive"));
 			if (compile_opt(&sv.command, e, "command", paths[d], err) != 0 ||
 			    compile_opt(&sv.workers, e, "workers", paths[d], err) != 0 ||
 			    compile_opt(&sv.threads, e, "threads", paths[d], err) != 0 ||
@@ -270,7 +272,8 @@ part_workers(struct procs_ctx *c, struct proc_part *part, const char *file, int 
 	free(v);
 	v = group_value(c->s->rx, sv->threads, part->command);
 	if (v == NULL || !eval_into(c, &part->threads, LANG_SHELL, v, NULL, file, line)) {
-		if (!config_file_value(c, &part->threads, sv, "threads"))
+		if (!config_file_value(c, &part->threads, sv,
+				       sv->threads_directive ? sv->threads_directive : "threads"))
 			eval_formula_into(c, &part->threads, sv->default_threads, "default");
 	}
 	free(v);

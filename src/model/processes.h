@@ -31,6 +31,7 @@ struct proc_server {
 	char *default_workers, *default_threads;
 	char *workers_env;
 	char *config_file;
+	char *threads_directive; /* the threads setting in config_file ("threads", Sidekiq's ":concurrency:") */
 };
 
 struct proc_server_set {
