@@ -188,6 +188,13 @@ static const struct schema_field component_fields[] = {
 static const struct schema_type component_type = {.kind = SCHEMA_OBJECT,
                                                   .fields = component_fields};
 static const struct schema_type component_list = {.kind = SCHEMA_LIST, .item = &component_type};
+static const struct schema_field database_fields[] = {
+    {"files", &nonempty_string_list, true},
+    {"regex", &schema_nonempty_string, true}, /* compiled by model/dbkind.c */
+    {NULL, NULL, false},
+};
+static const struct schema_type database_type = {.kind = SCHEMA_OBJECT, .fields = database_fields};
+static const struct schema_type database_list = {.kind = SCHEMA_LIST, .item = &database_type};
 static const struct schema_field connections_pack_fields[] = {
     {"kind", &kind_connections_type, true},
     {"version", &version_type, true},
@@ -195,6 +202,8 @@ static const struct schema_field connections_pack_fields[] = {
     {"roles", &name_role_list, false},
     {"pairs", &pair_list, false},
     {"components", &component_list, false},
+    {"postgres-kinds", &string_list, false},
+    {"databases", &database_list, false},
     {NULL, NULL, false},
 };
 const struct schema_type pack_connections_schema = {.kind = SCHEMA_OBJECT,

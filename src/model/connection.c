@@ -1,4 +1,5 @@
 #include "model/connection.h"
+#include "model/dbkind.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -107,6 +108,7 @@ struct build {
 	VEC(struct pat_meta) meta;       /* parallel to pats */
 	VEC(struct rx *) rxs;            /* owned */
 	VEC(struct source_pattern) env_reads;
+	struct dbkind_set *dbkinds; /* owned */
 };
 
 /* A client found in a service's manifests. */
@@ -1749,7 +1751,9 @@ build_service(struct build *b, struct service *svc)
 	implicit_uses(&sb, &off_files, &off_clients);
 	build_from_uses(&sb, &off_files, &off_clients);
 	build_from_env(&sb);
-	build_from_components(&sb);
+	/* A MySQL or MongoDB service's DB_HOST/DB_PORT are not a Postgres endpoint. */
+	if (!dbkind_not_postgres(b->dbkinds, b->s, svc))
+		build_from_components(&sb);
 	if (sb.out.len > 1)
 		qsort(sb.out.items, sb.out.len, sizeof(*sb.out.items), cmp_conn);
 	sc->svc = svc;
@@ -1781,7 +1785,7 @@ connections_build(struct scan *s, struct el_error *err)
 	memset(&b, 0, sizeof(b));
 	b.s = s;
 	b.a = &s->arena;
-	if (knowledge_build(&b, err) != 0)
+	if (knowledge_build(&b, err) != 0 || dbkind_load(&b.dbkinds, s, err) != 0)
 		goto cleanup;
 	for (i = 0; i < s->services.len; i++)
 		build_service(&b, s->services.items[i]);
@@ -1793,6 +1797,7 @@ cleanup:
 	VEC_FREE(&b.pats);
 	VEC_FREE(&b.meta);
 	VEC_FREE(&b.env_reads);
+	dbkind_free(b.dbkinds);
 	return rc;
 }
 
