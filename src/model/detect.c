@@ -277,14 +277,15 @@ any_script_matches(struct scan *s, const struct service *svc, const struct rx *r
 static bool
 start_script_matches(struct scan *s, const struct service *svc, const struct rx *rx)
 {
-	struct start_command cmds[16];
-	size_t n = start_commands(s, svc, cmds, 16), i;
+	struct start_command cmds[DETECT_MAX_COMMANDS];
+	size_t n = detect_start_commands(s, svc, cmds, DETECT_MAX_COMMANDS), i;
+	bool found = false;
 
-	for (i = 0; i < n; i++) {
-		if (rx_match(s->rx, rx, cmds[i].text, strlen(cmds[i].text), 0, NULL) == RX_MATCH)
-			return true;
-	}
-	return false;
+	for (i = 0; i < n && !found; i++)
+		found = rx_match(s->rx, rx, cmds[i].text, strlen(cmds[i].text), 0, NULL) ==
+			RX_MATCH;
+	detect_start_commands_free(cmds, n);
+	return found;
 }
 
 /* Replace {env} in a framework file name; NULL when the file is skipped in this env. */
