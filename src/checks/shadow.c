@@ -9,6 +9,7 @@
 
 #include "checks/checks.h"
 #include "model/discover.h"
+#include "model/platforms.h"
 #include "model/reads.h"
 #include "model/resolve.h"
 #include "model/service.h"
@@ -141,6 +142,19 @@ already_reported(struct check_ctx *ctx, const char *rule, const struct env_def *
 	return false;
 }
 
+/* Every name the expansion missed is set by the deploy platform: defined where it runs. */
+static bool
+all_injected(const struct service *svc, const struct env_def *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->undefined.len; i++) {
+		if (platforms_find(svc, d->undefined.items[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
 static void
 check_references(struct check_ctx *ctx, const struct service *svc, const struct env_entry *e)
 {
@@ -155,7 +169,8 @@ check_references(struct check_ctx *ctx, const struct service *svc, const struct 
 			   "%s sees the literal text",
 			   e->key, w->source->loader, svc->path);
 	}
-	if (w->undefined.len > 0 && !already_reported(ctx, "undefined-reference", w, e->key)) {
+	if (w->undefined.len > 0 && !already_reported(ctx, "undefined-reference", w, e->key) &&
+	    !all_injected(svc, w)) {
 		const struct env_entry *later = NULL;
 		struct finding *f;
 
@@ -279,7 +294,8 @@ check_root_not_loaded(struct check_ctx *ctx, struct service *svc)
 
 		bool ci = reads_case_insensitive(ctx->scan, rd->kind);
 
-		if (!rd->runtime || defines(svc, rd->key, ci) || inherits(svc, rd->key))
+		if (!rd->runtime || defines(svc, rd->key, ci) || inherits(svc, rd->key) ||
+		    platforms_find(svc, rd->key) != NULL)
 			continue;
 		for (j = 0; j < i && !dup; j++)
 			dup = strcmp(svc->reads.items[j].key, rd->key) == 0;

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "model/connection.h"
+#include "model/platforms.h"
 #include "model/resolve.h"
 #include "model/scan.h"
 #include "model/service.h"
@@ -187,6 +188,7 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 	for (i = 0; i < s->services.len; i++) {
 		const struct service *svc = s->services.items[i];
 		const struct env_entry *e = resolve_find(svc, key);
+		const struct injected_var *inj;
 		char *v;
 
 		if (cli->opts.service != NULL && strcmp(cli->opts.service, svc->path) != 0)
@@ -202,7 +204,22 @@ write_json(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 			jw_key(&w, "shadowed");
 			jw_arr_begin(&w);
 			jw_arr_end(&w);
-			jw_kstr(&w, "note", "not defined in the repository for this service");
+			if ((inj = platforms_find(svc, key)) != NULL) {
+				char *note = xasprintf("not defined in the repository; injected by %s "
+						       "(%s:%d)",
+						       inj->platform, inj->file, inj->line);
+
+				jw_kstr(&w, "note", note);
+				free(note);
+				jw_key(&w, "injected");
+				jw_obj_begin(&w);
+				jw_kstr(&w, "platform", inj->platform);
+				jw_kstr(&w, "file", inj->file);
+				jw_kint(&w, "line", inj->line);
+				jw_obj_end(&w);
+			} else {
+				jw_kstr(&w, "note", "not defined in the repository for this service");
+			}
 			if (svc->secrets != NULL)
 				jw_kstr(&w, "secrets", svc->secrets->loader);
 			write_connections_json(&w, svc, key);
@@ -261,6 +278,7 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 	for (i = 0; i < s->services.len; i++) {
 		const struct service *svc = s->services.items[i];
 		const struct env_entry *e = resolve_find(svc, key);
+		const struct injected_var *inj;
 		char *v;
 
 		if (cli->opts.service != NULL && strcmp(cli->opts.service, svc->path) != 0)
@@ -268,6 +286,12 @@ write_text(struct cli *cli, struct buf *out, const struct scan *s, const char *k
 		if (shown++)
 			buf_putc(out, '\n');
 		buf_printf(out, "%s (%s): ", svc->path, svc->loader);
+		if (e == NULL && (inj = platforms_find(svc, key)) != NULL) {
+			buf_printf(out, "%s is not defined in the repository; injected by %s (%s:%d)\n",
+				   key, inj->platform, inj->file, inj->line);
+			write_connections_text(out, svc, key);
+			continue;
+		}
 		if (e == NULL) {
 			buf_printf(out, "%s is not defined in the repository for this service\n", key);
 			if (svc->secrets != NULL)

@@ -364,6 +364,17 @@ static const struct schema_field runtime_scripts_fields[] = {
 };
 static const struct schema_type runtime_scripts_type = {.kind = SCHEMA_OBJECT,
                                                         .fields = runtime_scripts_fields};
+static const struct schema_type addons_type = {.kind = SCHEMA_MAP, .item = &string_list_type};
+static const struct schema_field platform_fields[] = {
+    {"name", &schema_nonempty_string, true},
+    {"file", &schema_nonempty_string, true},
+    {"env-var-from", &string_list_type, false},
+    {"addons", &addons_type, false},
+    {"injects", &string_list_type, false},
+    {NULL, NULL, false},
+};
+static const struct schema_type platform_type = {.kind = SCHEMA_OBJECT, .fields = platform_fields};
+static const struct schema_type platform_list = {.kind = SCHEMA_LIST, .item = &platform_type};
 static const struct schema_type kind_loaders_type = {.kind = SCHEMA_ENUM,
                                                      .enum_values = kind_loaders_name};
 static const struct schema_field loaders_pack_fields[] = {
@@ -376,6 +387,7 @@ static const struct schema_field loaders_pack_fields[] = {
     {"loaders", &loader_list, false},
     {"reads", &read_pattern_list, false},
     {"defaults", &read_pattern_list, false},
+    {"platforms", &platform_list, false},
     {"placeholder-values", &string_list_type, false}, /* regexes, compiled by model/loaders.c */
     {NULL, NULL, false},
 };

@@ -1,5 +1,6 @@
 #include "model/detect.h"
 #include "model/detect_int.h"
+#include "model/platforms.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -798,6 +799,7 @@ detect_service(struct scan *s, struct service *svc, struct detect_result *out)
 	size_t i, n;
 
 	memset(out, 0, sizeof(*out));
+	platforms_detect(s, svc);
 	if (detect_pinned(s, svc, out)) {
 		size_t nnotes = svc->notes.len;
 

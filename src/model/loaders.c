@@ -323,6 +323,37 @@ load_read(struct loader_set *ls, const struct yml_node *n, const char *path, boo
 	return 0;
 }
 
+static void
+load_platform(struct loader_set *ls, const struct yml_node *n)
+{
+	struct platform_model *pm = VEC_PUSH_ZERO(&ls->platforms);
+	const struct yml_node *addons = yml_map_get(n, "addons");
+	size_t i;
+
+	pm->name = xstrdup(yml_map_text(n, "name"));
+	pm->file = xstrdup(yml_map_text(n, "file"));
+	yml_strings(yml_map_get(n, "env-var-from"), &pm->env_var_from);
+	yml_strings(yml_map_get(n, "injects"), &pm->injects);
+	for (i = 0; addons != NULL && addons->type == YML_MAPPING && i < addons->count; i++) {
+		struct platform_addon *a = VEC_PUSH_ZERO(&pm->addons);
+
+		a->name = xstrdup(addons->pairs[i].key->text);
+		yml_strings(addons->pairs[i].value, &a->keys);
+	}
+}
+
+const struct platform_model *
+loaders_platform(const struct loader_set *ls, const char *base)
+{
+	size_t i;
+
+	for (i = 0; ls != NULL && i < ls->platforms.len; i++) {
+		if (ls->platforms.items[i].file != NULL && strcmp(ls->platforms.items[i].file, base) == 0)
+			return &ls->platforms.items[i];
+	}
+	return NULL;
+}
+
 int
 loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 	     const char *const *paths, size_t ndocs, struct el_error *err)
@@ -375,6 +406,9 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 			if (load_read(ls, list->items[i], paths[d], true, err) != 0)
 				goto fail;
 		}
+		list = yml_map_get(root, "platforms");
+		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++)
+			load_platform(ls, list->items[i]);
 		list = yml_map_get(root, "placeholder-values");
 		for (i = 0; list != NULL && list->type == YML_SEQUENCE && i < list->count; i++) {
 			const struct yml_node *n = list->items[i];
@@ -459,6 +493,21 @@ loaders_free(struct loader_set *ls)
 	free_read_patterns(&ls->defaults);
 	for (i = 0; i < ls->placeholders.len; i++)
 		rx_free(ls->placeholders.items[i]);
+	for (i = 0; i < ls->platforms.len; i++) {
+		struct platform_model *pm = &ls->platforms.items[i];
+		size_t j;
+
+		free(pm->name);
+		free(pm->file);
+		vec_free_strs(&pm->env_var_from);
+		vec_free_strs(&pm->injects);
+		for (j = 0; j < pm->addons.len; j++) {
+			free(pm->addons.items[j].name);
+			vec_free_strs(&pm->addons.items[j].keys);
+		}
+		VEC_FREE(&pm->addons);
+	}
+	VEC_FREE(&ls->platforms);
 	VEC_FREE(&ls->placeholders);
 	VEC_FREE(&ls->flat);
 	for (i = 0; i < ls->loaders.len; i++) {

@@ -134,6 +134,20 @@ struct read_pattern {
 	int line;
 };
 
+/* A deploy platform that sets variables absent from the repository (real-world.md §4, trap 5). */
+struct platform_addon {
+	char *name;       /* e.g. heroku-postgresql (an app.json addon, plan suffix dropped) */
+	VEC(char *) keys; /* what it injects */
+};
+
+struct platform_model {
+	char *name; /* shown to the user: Render, Heroku, Vercel */
+	char *file; /* base name of its deploy manifest: render.yaml, app.json, vercel.json */
+	VEC(char *) env_var_from; /* envVars items with one of these keys get their value there */
+	VEC(struct platform_addon) addons;
+	VEC(char *) injects; /* set whenever the manifest exists (integration names) */
+};
+
 struct loader_set {
 	VEC(struct loader_model *) loaders;
 	VEC(struct loader_pattern *) patterns;
@@ -147,6 +161,7 @@ struct loader_set {
 	VEC(char *) test_paths; /* loader calls here run only under --env test */
 	VEC(struct rx *) placeholders; /* values that only stand in so a build passes */
 	VEC(struct opaque_value) opaque_values;
+	VEC(struct platform_model) platforms;
 };
 
 /* One load operation of one service. */
@@ -172,6 +187,8 @@ int loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 void loaders_free(struct loader_set *ls);
 /* The languages a pack entry's `lang:` names (one name or a list), as enum source_lang bits. */
 unsigned loaders_langs(const struct yml_node *n);
+/* The platform whose deploy manifest has this base name, or NULL. */
+const struct platform_model *loaders_platform(const struct loader_set *ls, const char *base);
 /* The model of a loader by name, or NULL. */
 const struct loader_model *loaders_find(const struct loader_set *ls, const char *name);
 /* The opaque-value entry whose prefix value starts with, or NULL. */

@@ -32,7 +32,6 @@ classify_file(const char *name, const char *path, void *ctx)
 	enum source_lang lang;
 
 	(void)path;
-	(void)ctx;
 	if (manifest_kind_of(name) != MANIFEST_NONE)
 		return SCAN_FILE_MANIFEST;
 	if (compose_is_compose_file(name))
@@ -42,6 +41,8 @@ classify_file(const char *name, const char *path, void *ctx)
 		return SCAN_FILE_CONFIG;
 	if (lang != LANG_NONE)
 		return SCAN_FILE_SOURCE;
+	if (loaders_platform(ctx, name) != NULL)
+		return SCAN_FILE_DEPLOY;
 	return SCAN_FILE_OTHER;
 }
 
@@ -234,6 +235,7 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	wo.exclude = excludes;
 	wo.nexclude = opts->nexclude + NDEFAULT_EXCLUDES;
 	wo.classify = classify_file;
+	wo.classify_ctx = (void *)opts->loaders;
 	rc = walk_repo(&s->walk, root, &wo, err);
 	free(excludes);
 	if (rc != 0) {

@@ -32,6 +32,7 @@ enum scan_file_kind {
 	SCAN_FILE_COMPOSE = 2,  /* a docker compose file */
 	SCAN_FILE_SOURCE = 3,   /* source code scanned for loader calls and env reads */
 	SCAN_FILE_CONFIG = 4,   /* other YAML, .properties and Java (pool settings, Kubernetes) */
+	SCAN_FILE_DEPLOY = 5,   /* a platform's deploy manifest that is no other kind (app.json) */
 };
 
 /* A parsed manifest or compose file, cached for the scan. */
