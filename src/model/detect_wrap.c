@@ -14,6 +14,7 @@
 #include "model/detect_int.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -733,9 +734,14 @@ walk_words(struct wrap_ctx *x, const struct shcmd_simple *cmd, size_t i)
 		if (strcmp(name, "cross-env") == 0 || strcmp(name, "cross-env-shell") == 0) {
 			i = take_assignments(x, cmd, i + 1, "cross-env", "set by cross-env", true);
 			if (strcmp(name, "cross-env-shell") == 0 && i < cmd->words.len) {
-				char *text = shcmd_join(cmd, i);
+				char *text;
 
+				if (x->depth >= WRAP_DEPTH)
+					return NULL;
+				text = shcmd_join(cmd, i);
+				x->depth++;
 				out = walk_text(x, text);
+				x->depth--;
 				free(text);
 				return out;
 			}
@@ -807,11 +813,27 @@ walk_words(struct wrap_ctx *x, const struct shcmd_simple *cmd, size_t i)
 				wrap_call_free(&call);
 				return NULL;
 			}
+			if (call.has_cascade && call.override == 1) {
+				/* dotenv-cli exits: "Cascading env variables conflicts with overrides." */
+				detect_note(x->svc, x->c->file, x->c->line,
+					    "%s rejects a cascade together with override and exits "
+					    "without running the command",
+					    lm->name);
+				wrap_call_free(&call);
+				return NULL;
+			}
 			add_wrapper_layers(x, lm, &call);
-			if (call.command != NULL && call.rest.words.len == 0)
-				out = walk_text(x, call.command);
-			else
-				out = call.rest.words.len ? walk_words(x, &call.rest, 0) : NULL;
+			out = NULL;
+			if (call.command != NULL && call.rest.words.len == 0) {
+				/* infisical run --command "..." */
+				if (x->depth < WRAP_DEPTH) {
+					x->depth++;
+					out = walk_text(x, call.command);
+					x->depth--;
+				}
+			} else if (call.rest.words.len > 0) {
+				out = walk_words(x, &call.rest, 0);
+			}
 			wrap_call_free(&call);
 			return out;
 		}
@@ -908,8 +930,9 @@ runner_value_option(const char *t)
  * run-many -t dev`; NULL for anything else.
  */
 static char *
-runner_task(const char *text)
+runner_task(const char *text, void *filters_vec)
 {
+	VEC(char *) *filters = filters_vec;
 	struct shcmd_list l;
 	const struct shcmd_simple *c;
 	const char *prog, *task = NULL;
@@ -946,6 +969,16 @@ runner_task(const char *text)
 				task = strchr(t, '=') + 1;
 			continue;
 		}
+		/* --filter=web / --filter web / -F web / --scope web: which members run it */
+		if (strncmp(t, "--filter=", 9) == 0 || strncmp(t, "--scope=", 8) == 0) {
+			VEC_PUSH(filters, xstrdup(strchr(t, '=') + 1));
+			continue;
+		}
+		if ((strcmp(t, "--filter") == 0 || strcmp(t, "-F") == 0 || strcmp(t, "--scope") == 0) &&
+		    i + 1 < c->words.len) {
+			VEC_PUSH(filters, xstrdup(c->words.items[++i].text));
+			continue;
+		}
 		if (is_option(t)) {
 			if (runner_value_option(t))
 				i++;
@@ -966,6 +999,55 @@ done:
 	return out;
 }
 
+/*
+ * Whether a member passes the runner's filters (pnpm / turbo --filter, lerna
+ * --scope): a package name or a ./path glob, `!` excludes, `...` and `^`
+ * (dependencies, dependents) are dropped; no positive filter means every
+ * member.
+ */
+static bool
+member_selected(const struct service *svc, const struct manifest *own, const void *filters_vec)
+{
+	const VEC(char *) *filters = filters_vec;
+	bool positive = false, hit = false;
+	size_t i;
+
+	for (i = 0; i < filters->len; i++) {
+		const char *f = filters->items[i];
+		bool neg = f[0] == '!';
+		char *pat;
+		bool match;
+		size_t n;
+
+		if (neg)
+			f++;
+		while (*f == '.' && strncmp(f, "...", 3) == 0)
+			f += 3;
+		if (*f == '^')
+			f++;
+		pat = xstrdup(*f == '{' ? f + 1 : f);
+		n = strlen(pat);
+		while (n > 0 && (pat[n - 1] == '.' || pat[n - 1] == '}' || pat[n - 1] == '^'))
+			pat[--n] = '\0';
+		if (strncmp(pat, "./", 2) == 0) {
+			char *path = xasprintf("./%s", svc->path);
+
+			match = fnmatch(pat, path, 0) == 0;
+			free(path);
+		} else {
+			match = own->name != NULL && fnmatch(pat, own->name, 0) == 0;
+		}
+		free(pat);
+		if (neg && match)
+			return false;
+		if (!neg) {
+			positive = true;
+			hit = hit || match;
+		}
+	}
+	return !positive || hit;
+}
+
 void
 detect_root_layers(struct scan *s, struct service *svc, struct detect_result *r)
 {
@@ -977,6 +1059,7 @@ detect_root_layers(struct scan *s, struct service *svc, struct detect_result *r)
 	size_t i, k, nops = r->ops.len, ninlines = r->inlines.len;
 	int e = loaders_env_index(s->opts.env);
 	char *inner, *task = NULL;
+	VEC(char *) filters = {0};
 
 	if (strcmp(svc->path, ".") == 0)
 		return;
@@ -1013,13 +1096,15 @@ detect_root_layers(struct scan *s, struct service *svc, struct detect_result *r)
 	x.c = &c;
 	inner = walk_text(&x, c.text);
 	if (inner != NULL)
-		task = runner_task(inner);
+		task = runner_task(inner, &filters);
 	for (i = 0; task != NULL && i < own->ncommands; i++) {
 		if (strcmp(own->commands[i].name, task) == 0)
 			break;
 	}
-	if (task == NULL || i == own->ncommands || (r->ops.len == nops && r->inlines.len == ninlines))
+	if (task == NULL || i == own->ncommands || !member_selected(svc, own, &filters) ||
+	    (r->ops.len == nops && r->inlines.len == ninlines))
 		truncate_layers(r, nops, ninlines);
+	vec_free_strs(&filters);
 	free(task);
 	free(inner);
 	free(x.node_env);
