@@ -524,6 +524,30 @@ static const struct pool_case pool_cases[] = {
      "config/database.yml",
      3,
      "RAILS_MAX_THREADS is not set"},
+    {"rails pool chosen by Sidekiq.server?: the larger branch",
+     {{"Gemfile", "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\ngem 'pg'\n"},
+      {"config/database.yml",
+       "default: &default\n  adapter: postgresql\n"
+       "  pool: <%= Sidekiq.server? ? ENV.fetch('SIDEKIQ_CONCURRENCY', 10) : "
+       "ENV.fetch('RAILS_MAX_THREADS', 25) %>\n"}},
+     "config/database.yml",
+     "activerecord",
+     25,
+     false,
+     "config/database.yml",
+     3,
+     "the larger branch of a condition (the other gives 10)"},
+    {"a condition in node code: the larger branch",
+     {{"package.json", "{\"dependencies\":{\"pg\":\"^8\"}}\n"},
+      {"src/db.js", "const pool = new Pool({ connectionString: process.env.DATABASE_URL,\n"
+                    "  max: isWorker ? 4 : 12 })\n"}},
+     NULL,
+     "pg",
+     12,
+     false,
+     "src/db.js",
+     2,
+     "larger branch"},
 };
 
 START_TEST(test_pools_pattern_styles)
