@@ -26,7 +26,7 @@ project_get(void *ctx, const char *name)
 /* A compose environment: value interpolated with the project .env (not with env_file:). */
 static char *
 interpolate_inline(struct scan *s, struct service *svc, const char *compose_path,
-		   const struct compose_var *v)
+		   const struct compose_var *v, bool *unknowable)
 {
 	char *dir = path_dirname(compose_path), *envp = path_join(dir, ".env"), *out;
 	struct scan_env_file *ef = scan_find_env_file(s, envp);
@@ -37,8 +37,15 @@ interpolate_inline(struct scan *s, struct service *svc, const char *compose_path
 	size_t nmissing = 0, i;
 
 	out = compose_interpolate(v->value, &lookup, &missing, &nmissing, &err);
-	if (out == NULL)
+	if (out == NULL) {
+		/* ${VAR:?message} with VAR in neither the project .env nor (as far as
+		 * is known) the shell: compose up stops here unless the shell sets it. */
+		detect_note(svc, compose_path, v->line,
+			    "%s: compose up fails unless the shell sets what %s lacks: %s", v->key,
+			    envp, err.msg ? err.msg : "a required variable is unset");
 		out = xstrdup(v->value);
+		*unknowable = true;
+	}
 	for (i = 0; i < nmissing; i++)
 		detect_note(svc, compose_path, v->line,
 		     "${%s} in %s is set neither in the shell (unknown here) nor in %s; compose "
@@ -80,7 +87,8 @@ detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
 					v->value = cs->environment[k].value == NULL
 							   ? NULL
 							   : interpolate_inline(s, svc, p->entry->path,
-										&cs->environment[k]);
+										&cs->environment[k],
+										&v->unknowable);
 					v->line = cs->environment[k].line;
 					v->col = cs->environment[k].col;
 				}

@@ -100,8 +100,8 @@ expand_known(struct known *k, const char *value, bool *unknowable)
 }
 
 /* A value that only stands in so a build passes (…/dummy, placeholder). */
-static bool
-is_placeholder(const struct scan *s, const char *value)
+bool
+detect_is_placeholder(const struct scan *s, const char *value)
 {
 	struct rx_ctx *ctx;
 	bool hit = false;
@@ -332,7 +332,7 @@ image_env(struct scan *s, const struct scan_parsed *df, struct detect_result *r,
 		/* A container value set by compose stays what the server sees. */
 		if (known_get(k, e->key) == NULL)
 			known_set(k, e->key, v, unknowable);
-		add_var(in, e->key, v, e->line, e->col, unknowable, is_placeholder(s, v));
+		add_var(in, e->key, v, e->line, e->col, unknowable, detect_is_placeholder(s, v));
 	}
 }
 
@@ -369,11 +369,11 @@ entrypoint_exports(struct scan *s, struct service *svc, const char *path, struct
 		if (ex->when == SHENV_UNSET) {
 			if (dflt == NULL)
 				dflt = new_inline(r, INLINE_ENTRY_DEFAULT, path, ex->line);
-			add_var(dflt, ex->key, v, ex->line, ex->col, unknowable, is_placeholder(s, v));
+			add_var(dflt, ex->key, v, ex->line, ex->col, unknowable, detect_is_placeholder(s, v));
 		} else {
 			if (set == NULL)
 				set = new_inline(r, INLINE_EXPORT, path, ex->line);
-			add_var(set, ex->key, v, ex->line, ex->col, unknowable, is_placeholder(s, v));
+			add_var(set, ex->key, v, ex->line, ex->col, unknowable, detect_is_placeholder(s, v));
 		}
 		known_set(k, ex->key, v, unknowable);
 	}

@@ -99,6 +99,8 @@ void detect_compose(struct scan *s, struct service *svc, struct detect_result *r
  * run order. out is a VEC(char *) of repository paths the caller frees.
  */
 void detect_entrypoint_scripts(const struct scan *s, const struct service *svc, void *out);
+/* A value matching placeholder-values (…/dummy, placeholder): a build-time stand-in. */
+bool detect_is_placeholder(const struct scan *s, const char *value);
 /* The final stage's ENV and the entrypoint's exports, as inline sources. */
 void detect_image(struct scan *s, struct service *svc, struct detect_result *r);
 /* A default an env schema gives a key (match of a `defaults:` pattern), as an inline source. */

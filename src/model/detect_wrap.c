@@ -132,6 +132,8 @@ add_var(struct wrap_ctx *x, struct inline_source *in, const char *assignment)
 	v->col = 1;
 	/* FOO=$BAR: whatever the shell has in BAR, unknown here */
 	v->unknowable = strchr(v->value, '$') != NULL || strchr(v->value, '`') != NULL;
+	/* cross-env DATABASE_URL=placeholder prisma generate: no endpoint (trap 7) */
+	v->placeholder = detect_is_placeholder(x->s, v->value);
 	if (strcmp(v->key, "NODE_ENV") == 0 && strchr(v->value, '$') == NULL) {
 		free(x->node_env);
 		x->node_env = xstrdup(v->value);
