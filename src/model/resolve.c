@@ -676,6 +676,9 @@ expand_all(struct scan *s, struct service *svc, const struct detect_result *det)
 			} else {
 				free(v);
 			}
+			/* ${X} defined nowhere here may be set by the secret manager (§2.11). */
+			if (svc->secrets != NULL && d->undefined.len > 0)
+				d->unknowable = true;
 		}
 	}
 }
