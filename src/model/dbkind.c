@@ -5,6 +5,7 @@
 #include "config/pack.h"
 #include "config/yaml.h"
 #include "model/discover.h"
+#include "model/reads.h"
 #include "model/scan.h"
 #include "model/service.h"
 #include "parse/manifest.h"
@@ -161,8 +162,13 @@ dbkind_not_postgres(const struct dbkind_set *ds, struct scan *s, const struct se
 
 	if (ds == NULL || ds->pats.len == 0)
 		return false;
-	for (i = 0; i < svc->files.len; i++)
-		judge_file(ds, s, s->walk->entries[svc->files.items[i]].path, &v);
+	/* Test settings (an SQLite ENGINE for the test run) say nothing about production. */
+	for (i = 0; i < svc->files.len; i++) {
+		const char *path = s->walk->entries[svc->files.items[i]].path;
+
+		if (!reads_test_path(s, path))
+			judge_file(ds, s, path, &v);
+	}
 	/* A schema kept elsewhere: "prisma": {"schema": ...}, prisma --schema=... */
 	for (i = 0; i < svc->own_manifests.len; i++) {
 		const struct scan_parsed *p = svc->own_manifests.items[i];
