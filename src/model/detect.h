@@ -42,6 +42,13 @@ void detect_start_scripts(struct scan *s, struct service *svc, void *paths);
 /* Detect the loaders of svc and fill svc->reads and svc->notes. */
 void detect_service(struct scan *s, struct service *svc, struct detect_result *out);
 void detect_result_free(struct detect_result *r);
+/*
+ * The --env-file files of `docker compose` commands in package.json scripts and
+ * shell scripts that run compose_path: they replace its project .env for
+ * interpolation. out is a VEC(char *) of repository paths, in order (later
+ * wins); empty when no command passes one.
+ */
+void detect_compose_env_files(struct scan *s, const char *compose_path, void *out);
 /* The Dockerfile line that creates the env file path in the image (RUN touch, COPY), or NULL. */
 char *detect_image_created(const struct scan *s, const char *path);
 

@@ -622,9 +622,17 @@ file_first(const struct env_source *src)
 static const struct dotenv_file *
 compose_project_env(struct scan *s, const struct env_source *src)
 {
-	char *dir = path_dirname(src->origin_file), *path = path_join(dir, ".env");
-	struct scan_env_file *ef = scan_find_env_file(s, path);
+	VEC(char *) names = {0};
+	char *dir = path_dirname(src->origin_file), *path;
+	struct scan_env_file *ef;
 	const struct dotenv_file *df = NULL;
+
+	/* `docker compose --env-file X` in a script replaces the project .env
+	 * (the last file stands for them all here). */
+	detect_compose_env_files(s, src->origin_file, &names);
+	path = names.len > 0 ? xstrdup(names.items[names.len - 1]) : path_join(dir, ".env");
+	vec_free_strs(&names);
+	ef = scan_find_env_file(s, path);
 
 	/* The project .env itself as an env_file: its own keys come first anyway. */
 	if (ef != NULL && ef != src->ef)
