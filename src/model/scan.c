@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "model/detect.h"
 #include "model/discover.h"
@@ -46,6 +49,8 @@ classify_file(const char *name, const char *path, void *ctx)
 	return SCAN_FILE_OTHER;
 }
 
+static void scan_prefetch(struct scan *s);
+
 /* Services, their loaders and their effective environments. */
 static void
 scan_build_model(struct scan *s)
@@ -60,6 +65,7 @@ scan_build_model(struct scan *s)
 		if (owner != NULL)
 			VEC_PUSH(&owner->files, i);
 	}
+	scan_prefetch(s);
 	for (i = 0; i < s->manifests.len; i++) {
 		char *dir = path_dirname(s->manifests.items[i].entry->path);
 		struct service *svc = discover_find(s, dir);
@@ -169,6 +175,120 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 		return NULL;
 	*len = n;
 	return data;
+}
+
+/*
+ * Reading ahead: the files the stages scan (service-owned source and config
+ * files) are read on PREFETCH_THREADS threads before the model is built, so
+ * that the open/read/close system calls of thousands of small files overlap
+ * instead of running one after the other on the main thread. Only files
+ * that read cleanly and fit the cache budget are kept; anything else is read
+ * again on demand by scan_source, which reports its error as before.
+ */
+#define PREFETCH_THREADS 2
+#define PREFETCH_MIN_FILES 64 /* below this, threads cost more than they save */
+
+struct prefetch_item {
+	const char *path;
+	char *data;
+	size_t len;
+	bool ok;
+};
+
+struct prefetch {
+	int dirfd;
+	struct prefetch_item *items;
+	size_t n;
+	atomic_size_t next;  /* next item to claim */
+	atomic_size_t bytes; /* read so far: workers stop at the cache budget */
+};
+
+static void *
+prefetch_run(void *arg)
+{
+	struct prefetch *pf = arg;
+	size_t k;
+
+	while ((k = atomic_fetch_add(&pf->next, 1)) < pf->n) {
+		struct prefetch_item *it = &pf->items[k];
+		struct el_error err = EL_ERROR_INIT;
+
+		if (atomic_load(&pf->bytes) >= SCAN_CACHE_BYTES)
+			break;
+		it->ok = file_read_at(pf->dirfd, it->path, it->path, FILE_MAX_READ, &it->data,
+		                      &it->len, &err) == FILE_READ_OK;
+		if (it->ok)
+			atomic_fetch_add(&pf->bytes, it->len);
+		el_error_clear(&err);
+	}
+	return NULL;
+}
+
+static void
+scan_prefetch(struct scan *s)
+{
+	struct prefetch pf;
+	pthread_t threads[PREFETCH_THREADS - 1];
+	size_t i, j, nthreads = 0, cap = 0;
+	struct scan_cache *c;
+
+	memset(&pf, 0, sizeof(pf));
+	for (i = 0; i < s->services.len; i++) {
+		const struct service *svc = s->services.items[i];
+
+		for (j = 0; j < svc->files.len; j++) {
+			const struct walk_entry *e = &s->walk->entries[svc->files.items[j]];
+
+			if (e->kind != SCAN_FILE_SOURCE && e->kind != SCAN_FILE_CONFIG)
+				continue;
+			if (pf.n == cap) {
+				cap = cap ? cap * 2 : 256;
+				pf.items = xreallocarray(pf.items, cap, sizeof(*pf.items));
+			}
+			memset(&pf.items[pf.n], 0, sizeof(*pf.items));
+			pf.items[pf.n++].path = e->path;
+		}
+	}
+	if (pf.n < PREFETCH_MIN_FILES ||
+	    (pf.dirfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		free(pf.items);
+		return;
+	}
+	atomic_init(&pf.next, 0);
+	atomic_init(&pf.bytes, 0);
+	for (i = 0; i + 1 < PREFETCH_THREADS; i++) {
+		if (pthread_create(&threads[nthreads], NULL, prefetch_run, &pf) == 0)
+			nthreads++;
+	}
+	prefetch_run(&pf);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	close(pf.dirfd);
+	if (s->cache == NULL)
+		s->cache = xcalloc(1, sizeof(*s->cache));
+	c = s->cache;
+	for (i = 0; i < pf.n; i++) {
+		struct prefetch_item *it = &pf.items[i];
+		struct scan_cache_slot *slot;
+
+		if (!it->ok || c->bytes + it->len > SCAN_CACHE_BYTES) {
+			free(it->data);
+			continue;
+		}
+		if (c->used * 2 >= c->cap)
+			cache_grow(c);
+		slot = cache_slot(c, it->path);
+		if (slot->path != NULL) { /* owned by two services? keep the first */
+			free(it->data);
+			continue;
+		}
+		slot->path = xstrdup(it->path);
+		slot->data = it->data;
+		slot->len = it->len;
+		c->used++;
+		c->bytes += it->len;
+	}
+	free(pf.items);
 }
 
 static void
