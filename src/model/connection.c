@@ -999,14 +999,10 @@ text_or_binding_has_fallback(const char *text, const char *data, size_t limit)
 static bool
 is_non_runtime(const struct scan *s, const char *path)
 {
-	size_t i;
-
 	if (s->loaders == NULL)
 		return false;
-	for (i = 0; i < s->loaders->non_runtime_paths.len; i++)
-		if (ignore_wildmatch(s->loaders->non_runtime_paths.items[i], path, true))
-			return true;
-	return false;
+	return scan_globs_match(s, s->loaders->non_runtime_paths.items,
+	                        s->loaders->non_runtime_paths.len, path);
 }
 
 static bool

@@ -240,24 +240,18 @@ detect_entrypoint_scripts(const struct scan *s, const struct service *svc, void 
 	}
 	for (i = 0; i < s->composes.len; i++) {
 		const struct scan_parsed *p = &s->composes.items[i];
-		char *cdir = path_dirname(p->entry->path);
 
 		for (j = 0; j < p->compose->nservices; j++) {
 			const struct compose_service *cs = &p->compose->services[j];
-			char *ctx;
+			const char *ctx = p->context_dirs[j];
 
-			if (cs->build_context == NULL)
-				continue;
-			ctx = path_join(cdir, cs->build_context);
-			if (strcmp(ctx, svc->path) == 0) {
+			if (ctx != NULL && strcmp(ctx, svc->path) == 0) {
 				if (cs->entrypoint != NULL)
 					scripts_in_command(s, svc, ctx, cs->entrypoint, v);
 				if (cs->command != NULL)
 					scripts_in_command(s, svc, ctx, cs->command, v);
 			}
-			free(ctx);
 		}
-		free(cdir);
 	}
 	if (df != NULL) {
 		for (i = 0; i < svc->files.len && v->len < IMAGE_MAX_SCRIPTS; i++) {

@@ -383,11 +383,18 @@ discover_services(struct scan *s)
 	/* Every service compares its folder with these: computed once, services final. */
 	for (i = 0; i < s->composes.len; i++) {
 		struct scan_parsed *p = &s->composes.items[i];
+		char *cdir = path_dirname(p->entry->path);
 
 		p->build_dirs = xcalloc(p->compose->nservices + 1, sizeof(*p->build_dirs));
-		for (j = 0; j < p->compose->nservices; j++)
-			p->build_dirs[j] = discover_compose_dir(s, p->entry->path,
-			                                        &p->compose->services[j]);
+		p->context_dirs = xcalloc(p->compose->nservices + 1, sizeof(*p->context_dirs));
+		for (j = 0; j < p->compose->nservices; j++) {
+			const struct compose_service *cs = &p->compose->services[j];
+
+			p->build_dirs[j] = discover_compose_dir(s, p->entry->path, cs);
+			if (cs->build_context != NULL)
+				p->context_dirs[j] = path_join(cdir, cs->build_context);
+		}
+		free(cdir);
 	}
 }
 

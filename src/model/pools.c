@@ -162,15 +162,9 @@ struct find_ctx {
 
 /* Code that does not run in the service's processes (migrations, scripts, tests). */
 static bool
-non_runtime(const struct pool_set *ps, const char *path)
+non_runtime(const struct scan *s, const struct pool_set *ps, const char *path)
 {
-	size_t i;
-
-	for (i = 0; i < ps->non_runtime_paths.len; i++) {
-		if (ignore_wildmatch(ps->non_runtime_paths.items[i], path, true))
-			return true;
-	}
-	return false;
+	return scan_globs_match(s, ps->non_runtime_paths.items, ps->non_runtime_paths.len, path);
 }
 
 /* Package names compare as Python normalises them: case-blind, - and _ alike. */
@@ -630,11 +624,11 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	for (i = 0; i < svc->files.len; i++) {
 		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 
-		if (e->kind == SCAN_FILE_SOURCE && !non_runtime(ps, e->path))
+		if (e->kind == SCAN_FILE_SOURCE && !non_runtime(s, ps, e->path))
 			scan_file(&c, e->path);
 	}
 	for (i = 0; i < nextra; i++) {
-		if (discover_owner(s, extra[i]) == svc && !non_runtime(ps, extra[i]))
+		if (discover_owner(s, extra[i]) == svc && !non_runtime(s, ps, extra[i]))
 			scan_file(&c, extra[i]);
 	}
 	apply_sets(&c);

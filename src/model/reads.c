@@ -6,31 +6,18 @@
 
 #include "model/loaders.h"
 #include "util/buf.h"
-#include "walk/ignore.h"
-
-static bool
-matches_any(const void *vec, const char *path)
-{
-	const VEC(char *) *globs = vec;
-	size_t i;
-
-	for (i = 0; i < globs->len; i++) {
-		if (ignore_wildmatch(globs->items[i], path, true))
-			return true;
-	}
-	return false;
-}
 
 bool
 reads_non_runtime(const struct scan *s, const char *path)
 {
-	return matches_any(&s->loaders->non_runtime_paths, path);
+	return scan_globs_match(s, s->loaders->non_runtime_paths.items,
+	                        s->loaders->non_runtime_paths.len, path);
 }
 
 bool
 reads_test_path(const struct scan *s, const char *path)
 {
-	return matches_any(&s->loaders->test_paths, path);
+	return scan_globs_match(s, s->loaders->test_paths.items, s->loaders->test_paths.len, path);
 }
 
 bool

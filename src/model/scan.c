@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "util/rx.h"
+#include "walk/ignore.h"
 
 /*
  * Folders never worth entering even when no .gitignore says so: installed
@@ -308,6 +310,63 @@ cache_free(struct scan_cache *c)
 	free(c);
 }
 
+/* Open-addressing table from (glob list, path) to whether it matched. */
+struct scan_memo_slot {
+	char *const *globs;
+	const char *path; /* in the memo's arena */
+	bool match;
+};
+
+struct scan_memo {
+	struct scan_memo_slot *slots;
+	size_t cap, used;
+	struct arena arena;
+};
+
+static struct scan_memo_slot *
+memo_slot(struct scan_memo *m, char *const *globs, const char *path)
+{
+	size_t i = (path_hash(path) ^ ((size_t)(uintptr_t)globs * 0x9e3779b97f4a7c15ULL)) &
+	           (m->cap - 1);
+
+	while (m->slots[i].path != NULL &&
+	       (m->slots[i].globs != globs || strcmp(m->slots[i].path, path) != 0))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+bool
+scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path)
+{
+	struct scan_memo *m = s->memo;
+	struct scan_memo_slot *slot;
+	size_t i;
+	bool match = false;
+
+	if (m->used * 2 >= m->cap) {
+		struct scan_memo_slot *old = m->slots;
+		size_t oldcap = m->cap;
+
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].path != NULL)
+				*memo_slot(m, old[i].globs, old[i].path) = old[i];
+		}
+		free(old);
+	}
+	slot = memo_slot(m, globs, path);
+	if (slot->path != NULL)
+		return slot->match;
+	for (i = 0; i < n && !match; i++)
+		match = ignore_wildmatch(globs[i], path, true);
+	slot->globs = globs;
+	slot->path = arena_strdup(&m->arena, path);
+	slot->match = match;
+	m->used++;
+	return match;
+}
+
 #define NDEFAULT_EXCLUDES (sizeof(default_excludes) / sizeof(default_excludes[0]))
 
 void
@@ -345,6 +404,7 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	s->opts = *opts;
 	s->packs = packs;
 	s->rx = rx_ctx_new();
+	s->memo = xcalloc(1, sizeof(*s->memo));
 	s->loaders = opts->loaders;
 	memset(&wo, 0, sizeof(wo));
 	excludes = xcalloc(opts->nexclude + NDEFAULT_EXCLUDES, sizeof(*excludes));
@@ -409,13 +469,21 @@ scan_free(struct scan *s)
 	for (i = 0; i < s->composes.len; i++) {
 		struct scan_parsed *p = &s->composes.items[i];
 
-		for (j = 0; p->build_dirs != NULL && j < p->compose->nservices; j++)
+		for (j = 0; p->build_dirs != NULL && j < p->compose->nservices; j++) {
 			free(p->build_dirs[j]);
+			free(p->context_dirs[j]);
+		}
 		free(p->build_dirs);
+		free(p->context_dirs);
 		compose_file_free(p->compose);
 	}
 	VEC_FREE(&s->composes);
 	cache_free(s->cache);
+	if (s->memo != NULL) {
+		free(s->memo->slots);
+		arena_free(&s->memo->arena);
+		free(s->memo);
+	}
 	walk_result_free(s->walk);
 	rx_ctx_free(s->rx);
 	arena_free(&s->arena);

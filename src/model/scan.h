@@ -24,6 +24,7 @@ struct manifest;
 struct compose_file;
 struct config;
 struct scan_cache;
+struct scan_memo;
 
 /* What the walker keeps besides env files (walk_entry.kind). */
 enum scan_file_kind {
@@ -44,6 +45,9 @@ struct scan_parsed {
 	 * when none. Computed once after discovery: every service compares its
 	 * path against them. */
 	char **build_dirs;
+	/* Per compose service: its build context joined to the compose file's
+	 * folder as written (path_join), NULL when none; computed with build_dirs. */
+	char **context_dirs;
 };
 
 /* A loader that reads an env file (filled by service resolution). */
@@ -89,6 +93,7 @@ struct scan {
 	VEC(struct scan_parsed) composes;
 	VEC(struct service *) services;    /* sorted by path */
 	struct scan_cache *cache;          /* file contents shared by the stages */
+	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
 	struct arena arena;
 };
@@ -119,6 +124,13 @@ size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *ou
  * set) when unreadable.
  */
 const char *scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err);
+/*
+ * Whether path matches one of the n globs (ignore_wildmatch, pathname mode),
+ * remembered per glob list and path for the scan: several stages classify
+ * every file against the same pack lists (non-runtime, test paths). globs
+ * must stay valid for the scan (the packs' lists).
+ */
+bool scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path);
 /* Bytes of file contents a scan keeps at most (see README "Limits"). */
 #define SCAN_CACHE_BYTES (48u * 1024u * 1024u)
 #define SCAN_TRANSIENT 8
