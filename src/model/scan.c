@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1 /* memmem */
 #include "model/scan.h"
 
 #include <errno.h>
@@ -335,6 +336,36 @@ memo_slot(struct scan_memo *m, char *const *globs, const char *path)
 	return &m->slots[i];
 }
 
+/*
+ * Whether glob cannot match path because the longest run of literal
+ * characters it starts with before any '[' is missing from path: a quick
+ * reject before wildmatch. Slashes at a run's ends are left out, since
+ * "**" + "/" may match no folder at all ("**" + "/test/" + "**" matches
+ * "test/x"); everything else in a run matches text byte for byte.
+ */
+static bool
+glob_literal_absent(const char *glob, const char *path)
+{
+	const char *p = glob, *run, *best = NULL;
+	size_t n, bestn = 0;
+
+	while (*p != '\0' && *p != '[') {
+		run = p;
+		while (*p != '\0' && strchr("*?[\\", *p) == NULL)
+			p++;
+		n = (size_t)(p - run);
+		while (n > 0 && run[0] == '/')
+			run++, n--;
+		while (n > 0 && run[n - 1] == '/')
+			n--;
+		if (n > bestn)
+			best = run, bestn = n;
+		if (*p == '\\' || *p == '*' || *p == '?')
+			p++;
+	}
+	return bestn > 0 && memmem(path, strlen(path), best, bestn) == NULL;
+}
+
 bool
 scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path)
 {
@@ -359,7 +390,7 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 	if (slot->path != NULL)
 		return slot->match;
 	for (i = 0; i < n && !match; i++)
-		match = ignore_wildmatch(globs[i], path, true);
+		match = !glob_literal_absent(globs[i], path) && ignore_wildmatch(globs[i], path, true);
 	slot->globs = globs;
 	slot->path = arena_strdup(&m->arena, path);
 	slot->match = match;
