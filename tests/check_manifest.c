@@ -823,6 +823,38 @@ START_TEST(test_manifest_truncated_input)
 }
 END_TEST
 
+/* Env files a Dockerfile creates: RUN touch, COPY of .env files, under WORKDIR. */
+START_TEST(test_manifest_dockerfile_created)
+{
+	static const char *in =
+	    "FROM node:20 AS build\n"
+	    "WORKDIR /app\n"
+	    "RUN npm ci && touch apps/web/.env apps/api/.env.local && npm run build\n"
+	    "FROM node:20-slim\n"
+	    "WORKDIR /usr/src/app\n"
+	    "COPY .env .\n"
+	    "COPY config/.env.production ./.env\n"
+	    "COPY .env.example ./\n"
+	    "COPY --from=build /app/dist ./dist\n"
+	    "RUN touch /usr/src/app/worker/.env /etc/app.env README.md\n";
+	static const char *const want[] = {"apps/web/.env", "apps/api/.env.local", ".env", ".env",
+					   "worker/.env"};
+	static const int lines[] = {3, 3, 6, 7, 10};
+	struct manifest *m = NULL;
+	struct el_error err = EL_ERROR_INIT;
+	size_t i;
+
+	ck_assert_int_eq(manifest_parse(&m, MANIFEST_DOCKERFILE, "Dockerfile", in, strlen(in), &err),
+			 0);
+	ck_assert_uint_eq(m->ncreated, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < m->ncreated; i++) {
+		ck_assert_str_eq(m->created[i].path, want[i]);
+		ck_assert_int_eq(m->created[i].line, lines[i]);
+	}
+	manifest_free(m);
+}
+END_TEST
+
 static Suite *
 manifest_suite(void)
 {
@@ -830,6 +862,7 @@ manifest_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_manifest_dockerfile_created);
 	tcase_add_loop_test(tc, test_manifest_kind_of, 0,
 	                    sizeof(kind_cases) / sizeof(kind_cases[0]));
 	tcase_add_loop_test(tc, test_manifest_json_forms, 0,
