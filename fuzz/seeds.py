@@ -102,6 +102,34 @@ IGNORES = [
 ]
 
 
+def git_index(version, paths, hash_len=20):
+    """A git index (gitformat-index.txt) listing paths, as git writes it."""
+    import struct
+    out = b"DIRC" + struct.pack(">II", version, len(paths))
+    prev = b""
+    for i, p in enumerate(sorted(paths)):
+        p = p.encode()
+        flags = min(len(p), 0xFFF) | (0x4000 if version == 3 and i == 0 else 0)
+        e = bytes(40) + bytes(hash_len) + struct.pack(">H", flags)
+        if flags & 0x4000:
+            e += struct.pack(">H", 0x2000)  # intent-to-add
+        if version == 4:
+            common = os.path.commonprefix([prev, p])
+            strip, var = len(prev) - len(common), bytearray()
+            var.append(strip & 127)
+            strip >>= 7
+            while strip:
+                strip -= 1
+                var.insert(0, 128 | (strip & 127))
+                strip >>= 7
+            e += bytes(var) + p[len(common):] + b"\0"
+        else:
+            e += p + b"\0" * (8 - (len(e) + len(p)) % 8)
+        out += e
+        prev = p
+    return out + bytes(hash_len)  # stands in for the trailing checksum
+
+
 def write(out, harness, data, counter):
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
@@ -184,6 +212,10 @@ def main():
         write(out, "expr", bytes([lang | 4]) + e.split(",")[0].encode(), n)
     for i in IGNORES:
         write(out, "ignore", i, n)
+    tracked = [".env", ".gitignore", "apps/web/.env", "apps/web/package.json", "a", "ab/c"]
+    for version in (2, 3, 4):
+        write(out, "gitindex", b"\0" + git_index(version, tracked), n)
+        write(out, "gitindex", b"\1" + git_index(version, tracked, 32), n)
     write(out, "config", "env: production\nrules: [packs]\nexclude: [vendor/**]\n"
           "severity: {shadowed-key: error}\nservices:\n  - path: services/api\n"
           "    loader: python-dotenv\n    env_files: [.env.local, .env]\n    override: true\n"
