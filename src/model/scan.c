@@ -415,6 +415,56 @@ scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, 
 	d->verbose_only = verbose_only;
 }
 
+/* Longest file taken for a link stored as a file (a relative path). */
+#define LINK_STUB_MAX 1024
+
+/*
+ * A checkout with core.symlinks=false (Windows, some CI caches) stores a
+ * committed symbolic link as a plain file holding the target path
+ * (real-world.md §2.4). An env file whose whole text is one relative path to
+ * another env file, with no '=' and no blank, is such a stub: it is read as a
+ * link to that file, not parsed as a malformed env file.
+ */
+static void
+link_stub(struct scan *s, struct walk_entry *e, struct scan_env_file *ef)
+{
+	char *full = xasprintf("%s/%s", s->root, e->path), *data = NULL, *dir, *slash;
+	size_t len;
+	struct stat st;
+
+	if (file_read(full, LINK_STUB_MAX, &data, &len, NULL) != FILE_READ_OK)
+		goto out;
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		data[--len] = '\0';
+	if (len == 0 || data[0] == '/' || data[0] == '#' || strchr(data, '/') == NULL ||
+	    strcspn(data, "= \t\r\n\\\"'$") != len)
+		goto out;
+	slash = strrchr(data, '/');
+	if (!(walk_env_kind(slash + 1) & WALK_ENV))
+		goto out;
+	dir = path_dirname(e->path);
+	ef->stub_target = path_join(dir, data);
+	free(dir);
+	e->flags |= WALK_SYMLINK;
+	e->link_target = data;
+	data = NULL;
+	if (strncmp(ef->stub_target, "../", 3) == 0 || strcmp(ef->stub_target, "..") == 0)
+		e->flags |= WALK_OUTSIDE;
+	free(full);
+	full = xasprintf("%s/%s", s->root, ef->stub_target);
+	if (stat(full, &st) != 0)
+		e->flags |= WALK_DANGLING;
+	else
+		e->size = st.st_size;
+	scan_diag(s, e->path, true,
+		  "holds only the path '%s': a symbolic link checked out as a file "
+		  "(core.symlinks=false); read as a link to it",
+		  e->link_target);
+out:
+	free(data);
+	free(full);
+}
+
 int
 scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	 const struct packs *packs, struct el_error *err)
@@ -463,6 +513,8 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 			continue;
 		ef = VEC_PUSH_ZERO(&s->env_files);
 		ef->entry = e;
+		if (!(e->flags & WALK_SYMLINK) && e->size > 0 && e->size <= LINK_STUB_MAX)
+			link_stub(s, &s->walk->entries[i], ef);
 	}
 	scan_build_model(s);
 	*out = s;
@@ -481,6 +533,7 @@ scan_free(struct scan *s)
 		struct scan_env_file *ef = &s->env_files.items[i];
 
 		free(ef->data);
+		free(ef->stub_target);
 		VEC_FREE(&ef->readers);
 		for (d = 0; d < DOTENV_DIALECT_COUNT; d++)
 			dotenv_file_free(ef->parsed[d]);
@@ -550,7 +603,8 @@ scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len)
 
 	if (!ef->read_tried) {
 		ef->read_tried = true;
-		full = xasprintf("%s/%s", s->root, ef->entry->path);
+		full = xasprintf("%s/%s", s->root,
+				 ef->stub_target ? ef->stub_target : ef->entry->path);
 		if (ef->entry->flags & WALK_DANGLING) {
 			scan_diag(s, ef->entry->path, false,
 				  "symbolic link to '%s' whose target does not exist",

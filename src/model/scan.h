@@ -63,6 +63,7 @@ struct scan_env_file {
 	char *data;                     /* contents; NULL when unreadable */
 	size_t len;
 	bool read_tried;
+	char *stub_target; /* a link stored as a file: its target, relative to the root */
 	struct dotenv_file *parsed[DOTENV_DIALECT_COUNT];
 };
 

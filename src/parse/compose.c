@@ -345,7 +345,7 @@ parse_environment(struct compose_parser *cp, struct compose_service *s, const st
 
 			if (it->type != YML_SCALAR || yml_is_null(it)) {
 				rc =
-				    type_error(cp, it, "environment entry", "a `KEY=VALUE` string");
+				    type_error(cp, it, "environment entry", "a `NAME=value` string");
 				break;
 			}
 			eq = strchr(it->text, '=');

@@ -381,7 +381,7 @@ report_skipped(struct dotenv_file *f, const struct dotenv_pos *pos, const struct
 			e++;
 		if (q < e && s->t[q] != '#')
 			dotenv_add_problem(f, pos, DOTENV_PROBLEM_SKIPPED, dotenv_norm_orig(nm, q),
-					   "dotenv ignores this line: it is not KEY=VALUE");
+					   "dotenv ignores this line: it is not NAME=value");
 		i = e < to ? e + 1 : e;
 	}
 }
