@@ -195,11 +195,7 @@ resolve(struct buf *out, const char *dir, const char *rel)
 	buf_puts(out, rel);
 }
 
-/*
- * The repository's git folder (where the index is) and its common folder
- * (where config is: a linked worktree shares it); false when root has no .git.
- */
-static bool
+bool
 git_dirs(const char *root, struct buf *gitdir, struct buf *common)
 {
 	struct buf p = BUF_INIT;

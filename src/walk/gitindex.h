@@ -16,10 +16,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/buf.h"
 #include "util/error.h"
 
 /* Largest index read (a 2-million-file repository's index is about 200 MB). */
 #define GITINDEX_MAX_READ (256u * 1024u * 1024u)
+
+/*
+ * The git folder of the repository at root (where its index is: .git, or what
+ * a "gitdir:" file names for worktrees and submodules) and its common folder
+ * (config, info/exclude: shared by linked worktrees); appended to the two
+ * buffers. False when root has no .git.
+ */
+bool git_dirs(const char *root, struct buf *gitdir, struct buf *common);
 
 /*
  * Set tracked[i] for each of the n paths (relative to root, '/' separators)

@@ -21,6 +21,7 @@
 
 #include "util/buf.h"
 #include "util/vec.h"
+#include "walk/gitindex.h"
 #include "walk/ignore.h"
 
 #if defined(__linux__) && defined(__GLIBC__) &&                                                   \
@@ -317,51 +318,14 @@ cleanup:
 static void
 load_info_exclude(struct walk_ctx *c, int rootfd)
 {
-	struct buf gitdir = BUF_INIT, p = BUF_INIT;
-	char line[PATH_MAX + 16];
-	struct stat st;
-	ssize_t n;
-	int fd;
+	struct buf gitdir = BUF_INIT, common = BUF_INIT, p = BUF_INIT;
 
-	if (fstatat(rootfd, ".git", &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		c->sh->info = load_ignore_file(c, rootfd, ".git/info/exclude", ".git/info/exclude");
-		return;
+	if (git_dirs(c->sh->root_real, &gitdir, &common)) {
+		buf_printf(&p, "%s/info/exclude", common.data);
+		c->sh->info = load_ignore_file(c, rootfd, p.data, ".git/info/exclude");
 	}
-	if (!S_ISREG(st.st_mode))
-		return;
-	fd = openat(rootfd, ".git", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return;
-	n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	if (n <= 8 || memcmp(line, "gitdir: ", 8) != 0)
-		return;
-	line[n] = '\0';
-	line[strcspn(line, "\r\n")] = '\0';
-	buf_puts(&gitdir, line + 8);
-	/* a linked worktree keeps info/ in the common directory */
-	buf_printf(&p, "%s/commondir", gitdir.data);
-	fd = openat(rootfd, p.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd >= 0) {
-		n = read(fd, line, sizeof(line) - 1);
-		close(fd);
-		if (n > 0) {
-			line[n] = '\0';
-			line[strcspn(line, "\r\n")] = '\0';
-			if (line[0] == '/') {
-				buf_reset(&gitdir);
-				buf_puts(&gitdir, line);
-			} else {
-				buf_printf(&gitdir, "/%s", line);
-			}
-		}
-	}
-	buf_reset(&p);
-	buf_printf(&p, "%s/info/exclude", gitdir.data);
-	c->sh->info = load_ignore_file(c, rootfd, p.data, ".git/info/exclude");
 	buf_free(&gitdir);
+	buf_free(&common);
 	buf_free(&p);
 }
 
