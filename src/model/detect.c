@@ -330,6 +330,19 @@ detect_new_op(struct detect_result *r, const struct loader_model *lm, const char
 }
 
 void
+detect_inline_free(struct inline_source *in)
+{
+	size_t j;
+
+	free(in->origin_file);
+	for (j = 0; j < in->vars.len; j++) {
+		free(in->vars.items[j].key);
+		free(in->vars.items[j].value);
+	}
+	VEC_FREE(&in->vars);
+}
+
+void
 detect_op_free(struct load_op *op)
 {
 	size_t j;
@@ -843,20 +856,12 @@ detect_service(struct scan *s, struct service *svc, struct detect_result *out)
 void
 detect_result_free(struct detect_result *r)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < r->ops.len; i++)
 		detect_op_free(&r->ops.items[i]);
 	VEC_FREE(&r->ops);
-	for (i = 0; i < r->inlines.len; i++) {
-		struct inline_source *in = &r->inlines.items[i];
-
-		free(in->origin_file);
-		for (j = 0; j < in->vars.len; j++) {
-			free(in->vars.items[j].key);
-			free(in->vars.items[j].value);
-		}
-		VEC_FREE(&in->vars);
-	}
+	for (i = 0; i < r->inlines.len; i++)
+		detect_inline_free(&r->inlines.items[i]);
 	VEC_FREE(&r->inlines);
 }

@@ -48,6 +48,8 @@ struct load_op *detect_new_op(struct detect_result *r, const struct loader_model
 			      const char *origin, int line);
 /* Free what op owns (not op itself). */
 void detect_op_free(struct load_op *op);
+/* Free what an inline source owns (not the source itself). */
+void detect_inline_free(struct inline_source *in);
 /* Append path (taken) unless the operation already reads it. */
 void detect_op_add_file(struct load_op *op, char *path, bool optional);
 /* Replace {env} in a framework file name with mode (NULL: the --env name); NULL when

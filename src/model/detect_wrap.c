@@ -60,6 +60,18 @@ in_list(const void *vec, const char *w)
 	return false;
 }
 
+static bool
+word_in(const char *const *names, const char *w)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], w) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Commands that never start a service: a chain's last real command is found past them. */
 static bool
 trivial_program(const char *w)
@@ -70,13 +82,8 @@ trivial_program(const char *w)
 	    "cp",    "mv",     "touch", "chmod", "chown", "ln",   "cat",   "ls",    "kill",
 	    NULL,
 	};
-	size_t i;
 
-	for (i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], w) == 0)
-			return true;
-	}
-	return false;
+	return word_in(names, w);
 }
 
 /* Shell keywords that open a compound command: the command proper follows them. */
@@ -85,21 +92,17 @@ shell_keyword(const char *w)
 {
 	static const char *const names[] = {"if", "then", "else", "elif", "do", "while",
 					    "until", "!", "{", NULL};
-	size_t i;
 
-	for (i = 0; names[i] != NULL; i++) {
-		if (strcmp(names[i], w) == 0)
-			return true;
-	}
-	return false;
+	return word_in(names, w);
 }
 
 /* Words that close one: no command at all. */
 static bool
 shell_closer(const char *w)
 {
-	return strcmp(w, "fi") == 0 || strcmp(w, "done") == 0 || strcmp(w, "esac") == 0 ||
-	       strcmp(w, "}") == 0 || strcmp(w, ";;") == 0;
+	static const char *const names[] = {"fi", "done", "esac", "}", ";;", NULL};
+
+	return word_in(names, w);
 }
 
 /* A variables layer (FOO=1 before a command, cross-env, dotenv-cli -v) at this point. */
@@ -1142,27 +1145,13 @@ detect_start_scripts(struct scan *s, struct service *svc, void *paths)
 static void
 truncate_layers(struct detect_result *r, size_t nops, size_t ninlines)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = nops; i < r->ops.len; i++) {
-		struct load_op *op = &r->ops.items[i];
-
-		vec_free_strs(&op->files);
-		VEC_FREE(&op->optional);
-		free(op->origin_file);
-		free(op->mode);
-	}
+	for (i = nops; i < r->ops.len; i++)
+		detect_op_free(&r->ops.items[i]);
 	r->ops.len = nops;
-	for (i = ninlines; i < r->inlines.len; i++) {
-		struct inline_source *in = &r->inlines.items[i];
-
-		free(in->origin_file);
-		for (j = 0; j < in->vars.len; j++) {
-			free(in->vars.items[j].key);
-			free(in->vars.items[j].value);
-		}
-		VEC_FREE(&in->vars);
-	}
+	for (i = ninlines; i < r->inlines.len; i++)
+		detect_inline_free(&r->inlines.items[i]);
 	r->inlines.len = ninlines;
 }
 
