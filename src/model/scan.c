@@ -428,26 +428,30 @@ scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, 
 static void
 link_stub(struct scan *s, struct walk_entry *e, struct scan_env_file *ef)
 {
-	char *full = xasprintf("%s/%s", s->root, e->path), *data = NULL, *dir, *slash;
-	size_t len;
+	char *full = xasprintf("%s/%s", s->root, e->path), *data = NULL, *line = NULL, *dir,
+	     *slash;
+	size_t len, n;
 	struct stat st;
 
 	if (file_read(full, LINK_STUB_MAX, &data, &len, NULL) != FILE_READ_OK)
 		goto out;
-	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-		data[--len] = '\0';
-	if (len == 0 || data[0] == '/' || data[0] == '#' || strchr(data, '/') == NULL ||
-	    strcspn(data, "= \t\r\n\\\"'$") != len)
+	for (n = len; n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'); n--)
+		;
+	line = xstrndup(data, n);
+	if (n == 0 || line[0] == '/' || line[0] == '#' || (slash = strrchr(line, '/')) == NULL ||
+	    strcspn(line, "= \t\r\n\\\"'$") != n || !(walk_env_kind(slash + 1) & WALK_ENV)) {
+		/* an ordinary env file: the scan keeps what was read, so it is read once */
+		ef->data = data;
+		ef->len = len;
+		data = NULL;
 		goto out;
-	slash = strrchr(data, '/');
-	if (!(walk_env_kind(slash + 1) & WALK_ENV))
-		goto out;
+	}
 	dir = path_dirname(e->path);
-	ef->stub_target = path_join(dir, data);
+	ef->stub_target = path_join(dir, line);
 	free(dir);
 	e->flags |= WALK_SYMLINK;
-	e->link_target = data;
-	data = NULL;
+	e->link_target = line;
+	line = NULL;
 	if (strncmp(ef->stub_target, "../", 3) == 0 || strcmp(ef->stub_target, "..") == 0)
 		e->flags |= WALK_OUTSIDE;
 	free(full);
@@ -461,6 +465,7 @@ link_stub(struct scan *s, struct walk_entry *e, struct scan_env_file *ef)
 		  "(core.symlinks=false); read as a link to it",
 		  e->link_target);
 out:
+	free(line);
 	free(data);
 	free(full);
 }
@@ -609,7 +614,8 @@ scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len)
 			scan_diag(s, ef->entry->path, false,
 				  "symbolic link to '%s' whose target does not exist",
 				  ef->entry->link_target ? ef->entry->link_target : "?");
-		} else if (file_read(full, FILE_MAX_READ, &ef->data, &ef->len, &err) !=
+		} else if (ef->data == NULL &&
+			   file_read(full, FILE_MAX_READ, &ef->data, &ef->len, &err) !=
 			   FILE_READ_OK) {
 			scan_diag(s, ef->entry->path, false, "%s", err.msg);
 			ef->data = NULL;
