@@ -6,6 +6,7 @@
 #include "config/pack.h"
 #include "report/redact.h"
 #include "util/buf.h"
+#include "util/timing.h"
 
 /* Longest value quoted in a message before it is cut with an ellipsis. */
 #define QUOTE_MAX_BYTES 80
@@ -26,8 +27,13 @@ checks_run(struct check_ctx *ctx)
 {
 	size_t i;
 
-	for (i = 0; i < check_table_len; i++)
+	static const char *const names[] = {"check budget", "check envfile", "check files",
+	                                    "check connect", "check ignored", "check shadow"};
+
+	for (i = 0; i < check_table_len; i++) {
 		check_table[i]->run(ctx);
+		timing_mark(i < sizeof(names) / sizeof(names[0]) ? names[i] : "check");
+	}
 }
 
 bool

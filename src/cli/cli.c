@@ -17,6 +17,7 @@
 #include "model/service.h"
 #include "report/redact.h"
 #include "util/fileio.h"
+#include "util/timing.h"
 
 #ifndef ENVLINT_VERSION
 #define ENVLINT_VERSION "0.0.0"
@@ -290,6 +291,7 @@ cli_scan(struct cli *cli, const char *root, struct scan **out)
 			   cli->config ? (const char *const *)cli->config->rules_dirs.items : NULL,
 			   cli->config ? cli->config->rules_dirs.len : 0) != 0)
 		return -1;
+	timing_mark("packs");
 	if (cli->config != NULL && validate_config_rules(cli, &err) != 0)
 		goto fail;
 	if (packs_kind_docs(cli->packs, "loaders", &docs, &paths, &n) != 0)

@@ -26,6 +26,7 @@
 #include "report/report.h"
 #include "report/suppress.h"
 #include "util/fileio.h"
+#include "util/timing.h"
 #include "util/hash.h"
 
 #define RULE_UNUSED_SUPPRESSION "unused-suppression"
@@ -539,6 +540,7 @@ cmd_check(struct cli *cli)
 	case FORMAT_SARIF: report_sarif(&out, &fl, &ro); break;
 	case FORMAT_GITHUB: report_github(&out, &fl, &ro); break;
 	}
+	timing_mark("report");
 	if (cli_write_output(cli, &out) != 0)
 		goto cleanup;
 	rc = exit_code(cli, &fl);

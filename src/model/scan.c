@@ -20,6 +20,7 @@
 #include "parse/source.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/timing.h"
 #include "util/rx.h"
 #include "walk/ignore.h"
 
@@ -61,6 +62,7 @@ scan_build_model(struct scan *s)
 	size_t i;
 
 	discover_services(s);
+	timing_mark("discover");
 	/* Who owns each file, once: every later stage walks only its service's files. */
 	for (i = 0; i < s->walk->nentries; i++) {
 		struct service *owner = discover_owner(s, s->walk->entries[i].path);
@@ -68,7 +70,9 @@ scan_build_model(struct scan *s)
 		if (owner != NULL)
 			VEC_PUSH(&owner->files, i);
 	}
+	timing_mark("owners");
 	scan_prefetch(s);
+	timing_mark("prefetch");
 	for (i = 0; i < s->manifests.len; i++) {
 		char *dir = path_dirname(s->manifests.items[i].entry->path);
 		struct service *svc = discover_find(s, dir);
@@ -86,6 +90,7 @@ scan_build_model(struct scan *s)
 		resolve_service(s, s->services.items[i], &det);
 		detect_result_free(&det);
 	}
+	timing_mark("detect+resolve");
 }
 
 /* Open-addressing table from path to contents. */
@@ -502,7 +507,9 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	wo.nexclude = opts->nexclude + NDEFAULT_EXCLUDES;
 	wo.classify = classify_file;
 	wo.classify_ctx = (void *)opts->loaders;
+	timing_mark("start");
 	rc = walk_repo(&s->walk, root, &wo, err);
+	timing_mark("walk");
 	free(excludes);
 	if (rc != 0) {
 		scan_free(s);
