@@ -143,27 +143,34 @@ cleanup:
 void
 platforms_detect(struct scan *s, struct service *svc)
 {
-	size_t i;
+	size_t i = 0, j = 0;
 
 	if (s->loaders == NULL || s->loaders->platforms.len == 0)
 		return;
-	for (i = 0; i < s->walk->nentries; i++) {
-		const struct walk_entry *e = &s->walk->entries[i];
-		const char *base = strrchr(e->path, '/');
+	/*
+	 * A manifest at the root deploys every service; elsewhere, its own: the
+	 * root's files and the service's, merged in walk order (both are sorted).
+	 */
+	while (i < s->top_files.len || j < svc->files.len) {
+		size_t k;
+		const struct walk_entry *e;
+		const char *base;
 		const struct platform_model *pm;
-		char *dir;
-		bool mine;
 
+		if (j == svc->files.len ||
+		    (i < s->top_files.len && s->top_files.items[i] <= svc->files.items[j])) {
+			k = s->top_files.items[i++];
+			if (j < svc->files.len && svc->files.items[j] == k)
+				j++;
+		} else {
+			k = svc->files.items[j++];
+		}
+		e = &s->walk->entries[k];
 		if (e->kind != SCAN_FILE_DEPLOY && e->kind != SCAN_FILE_CONFIG)
 			continue;
+		base = strrchr(e->path, '/');
 		base = base ? base + 1 : e->path;
-		if ((pm = loaders_platform(s->loaders, base)) == NULL)
-			continue;
-		/* A manifest at the root deploys every service; elsewhere, its own. */
-		dir = path_dirname(e->path);
-		mine = strcmp(dir, ".") == 0 || discover_owner(s, e->path) == svc;
-		free(dir);
-		if (mine)
+		if ((pm = loaders_platform(s->loaders, base)) != NULL)
 			read_manifest(s, svc, pm, e->path);
 	}
 }

@@ -65,8 +65,11 @@ scan_build_model(struct scan *s)
 	timing_mark("discover");
 	/* Who owns each file, once: every later stage walks only its service's files. */
 	for (i = 0; i < s->walk->nentries; i++) {
-		struct service *owner = discover_owner(s, s->walk->entries[i].path);
+		const char *path = s->walk->entries[i].path;
+		struct service *owner = discover_owner(s, path);
 
+		if (strchr(path, '/') == NULL)
+			VEC_PUSH(&s->top_files, i);
 		if (owner != NULL)
 			VEC_PUSH(&owner->files, i);
 	}
@@ -317,16 +320,27 @@ cache_free(struct scan_cache *c)
 }
 
 /* Open-addressing table from (glob list, path) to whether it matched. */
+#define SCAN_GLOB_LISTS 8 /* glob lists whose literals are kept (the packs have 3) */
 struct scan_memo_slot {
 	char *const *globs;
 	const char *path; /* in the memo's arena */
 	bool match;
 };
 
+/* A glob list with the literal each of its globs needs (see glob_literal). */
+struct scan_glob_list {
+	char *const *globs;
+	size_t n;
+	const char **lits; /* in the memo's arena; NULL = no literal run */
+	size_t *litlens;
+};
+
 struct scan_memo {
 	struct scan_memo_slot *slots;
 	size_t cap, used;
 	struct arena arena;
+	struct scan_glob_list lists[SCAN_GLOB_LISTS];
+	size_t nlists;
 };
 
 static struct scan_memo_slot *
@@ -342,14 +356,14 @@ memo_slot(struct scan_memo *m, char *const *globs, const char *path)
 }
 
 /*
- * Whether glob cannot match path because the longest run of literal
- * characters it starts with before any '[' is missing from path: a quick
- * reject before wildmatch. Slashes at a run's ends are left out, since
- * "**" + "/" may match no folder at all ("**" + "/test/" + "**" matches
- * "test/x"); everything else in a run matches text byte for byte.
+ * The longest run of literal characters glob has before any '[', which a
+ * path must contain to match: a quick reject before wildmatch. Slashes at a
+ * run's ends are left out, since "**" + "/" may match no folder at all
+ * ("**" + "/test/" + "**" matches "test/x"); everything else in a run
+ * matches text byte for byte. *len is 0 when there is no such run.
  */
-static bool
-glob_literal_absent(const char *glob, const char *path)
+static const char *
+glob_literal(const char *glob, size_t *len)
 {
 	const char *p = glob, *run, *best = NULL;
 	size_t n, bestn = 0;
@@ -368,7 +382,31 @@ glob_literal_absent(const char *glob, const char *path)
 		if (*p == '\\' || *p == '*' || *p == '?')
 			p++;
 	}
-	return bestn > 0 && memmem(path, strlen(path), best, bestn) == NULL;
+	*len = bestn;
+	return best;
+}
+
+/* The literals of a glob list, computed on its first use in the scan. */
+static const struct scan_glob_list *
+memo_list(struct scan_memo *m, char *const *globs, size_t n)
+{
+	struct scan_glob_list *gl;
+	size_t i;
+
+	for (i = 0; i < m->nlists; i++) {
+		if (m->lists[i].globs == globs && m->lists[i].n == n)
+			return &m->lists[i];
+	}
+	if (m->nlists == SCAN_GLOB_LISTS)
+		return NULL;
+	gl = &m->lists[m->nlists++];
+	gl->globs = globs;
+	gl->n = n;
+	gl->lits = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*gl->lits));
+	gl->litlens = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*gl->litlens));
+	for (i = 0; i < n; i++)
+		gl->lits[i] = glob_literal(globs[i], &gl->litlens[i]);
+	return gl;
 }
 
 bool
@@ -376,7 +414,8 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 {
 	struct scan_memo *m = s->memo;
 	struct scan_memo_slot *slot;
-	size_t i;
+	const struct scan_glob_list *gl;
+	size_t i, plen;
 	bool match = false;
 
 	if (m->used * 2 >= m->cap) {
@@ -394,8 +433,14 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 	slot = memo_slot(m, globs, path);
 	if (slot->path != NULL)
 		return slot->match;
-	for (i = 0; i < n && !match; i++)
-		match = !glob_literal_absent(globs[i], path) && ignore_wildmatch(globs[i], path, true);
+	gl = memo_list(m, globs, n);
+	plen = strlen(path);
+	for (i = 0; i < n && !match; i++) {
+		if (gl != NULL && gl->litlens[i] > 0 &&
+		    memmem(path, plen, gl->lits[i], gl->litlens[i]) == NULL)
+			continue;
+		match = ignore_wildmatch(globs[i], path, true);
+	}
 	slot->globs = globs;
 	slot->path = arena_strdup(&m->arena, path);
 	slot->match = match;
@@ -559,6 +604,7 @@ scan_free(struct scan *s)
 	for (i = 0; i < s->services.len; i++)
 		service_free(s->services.items[i]);
 	VEC_FREE(&s->services);
+	VEC_FREE(&s->top_files);
 	for (i = 0; i < s->manifests.len; i++)
 		manifest_free(s->manifests.items[i].manifest);
 	VEC_FREE(&s->manifests);

@@ -93,6 +93,7 @@ struct scan {
 	VEC(struct scan_parsed) manifests; /* every manifest that parsed, by path */
 	VEC(struct scan_parsed) composes;
 	VEC(struct service *) services;    /* sorted by path */
+	VEC(size_t) top_files;             /* walk entries at the root folder itself */
 	struct scan_cache *cache;          /* file contents shared by the stages */
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
