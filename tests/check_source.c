@@ -199,6 +199,72 @@ START_TEST(test_source_prefilter_skip)
 }
 END_TEST
 
+/*
+ * The one-pass prefilter of a pattern set must let a pattern's regex run
+ * exactly when its literal occurs: checked against strstr on generated texts
+ * over a small alphabet (so literals often overlap, share first bytes, end
+ * the text or are cut by it), with more literals than the set's small table,
+ * one-byte literals and a pattern without one.
+ */
+START_TEST(test_source_set_prefilter)
+{
+	static const char alphabet[] = "abc.(\n";
+	enum { NPAT = 80, NTEXT = 400 };
+	struct rx_ctx *ctx = rx_ctx_new();
+	struct el_error err = EL_ERROR_INIT;
+	struct source_pattern pats[NPAT];
+	char lits[NPAT][8];
+	struct source_set *set;
+	unsigned seed = 12345;
+	size_t i, t;
+
+	for (i = 0; i < NPAT; i++) {
+		size_t n = i % 5 + 1, k;
+
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			lits[i][k] = alphabet[(seed >> 16) % 6];
+		}
+		lits[i][n] = '\0';
+		pats[i].id = lits[i];
+		pats[i].langs = LANG_PYTHON;
+		pats[i].literal = i == 7 ? NULL : lits[i];
+		pats[i].rx = compile("^", "m"); /* one match per line when the pattern runs */
+		pats[i].call_args = false;
+	}
+	set = source_set_new(pats, NPAT);
+	for (t = 0; t < NTEXT; t++) {
+		char text[64];
+		size_t len, k;
+		struct source_matches ms = {0};
+		bool ran[NPAT] = {false};
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 16) % (sizeof(text) - 1);
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			text[k] = alphabet[(seed >> 16) % 6];
+		}
+		text[len] = '\0';
+		ck_assert_int_eq(source_scan_set(&ms, ctx, LANG_PYTHON, text, len, set, &err), 0);
+		for (k = 0; k < ms.len; k++)
+			ran[ms.items[k].pattern - pats] = true;
+		for (i = 0; i < NPAT; i++) {
+			bool want = pats[i].literal == NULL || strstr(text, pats[i].literal) != NULL;
+
+			ck_assert_msg(ran[i] == want, "literal '%s' in '%s': ran %d, want %d",
+			              pats[i].literal ? pats[i].literal : "(none)", text, ran[i],
+			              want);
+		}
+		source_matches_free(&ms);
+	}
+	source_set_free(set);
+	for (i = 0; i < NPAT; i++)
+		rx_free((struct rx *)pats[i].rx);
+	rx_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_source_pattern_languages)
 {
 	struct rx_ctx *ctx = rx_ctx_new();
@@ -538,6 +604,7 @@ source_suite(void)
 	tcase_add_loop_test(tc, test_source_comment_blanking, 0,
 	                    (int)(sizeof(blank_cases) / sizeof(blank_cases[0])));
 	tcase_add_test(tc, test_source_prefilter_skip);
+	tcase_add_test(tc, test_source_set_prefilter);
 	tcase_add_test(tc, test_source_pattern_languages);
 	tcase_add_test(tc, test_source_groups);
 	tcase_add_loop_test(tc, test_source_call_args, 0,

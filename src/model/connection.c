@@ -108,6 +108,7 @@ struct build {
 	VEC(struct pat_meta) meta;       /* parallel to pats */
 	VEC(struct rx *) rxs;            /* owned */
 	VEC(struct source_pattern) env_reads;
+	struct source_set *pats_set, *env_reads_set; /* pats and env_reads prepared for scanning */
 	struct dbkind_set *dbkinds; /* owned */
 };
 
@@ -890,8 +891,8 @@ collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, cons
 	const char *p;
 	size_t i;
 
-	if (source_scan(&ms, b->s->rx, lang, text, strlen(text), b->env_reads.items,
-	                b->env_reads.len, &err) == 0) {
+	if (source_scan_set(&ms, b->s->rx, lang, text, strlen(text), b->env_reads_set, &err) ==
+	    0) {
 		for (i = 0; i < ms.len; i++) {
 			const char *key = source_group(&ms.items[i], "key");
 			const char *attr = source_group(&ms.items[i], "attr");
@@ -997,12 +998,12 @@ text_or_binding_has_fallback(const char *text, const char *data, size_t limit)
 /* ---- scanning the service's files ---- */
 
 static bool
-is_non_runtime(const struct scan *s, const char *path)
+is_non_runtime(const struct scan *s, const struct walk_entry *e)
 {
 	if (s->loaders == NULL)
 		return false;
-	return scan_globs_match(s, s->loaders->non_runtime_paths.items,
-	                        s->loaders->non_runtime_paths.len, path);
+	return scan_entry_globs_match(s, e, s->loaders->non_runtime_paths.items,
+	                              s->loaders->non_runtime_paths.len);
 }
 
 static bool
@@ -1086,7 +1087,7 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 	struct source_matches ms = {0};
 	const char *base = strrchr(e->path, '/');
 	enum source_lang lang = source_lang_of(base ? base + 1 : e->path);
-	bool runtime_file = !is_non_runtime(s, e->path);
+	bool runtime_file = !is_non_runtime(s, e);
 	const char *data;
 	size_t len = 0, j;
 
@@ -1094,7 +1095,7 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 		return;
 	if ((data = scan_source(s, e->path, &len, &err)) == NULL)
 		goto done;
-	if (source_scan(&ms, s->rx, lang, data, len, b->pats.items, b->pats.len, &err) != 0)
+	if (source_scan_set(&ms, s->rx, lang, data, len, b->pats_set, &err) != 0)
 		goto done;
 	for (j = 0; j < ms.len; j++) {
 		const struct source_match *m = &ms.items[j];
@@ -1155,9 +1156,9 @@ implicit_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_ve
 				/* The config file is searched with the client's own switches only.
 				 */
 				if (ci->langs != 0 &&
-				    source_scan(&ms, b->s->rx,
-				                (enum source_lang)(ci->langs & -ci->langs), data,
-				                len, b->pats.items, b->pats.len, &err) == 0) {
+				    source_scan_set(&ms, b->s->rx,
+				                    (enum source_lang)(ci->langs & -ci->langs), data,
+				                    len, b->pats_set, &err) == 0) {
 					for (j = 0; j < ms.len; j++) {
 						const struct pat_meta *pm =
 						    &b->meta.items[ms.items[j].pattern -
@@ -1783,6 +1784,8 @@ connections_build(struct scan *s, struct el_error *err)
 	b.a = &s->arena;
 	if (knowledge_build(&b, err) != 0 || dbkind_load(&b.dbkinds, s, err) != 0)
 		goto cleanup;
+	b.pats_set = source_set_new(b.pats.items, b.pats.len);
+	b.env_reads_set = source_set_new(b.env_reads.items, b.env_reads.len);
 	for (i = 0; i < s->services.len; i++)
 		build_service(&b, s->services.items[i]);
 	rc = 0;
@@ -1790,6 +1793,8 @@ cleanup:
 	for (i = 0; i < b.rxs.len; i++)
 		rx_free(b.rxs.items[i]);
 	VEC_FREE(&b.rxs);
+	source_set_free(b.pats_set);
+	source_set_free(b.env_reads_set);
 	VEC_FREE(&b.pats);
 	VEC_FREE(&b.meta);
 	VEC_FREE(&b.env_reads);

@@ -81,9 +81,13 @@ dbkind_free(struct dbkind_set *ds)
 	free(ds);
 }
 
-/* Every `kind` the patterns whose files match path find in it. */
+/*
+ * Every `kind` the patterns whose files match path find in it; none when
+ * skip_tests and path is test code (checked only for a file a pattern names).
+ */
 static void
-judge_file(const struct dbkind_set *ds, struct scan *s, const char *path, struct verdict *v)
+judge_file(const struct dbkind_set *ds, struct scan *s, const char *path, bool skip_tests,
+           struct verdict *v)
 {
 	const char *base = strrchr(path, '/'), *data;
 	struct el_error err = EL_ERROR_INIT;
@@ -97,7 +101,11 @@ judge_file(const struct dbkind_set *ds, struct scan *s, const char *path, struct
 
 		for (j = 0; j < p->files.len && !named; j++)
 			named = ignore_wildmatch(p->files.items[j], base, false);
-		if (!named || g < 0 || (data = scan_source(s, path, &len, &err)) == NULL)
+		if (!named || g < 0)
+			continue;
+		if (skip_tests && reads_test_path(s, path))
+			break;
+		if ((data = scan_source(s, path, &len, &err)) == NULL)
 			continue;
 		for (off = 0; off < len;) {
 			struct rx_match m;
@@ -130,7 +138,7 @@ judge_tree(const struct dbkind_set *ds, struct scan *s, const char *dir, struct 
 		const char *p = s->walk->entries[i].path;
 
 		if (strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/'))
-			judge_file(ds, s, p, v);
+			judge_file(ds, s, p, false, v);
 	}
 }
 
@@ -164,10 +172,7 @@ dbkind_not_postgres(const struct dbkind_set *ds, struct scan *s, const struct se
 		return false;
 	/* Test settings (an SQLite ENGINE for the test run) say nothing about production. */
 	for (i = 0; i < svc->files.len; i++) {
-		const char *path = s->walk->entries[svc->files.items[i]].path;
-
-		if (!reads_test_path(s, path))
-			judge_file(ds, s, path, &v);
+		judge_file(ds, s, s->walk->entries[svc->files.items[i]].path, true, &v);
 	}
 	/* A schema kept elsewhere: "prisma": {"schema": ...}, prisma --schema=... */
 	for (i = 0; i < svc->own_manifests.len; i++) {

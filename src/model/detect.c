@@ -729,7 +729,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		if (e->kind != SCAN_FILE_SOURCE && e->kind != SCAN_FILE_CONFIG)
 			continue;
 		/* Loader calls in test code (a jest setup file) run only under --env test. */
-		test_code = reads_test_path(s, e->path);
+		test_code = reads_test_entry(s, e);
 		base = strrchr(e->path, '/');
 		lang = source_lang_of(base ? base + 1 : e->path);
 		if (e->kind == SCAN_FILE_CONFIG && lang != LANG_YAML)
@@ -746,7 +746,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 				goto next;
 			lang = LANG_RUBY;
 		}
-		if (source_scan(&ms, s->rx, lang, data, len, ls->flat.items, ls->flat.len, &err) !=
+		if (source_scan_set(&ms, s->rx, lang, data, len, ls->flat_set, &err) !=
 		    0) {
 			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "pattern error");
 			goto next;

@@ -426,6 +426,7 @@ loaders_load(struct loader_set **out, const struct yml_node *const *docs,
 		VEC_PUSH(&ls->flat, ls->reads.items[i]->sp);
 	for (i = 0; i < ls->defaults.len; i++)
 		VEC_PUSH(&ls->flat, ls->defaults.items[i]->sp);
+	ls->flat_set = source_set_new(ls->flat.items, ls->flat.len);
 	*out = ls;
 	return 0;
 fail:
@@ -509,6 +510,7 @@ loaders_free(struct loader_set *ls)
 	}
 	VEC_FREE(&ls->platforms);
 	VEC_FREE(&ls->placeholders);
+	source_set_free(ls->flat_set);
 	VEC_FREE(&ls->flat);
 	for (i = 0; i < ls->loaders.len; i++) {
 		struct loader_model *lm = ls->loaders.items[i];

@@ -156,6 +156,7 @@ struct loader_set {
 	VEC(struct read_pattern *) defaults;
 	/* Copies of patterns[i]->sp, reads[i]->sp, then defaults[i]->sp, for one source_scan pass. */
 	VEC(struct source_pattern) flat;
+	struct source_set *flat_set; /* flat prepared for scanning */
 	VEC(char *) runtime_scripts[3];  /* development, production, test */
 	VEC(char *) non_runtime_paths;
 	VEC(char *) test_paths; /* loader calls here run only under --env test */

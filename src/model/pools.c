@@ -156,6 +156,7 @@ struct find_ctx {
 	const struct pool_vars *vars;
 	struct service_pools *out;
 	VEC(struct source_pattern) flat;
+	struct source_set *set; /* flat prepared for scanning */
 	VEC(const struct pool_pattern *) map;
 	VEC(struct pool_decl) sets;
 };
@@ -531,7 +532,7 @@ scan_file(struct find_ctx *c, const char *path)
 		return;
 	if ((data = scan_source(c->s, path, &len, &err)) == NULL)
 		goto cleanup;
-	if (source_scan(&ms, c->s->rx, lang, data, len, c->flat.items, c->flat.len, &err) != 0)
+	if (source_scan_set(&ms, c->s->rx, lang, data, len, c->set, &err) != 0)
 		goto cleanup;
 	if (ms.limit_hit)
 		VEC_PUSH(&c->out->notes,
@@ -621,10 +622,13 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	}
 	if (c.flat.len == 0)
 		goto done;
+	c.set = source_set_new(c.flat.items, c.flat.len);
 	for (i = 0; i < svc->files.len; i++) {
 		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 
-		if (e->kind == SCAN_FILE_SOURCE && !non_runtime(s, ps, e->path))
+		if (e->kind == SCAN_FILE_SOURCE &&
+		    !scan_entry_globs_match(s, e, ps->non_runtime_paths.items,
+		                            ps->non_runtime_paths.len))
 			scan_file(&c, e->path);
 	}
 	for (i = 0; i < nextra; i++) {
@@ -633,6 +637,7 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	}
 	apply_sets(&c);
 done:
+	source_set_free(c.set);
 	VEC_FREE(&c.flat);
 	VEC_FREE(&c.map);
 }

@@ -21,6 +21,13 @@ reads_test_path(const struct scan *s, const char *path)
 }
 
 bool
+reads_test_entry(const struct scan *s, const struct walk_entry *e)
+{
+	return scan_entry_globs_match(s, e, s->loaders->test_paths.items,
+	                              s->loaders->test_paths.len);
+}
+
+bool
 reads_case_insensitive(const struct scan *s, const char *kind)
 {
 	size_t i;

@@ -19,6 +19,7 @@
 bool reads_non_runtime(const struct scan *s, const char *path);
 /* Whether path is test code (loader calls there run only under --env test). */
 bool reads_test_path(const struct scan *s, const char *path);
+bool reads_test_entry(const struct scan *s, const struct walk_entry *e);
 /* Add the reads of match m of read pattern idx in file (data/len its contents). */
 void reads_add_match(struct scan *s, struct service *svc, const char *file, const char *data,
 		     size_t len, const struct source_match *m, size_t idx);

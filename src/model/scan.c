@@ -1,4 +1,3 @@
-#define _GNU_SOURCE 1 /* memmem */
 #include "model/scan.h"
 
 #include <errno.h>
@@ -20,6 +19,7 @@
 #include "parse/source.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/memfind.h"
 #include "util/timing.h"
 #include "util/rx.h"
 #include "walk/ignore.h"
@@ -320,7 +320,7 @@ cache_free(struct scan_cache *c)
 }
 
 /* Open-addressing table from (glob list, path) to whether it matched. */
-#define SCAN_GLOB_LISTS 8 /* glob lists whose literals are kept (the packs have 3) */
+#define SCAN_GLOB_LISTS 8 /* glob lists whose literals are kept (the packs have 3); <= 8 */
 struct scan_memo_slot {
 	char *const *globs;
 	const char *path; /* in the memo's arena */
@@ -341,6 +341,8 @@ struct scan_memo {
 	struct arena arena;
 	struct scan_glob_list lists[SCAN_GLOB_LISTS];
 	size_t nlists;
+	/* Per walk entry: bit k = answer for lists[k] known, bit k + 8 = it matched. */
+	uint16_t *entry_bits;
 };
 
 static struct scan_memo_slot *
@@ -409,14 +411,49 @@ memo_list(struct scan_memo *m, char *const *globs, size_t n)
 	return gl;
 }
 
+/* Whether path matches one of the globs of gl (NULL: no literals known). */
+static bool
+globs_match(const struct scan_glob_list *gl, char *const *globs, size_t n, const char *path)
+{
+	size_t i, plen = strlen(path);
+
+	for (i = 0; i < n; i++) {
+		if (gl != NULL && gl->litlens[i] > 0 &&
+		    !mem_contains(path, plen, gl->lits[i], gl->litlens[i]))
+			continue;
+		if (ignore_wildmatch(globs[i], path, true))
+			return true;
+	}
+	return false;
+}
+
+bool
+scan_entry_globs_match(const struct scan *s, const struct walk_entry *e, char *const *globs,
+                       size_t n)
+{
+	struct scan_memo *m = s->memo;
+	const struct scan_glob_list *gl = memo_list(m, globs, n);
+	size_t idx = (size_t)(e - s->walk->entries), k;
+	uint16_t *bits;
+
+	if (gl == NULL || idx >= s->walk->nentries)
+		return scan_globs_match(s, globs, n, e->path);
+	if (m->entry_bits == NULL)
+		m->entry_bits = xcalloc(s->walk->nentries, sizeof(*m->entry_bits));
+	k = (size_t)(gl - m->lists);
+	bits = &m->entry_bits[idx];
+	if ((*bits >> k & 1) == 0)
+		*bits |= (uint16_t)(1u << k | (unsigned)globs_match(gl, globs, n, e->path) << (k + 8));
+	return *bits >> (k + 8) & 1;
+}
+
 bool
 scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path)
 {
 	struct scan_memo *m = s->memo;
 	struct scan_memo_slot *slot;
-	const struct scan_glob_list *gl;
-	size_t i, plen;
-	bool match = false;
+	size_t i;
+	bool match;
 
 	if (m->used * 2 >= m->cap) {
 		struct scan_memo_slot *old = m->slots;
@@ -433,14 +470,7 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 	slot = memo_slot(m, globs, path);
 	if (slot->path != NULL)
 		return slot->match;
-	gl = memo_list(m, globs, n);
-	plen = strlen(path);
-	for (i = 0; i < n && !match; i++) {
-		if (gl != NULL && gl->litlens[i] > 0 &&
-		    memmem(path, plen, gl->lits[i], gl->litlens[i]) == NULL)
-			continue;
-		match = ignore_wildmatch(globs[i], path, true);
-	}
+	match = globs_match(memo_list(m, globs, n), globs, n, path);
 	slot->globs = globs;
 	slot->path = arena_strdup(&m->arena, path);
 	slot->match = match;
@@ -623,6 +653,7 @@ scan_free(struct scan *s)
 	cache_free(s->cache);
 	if (s->memo != NULL) {
 		free(s->memo->slots);
+		free(s->memo->entry_bits);
 		arena_free(&s->memo->arena);
 		free(s->memo);
 	}

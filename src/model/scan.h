@@ -133,6 +133,9 @@ const char *scan_source(struct scan *s, const char *path, size_t *len, struct el
  * must stay valid for the scan (the packs' lists).
  */
 bool scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path);
+/* The same for a walk entry of the scan, remembered by its index (no path lookup). */
+bool scan_entry_globs_match(const struct scan *s, const struct walk_entry *e, char *const *globs,
+                            size_t n);
 /* Bytes of file contents a scan keeps at most (see README "Limits"). */
 #define SCAN_CACHE_BYTES (48u * 1024u * 1024u)
 #define SCAN_TRANSIENT 8

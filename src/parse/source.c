@@ -1,9 +1,8 @@
 /*
  * Pattern scanning of source files: comment blanking per language (offsets
- * and line breaks kept, strings intact), a memmem prefilter per pattern, PCRE2
+ * and line breaks kept, strings intact), a one-pass literal prefilter for all patterns, PCRE2
  * matches with line/col, group texts and the balanced argument text of calls.
  */
-#define _GNU_SOURCE 1 /* memmem */
 #include "parse/source.h"
 
 #include <limits.h>
@@ -702,18 +701,122 @@ matches_push(struct source_matches *out)
 	return &out->items[out->len++];
 }
 
-/* Whether pattern p applies to lang and passes its literal prefilter on s. */
-static bool
-pattern_wanted(const struct source_pattern *p, enum source_lang lang, const char *s, size_t len)
+/* Buckets of the literals by their first two bytes (a power of two). */
+#define SET_BUCKETS 64u
+#define SET_NONE SIZE_MAX
+
+struct set_literal {
+	const char *s;
+	size_t len;
+	size_t next; /* the next literal of the same bucket, or SET_NONE */
+};
+
+struct source_set {
+	const struct source_pattern *patterns;
+	size_t npatterns;
+	size_t *lit_of; /* per pattern: its literal, or SET_NONE (none, or not applicable) */
+	struct set_literal *lits;
+	size_t nlits;
+	size_t head[SET_BUCKETS];   /* first literal of each bucket (two bytes or more) */
+	uint64_t pairs[65536 / 64]; /* first two bytes of some literal */
+};
+
+static size_t
+pair_bucket(unsigned pair)
 {
-	size_t n;
+	return (size_t)((pair * 0x9E37u) >> 8) & (SET_BUCKETS - 1);
+}
+
+struct source_set *
+source_set_new(const struct source_pattern *patterns, size_t npatterns)
+{
+	struct source_set *set = xcalloc(1, sizeof(*set));
+	size_t i, k;
+
+	set->patterns = patterns;
+	set->npatterns = npatterns;
+	set->lit_of = xreallocarray(NULL, npatterns ? npatterns : 1, sizeof(*set->lit_of));
+	set->lits = xreallocarray(NULL, npatterns ? npatterns : 1, sizeof(*set->lits));
+	for (k = 0; k < SET_BUCKETS; k++)
+		set->head[k] = SET_NONE;
+	for (i = 0; i < npatterns; i++) {
+		const char *lit = patterns[i].literal;
+
+		set->lit_of[i] = SET_NONE;
+		if (lit == NULL || lit[0] == '\0')
+			continue;
+		for (k = 0; k < set->nlits && strcmp(set->lits[k].s, lit) != 0; k++)
+			;
+		if (k == set->nlits) {
+			struct set_literal *l = &set->lits[set->nlits++];
+
+			l->s = lit;
+			l->len = strlen(lit);
+			l->next = SET_NONE;
+			if (l->len >= 2) {
+				unsigned pair = (unsigned)(unsigned char)lit[0] << 8 |
+				                (unsigned char)lit[1];
+
+				set->pairs[pair >> 6] |= (uint64_t)1 << (pair & 63);
+				l->next = set->head[pair_bucket(pair)];
+				set->head[pair_bucket(pair)] = k;
+			}
+		}
+		set->lit_of[i] = k;
+	}
+	return set;
+}
+
+void
+source_set_free(struct source_set *set)
+{
+	if (set == NULL)
+		return;
+	free(set->lit_of);
+	free(set->lits);
+	free(set);
+}
+
+/* Which of the set's literals occur in s: one pass for all literals of two bytes or more. */
+static void
+set_presence(const struct source_set *set, const char *s, size_t len, bool *present)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, k, found = 0, multi = 0;
+
+	memset(present, 0, set->nlits);
+	for (k = 0; k < set->nlits; k++) {
+		if (set->lits[k].len >= 2)
+			multi++;
+		else if ((present[k] = memchr(s, set->lits[k].s[0], len) != NULL))
+			found++;
+	}
+	for (i = 0; multi > 0 && i + 1 < len; i++) {
+		unsigned pair = (unsigned)u[i] << 8 | u[i + 1];
+
+		if ((set->pairs[pair >> 6] >> (pair & 63) & 1) == 0)
+			continue;
+		for (k = set->head[pair_bucket(pair)]; k != SET_NONE; k = set->lits[k].next) {
+			const struct set_literal *l = &set->lits[k];
+
+			if (present[k] || l->len > len - i || memcmp(s + i, l->s, l->len) != 0)
+				continue;
+			present[k] = true;
+			if (++found == set->nlits)
+				return;
+		}
+	}
+}
+
+/* Whether pattern i of set applies to lang and passes its literal prefilter (present). */
+static bool
+pattern_wanted(const struct source_set *set, size_t i, enum source_lang lang, const bool *present)
+{
+	const struct source_pattern *p = &set->patterns[i];
 
 	if ((p->langs & (unsigned)lang) == 0 || p->rx == NULL)
 		return false;
-	if (p->literal == NULL || p->literal[0] == '\0')
-		return true;
-	n = strlen(p->literal);
-	return n <= len && memmem(s, len, p->literal, n) != NULL;
+	return set->lit_of[i] == SET_NONE || present[set->lit_of[i]];
 }
 
 /* Run one pattern over the blanked text, appending matches. */
@@ -767,30 +870,36 @@ scan_pattern(struct source_matches *out, struct rx_ctx *ctx, enum source_lang la
 }
 
 int
-source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang, const char *data,
-            size_t len, const struct source_pattern *patterns, size_t npatterns,
-            struct el_error *err)
+source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+                const char *data, size_t len, const struct source_set *set, struct el_error *err)
 {
+	const struct source_pattern *patterns = set->patterns;
+	size_t npatterns = set->npatterns;
 	char *blanked = NULL;
 	struct line_index li = {NULL, 0};
+	bool present_small[64], *present = present_small;
 	size_t i, args_budget;
 	int rc = 0;
 
+	if (set->nlits > sizeof(present_small) / sizeof(present_small[0]))
+		present = xmalloc(set->nlits);
 	/* Blanking only removes text, so a literal absent from the raw bytes is absent after. */
+	set_presence(set, data, len, present);
 	for (i = 0; i < npatterns; i++)
-		if (pattern_wanted(&patterns[i], lang, data, len))
+		if (pattern_wanted(set, i, lang, present))
 			break;
 	if (i == npatterns)
-		return 0;
+		goto cleanup;
 	blanked = xmalloc(len + 1);
 	memcpy(blanked, data, len);
 	blanked[len] = '\0';
 	blank_comments(blanked, len, lang);
+	set_presence(set, blanked, len, present);
 	args_budget = len > (SIZE_MAX - SOURCE_ARGS_BUDGET_MIN) / SOURCE_ARGS_BUDGET_FACTOR
 	                  ? SIZE_MAX
 	                  : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
 	for (; i < npatterns; i++) {
-		if (!pattern_wanted(&patterns[i], lang, blanked, len))
+		if (!pattern_wanted(set, i, lang, present))
 			continue;
 		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, &args_budget,
 		                 err) != 0) {
@@ -801,6 +910,20 @@ source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lan
 cleanup:
 	free(li.starts);
 	free(blanked);
+	if (present != present_small)
+		free(present);
+	return rc;
+}
+
+int
+source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang, const char *data,
+            size_t len, const struct source_pattern *patterns, size_t npatterns,
+            struct el_error *err)
+{
+	struct source_set *set = source_set_new(patterns, npatterns);
+	int rc = source_scan_set(out, ctx, lang, data, len, set, err);
+
+	source_set_free(set);
 	return rc;
 }
 

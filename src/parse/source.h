@@ -65,6 +65,22 @@ struct source_matches {
 int source_scan(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
 		const char *data, size_t len, const struct source_pattern *patterns,
 		size_t npatterns, struct el_error *err);
+
+/*
+ * A pattern array prepared for scanning many files: the literal prefilters of
+ * all its patterns are looked for in one pass over a file (a table of the
+ * literals' first two bytes) instead of one memmem per pattern, which on
+ * small source files costs more in set-up than in searching. The patterns
+ * must outlive the set and stay unchanged.
+ */
+struct source_set;
+
+struct source_set *source_set_new(const struct source_pattern *patterns, size_t npatterns);
+void source_set_free(struct source_set *set);
+/* source_scan over the set's patterns; the same matches in the same order. */
+int source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+		    const char *data, size_t len, const struct source_set *set,
+		    struct el_error *err);
 /* The text of the named group of m, or NULL when unset or unknown. */
 const char *source_group(const struct source_match *m, const char *name);
 void source_matches_free(struct source_matches *ms);
