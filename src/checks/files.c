@@ -46,13 +46,16 @@ is_convention(const struct scan *s, const struct env_source *src)
 	       in_cascade(lm, s->opts.env ? s->opts.env : "development", base ? base + 1 : src->file);
 }
 
-/* Whether an earlier service already reported the same file from the same place. */
+/*
+ * Whether an earlier service already reported the same file from the same
+ * place: among this check's findings, which start at first.
+ */
 static bool
-reported(const struct check_ctx *ctx, const char *rule, const struct env_source *src)
+reported(const struct check_ctx *ctx, size_t first, const char *rule, const struct env_source *src)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->findings->items.len; i++) {
+	for (i = first; i < ctx->findings->items.len; i++) {
 		const struct finding *f = &ctx->findings->items.items[i];
 
 		if (strcmp(f->rule, rule) == 0 && f->key == NULL && f->value_class != NULL &&
@@ -101,7 +104,7 @@ static void
 run_files(struct check_ctx *ctx)
 {
 	struct scan *s = ctx->scan;
-	size_t i, j;
+	size_t i, j, first = ctx->findings->items.len;
 
 	for (i = 0; i < s->services.len; i++) {
 		const struct service *svc = s->services.items[i];
@@ -116,7 +119,7 @@ run_files(struct check_ctx *ctx)
 			if (src->kind != SOURCE_ENV_FILE || src->origin_file == NULL)
 				continue;
 			if (src->outside) {
-				if (reported(ctx, "env-file-outside-repo", src))
+				if (reported(ctx, first, "env-file-outside-repo", src))
 					continue;
 				msg = xasprintf("%s reads %s for %s, which is outside the scanned "
 						"repository: its values cannot be checked here and differ "
@@ -130,7 +133,7 @@ run_files(struct check_ctx *ctx)
 			/* RUN touch / COPY .env in the image: it exists where the service runs. */
 			if (src->exists || src->template || src->created_by != NULL ||
 			    is_convention(s, src) ||
-			    reported(ctx, "missing-env-file", src))
+			    reported(ctx, first, "missing-env-file", src))
 				continue;
 			link = scan_find_env_file(s, src->file);
 			if (link != NULL && !(link->entry->flags & WALK_DANGLING))

@@ -262,14 +262,19 @@ norm_pkg(const char *in, char *out, size_t cap)
 	out[i] = '\0';
 }
 
-static bool
-pkg_eq(const char *a, const char *b)
+/* Normalised copies of n package names, in the arena. */
+static const char **
+norm_pkgs(struct arena *a, const char *const *names, size_t n)
 {
-	char x[256], y[256];
+	const char **v = arena_alloc(a, (n + 1) * sizeof(*v));
+	char buf[256];
+	size_t i;
 
-	norm_pkg(a, x, sizeof(x));
-	norm_pkg(b, y, sizeof(y));
-	return strcmp(x, y) == 0;
+	for (i = 0; i < n; i++) {
+		norm_pkg(names[i], buf, sizeof(buf));
+		v[i] = arena_strdup(a, buf);
+	}
+	return v;
 }
 
 /* Major version from a spec such as "^5.22.0", ">=2.0,<3", "v5.10.0", "~> 7.1"; 0 if none. */
@@ -346,6 +351,8 @@ load_client(struct client_info *ci, const struct yml_node *e, struct arena *a)
 	ci->drivers = astrs(a, e, "drivers", &ci->ndrivers);
 	ci->default_driver = astr(a, e, "default-driver");
 	ci->adapters = astrs(a, e, "adapters", &ci->nadapters);
+	ci->norm_packages = norm_pkgs(a, ci->packages, ci->npackages);
+	ci->norm_adapters = norm_pkgs(a, ci->adapters, ci->nadapters);
 	ci->adapter_client = astr(a, e, "adapter-client");
 	ci->max_major_engine = mm != NULL && schema_scalar_long(mm, &v) == 0 ? (int)v : -1;
 	ci->driver_clients = astrs(a, e, "driver-clients", &ci->ndriver_clients);
@@ -668,12 +675,9 @@ env_has_value(const struct service *svc, const char *key)
 static const struct manifest *
 manifest_at(const struct scan *s, const char *path)
 {
-	size_t i;
+	const struct scan_parsed *p = scan_manifest_find(s, path);
 
-	for (i = 0; i < s->manifests.len; i++)
-		if (strcmp(s->manifests.items[i].entry->path, path) == 0)
-			return s->manifests.items[i].manifest;
-	return NULL;
+	return p != NULL ? p->manifest : NULL;
 }
 
 /* The languages whose packages a manifest lists (0: any). */
@@ -715,7 +719,9 @@ deps_of(struct svc_build *sb, const struct service *svc)
 
 		for (d = 0; mf != NULL && d < mf->ndeps; d++) {
 			const struct manifest_dep *dep = &mf->deps[d];
+			char name[256];
 
+			norm_pkg(dep->name, name, sizeof(name));
 			for (c = 0; c < k->nclients; c++) {
 				const struct client_info *ci = &k->clients[c];
 				struct dep_client *dc = NULL;
@@ -726,7 +732,8 @@ deps_of(struct svc_build *sb, const struct service *svc)
 					continue;
 
 				for (p = 0; p < ci->nadapters; p++) {
-					if (!pkg_eq(ci->adapters[p], dep->name))
+					if (ci->norm_adapters[p][0] != name[0] ||
+					    strcmp(ci->norm_adapters[p], name) != 0)
 						continue;
 					for (j = 0; j < sb->deps.len; j++)
 						if (sb->deps.items[j].ci == ci)
@@ -738,7 +745,8 @@ deps_of(struct svc_build *sb, const struct service *svc)
 					dc->adapter = ci->adapters[p];
 				}
 				for (p = 0; p < ci->npackages; p++) {
-					if (!pkg_eq(ci->packages[p], dep->name))
+					if (ci->norm_packages[p][0] != name[0] ||
+					    strcmp(ci->norm_packages[p], name) != 0)
 						continue;
 					dc = NULL;
 					for (j = 0; j < sb->deps.len; j++)

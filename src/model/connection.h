@@ -64,6 +64,7 @@ struct client_info {
 	const char *default_driver;
 	const char **adapters; /* Prisma driver adapters */
 	size_t nadapters;
+	const char **norm_packages, **norm_adapters; /* the same, normalised (see pkg_eq) */
 	const char *adapter_client; /* whose parameter table applies with an adapter / wrapper */
 	int max_major_engine;       /* above it an adapter is implied; -1 = none */
 	const char *

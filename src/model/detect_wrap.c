@@ -1057,6 +1057,7 @@ void
 detect_root_layers(struct scan *s, struct service *svc, struct detect_result *r)
 {
 	const struct loader_set *ls = s->loaders;
+	const struct scan_parsed *rootp = scan_manifest_find(s, "package.json");
 	const struct manifest *root = NULL, *own = NULL;
 	const struct manifest_command *script = NULL;
 	struct start_command c;
@@ -1068,12 +1069,8 @@ detect_root_layers(struct scan *s, struct service *svc, struct detect_result *r)
 
 	if (strcmp(svc->path, ".") == 0)
 		return;
-	for (i = 0; i < s->manifests.len; i++) {
-		const struct scan_parsed *p = &s->manifests.items[i];
-
-		if (p->manifest->kind == MANIFEST_PACKAGE_JSON && strcmp(p->entry->path, "package.json") == 0)
-			root = p->manifest;
-	}
+	if (rootp != NULL && rootp->manifest->kind == MANIFEST_PACKAGE_JSON)
+		root = rootp->manifest;
 	for (i = 0; i < svc->own_manifests.len; i++) {
 		if (svc->own_manifests.items[i]->manifest->kind == MANIFEST_PACKAGE_JSON)
 			own = svc->own_manifests.items[i]->manifest;

@@ -68,31 +68,36 @@ path_inside(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-static int
-service_cmp(const void *a, const void *b)
-{
-	const struct service *const *x = a, *const *y = b;
-
-	return strcmp((*x)->path, (*y)->path);
-}
-
-struct service *
-discover_find(const struct scan *s, const char *dir)
+/* Where the service at dir is, or would go, in the list sorted by path. */
+static size_t
+service_pos(const struct scan *s, const char *dir, bool *found)
 {
 	size_t lo = 0, hi = s->services.len;
 
+	*found = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(s->services.items[mid]->path, dir);
 
-		if (c == 0)
-			return s->services.items[mid];
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return lo;
+}
+
+struct service *
+discover_find(const struct scan *s, const char *dir)
+{
+	bool found;
+	size_t i = service_pos(s, dir, &found);
+
+	return found ? s->services.items[i] : NULL;
 }
 
 struct service *
@@ -117,17 +122,17 @@ discover_owner(const struct scan *s, const char *path)
 	return svc;
 }
 
+/* The service at dir, created (in path order) when there is none yet. */
 static struct service *
 service_get(struct scan *s, const char *dir)
 {
 	struct service *svc;
-	size_t i;
+	bool found;
+	size_t i = service_pos(s, dir, &found);
 	const char *base;
 
-	for (i = 0; i < s->services.len; i++) {
-		if (strcmp(s->services.items[i]->path, dir) == 0)
-			return s->services.items[i];
-	}
+	if (found)
+		return s->services.items[i];
 	svc = xcalloc(1, sizeof(*svc));
 	svc->path = xstrdup(dir);
 	if (strcmp(dir, ".") == 0) {
@@ -142,6 +147,9 @@ service_get(struct scan *s, const char *dir)
 	}
 	svc->dialect = DOTENV_NODE_DOTENV;
 	VEC_PUSH(&s->services, svc);
+	memmove(&s->services.items[i + 1], &s->services.items[i],
+	        (s->services.len - 1 - i) * sizeof(*s->services.items));
+	s->services.items[i] = svc;
 	return svc;
 }
 
@@ -204,18 +212,6 @@ parse_files(struct scan *s)
 	}
 }
 
-/* The service at dir, whether or not the list is sorted yet (discovery grows it). */
-static const struct service *
-service_at(const struct scan *s, const char *dir)
-{
-	size_t i;
-
-	for (i = 0; i < s->services.len; i++) {
-		if (strcmp(s->services.items[i]->path, dir) == 0)
-			return s->services.items[i];
-	}
-	return NULL;
-}
 
 /*
  * `build: {context: ., dockerfile: backend/Dockerfile}` builds the backend
@@ -242,7 +238,7 @@ discover_compose_dir(const struct scan *s, const char *compose_path,
 	df = path_join(dir, cs->dockerfile);
 	dfdir = path_dirname(df);
 	free(df);
-	owner = service_at(s, dfdir);
+	owner = discover_find(s, dfdir);
 	if (strcmp(dfdir, dir) != 0 && path_inside(dfdir, dir) && owner != NULL &&
 	    (owner->runtime & ~(unsigned)RUNTIME_CONTAINER) != 0) {
 		free(dir);
@@ -267,7 +263,7 @@ builds_something(struct scan *s, const char *compose_path, const struct compose_
 	char *df;
 	bool found;
 
-	if (service_at(s, dir) != NULL || strchr(name, '$') != NULL || name[0] == '/')
+	if (discover_find(s, dir) != NULL || strchr(name, '$') != NULL || name[0] == '/')
 		return true;
 	df = path_join(dir, name);
 	found = walk_find(s->walk, df) != NULL;
@@ -378,8 +374,6 @@ discover_services(struct scan *s)
 		if (cs->workers)
 			s->services.items[i]->workers = cs->workers;
 	}
-	if (s->services.len > 1)
-		qsort(s->services.items, s->services.len, sizeof(struct service *), service_cmp);
 	/* Every service compares its folder with these: computed once, services final. */
 	for (i = 0; i < s->composes.len; i++) {
 		struct scan_parsed *p = &s->composes.items[i];

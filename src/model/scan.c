@@ -664,6 +664,26 @@ scan_free(struct scan *s)
 	free(s);
 }
 
+const struct scan_parsed *
+scan_manifest_find(const struct scan *s, const char *path)
+{
+	size_t lo = 0, hi = s->manifests.len;
+
+	/* Manifests are kept in walk order, which is sorted by path. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->manifests.items[mid].entry->path, path);
+
+		if (c == 0)
+			return &s->manifests.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 struct scan_env_file *
 scan_find_env_file(struct scan *s, const char *path)
 {

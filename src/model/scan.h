@@ -105,6 +105,8 @@ int scan_new(struct scan **out, const char *root, const struct scan_options *opt
 	     const struct packs *packs, struct el_error *err);
 void scan_free(struct scan *s);
 
+/* The parsed manifest at path (relative to the root), or NULL. */
+const struct scan_parsed *scan_manifest_find(const struct scan *s, const char *path);
 /* The env file at path (relative to the root), or NULL. */
 struct scan_env_file *scan_find_env_file(struct scan *s, const char *path);
 /* Contents of an env file, read on first use; NULL (and a diagnostic) when unreadable. */

@@ -777,14 +777,31 @@ source_set_free(struct source_set *set)
 	free(set);
 }
 
-/* Which of the set's literals occur in s: one pass for all literals of two bytes or more. */
+/* Occurrences of literals remembered from the raw text, to check again after blanking. */
+#define SET_HITS_MAX 512
+
+struct set_hits {
+	size_t n;                     /* SIZE_MAX: more than SET_HITS_MAX, not all kept */
+	size_t pos[SET_HITS_MAX];
+	size_t lit[SET_HITS_MAX];
+};
+
+/*
+ * Which of the set's literals occur in s: one pass for all literals of two
+ * bytes or more. With hits, every occurrence is also recorded (the pass then
+ * cannot stop early), so that set_presence_again can redo the answer for the
+ * blanked text without a second pass.
+ */
 static void
-set_presence(const struct source_set *set, const char *s, size_t len, bool *present)
+set_presence(const struct source_set *set, const char *s, size_t len, bool *present,
+             struct set_hits *hits)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i, k, found = 0, multi = 0;
 
 	memset(present, 0, set->nlits);
+	if (hits != NULL)
+		hits->n = 0;
 	for (k = 0; k < set->nlits; k++) {
 		if (set->lits[k].len >= 2)
 			multi++;
@@ -799,12 +816,51 @@ set_presence(const struct source_set *set, const char *s, size_t len, bool *pres
 		for (k = set->head[pair_bucket(pair)]; k != SET_NONE; k = set->lits[k].next) {
 			const struct set_literal *l = &set->lits[k];
 
-			if (present[k] || l->len > len - i || memcmp(s + i, l->s, l->len) != 0)
+			if ((present[k] && hits == NULL) || l->len > len - i ||
+			    memcmp(s + i, l->s, l->len) != 0)
 				continue;
-			present[k] = true;
-			if (++found == set->nlits)
-				return;
+			if (hits != NULL && hits->n != SIZE_MAX) {
+				if (hits->n == SET_HITS_MAX) {
+					hits->n = SIZE_MAX;
+				} else {
+					hits->pos[hits->n] = i;
+					hits->lit[hits->n++] = k;
+				}
+			}
+			if (!present[k]) {
+				present[k] = true;
+				if (++found == set->nlits && (hits == NULL || hits->n == SIZE_MAX))
+					return;
+			}
 		}
+	}
+}
+
+/*
+ * The same answer for blanked, the raw text with comments turned to spaces:
+ * a literal of two bytes or more is there when one of its raw occurrences
+ * survived; one-byte literals and overflowing hit lists are looked up again.
+ */
+static void
+set_presence_again(const struct source_set *set, const char *blanked, size_t len, bool *present,
+                   const struct set_hits *hits)
+{
+	size_t h, k;
+
+	if (hits->n == SIZE_MAX) {
+		set_presence(set, blanked, len, present, NULL);
+		return;
+	}
+	memset(present, 0, set->nlits);
+	for (k = 0; k < set->nlits; k++) {
+		if (set->lits[k].len < 2)
+			present[k] = memchr(blanked, set->lits[k].s[0], len) != NULL;
+	}
+	for (h = 0; h < hits->n; h++) {
+		const struct set_literal *l = &set->lits[hits->lit[h]];
+
+		if (!present[hits->lit[h]] && memcmp(blanked + hits->pos[h], l->s, l->len) == 0)
+			present[hits->lit[h]] = true;
 	}
 }
 
@@ -878,13 +934,14 @@ source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang
 	char *blanked = NULL;
 	struct line_index li = {NULL, 0};
 	bool present_small[64], *present = present_small;
+	struct set_hits hits;
 	size_t i, args_budget;
 	int rc = 0;
 
 	if (set->nlits > sizeof(present_small) / sizeof(present_small[0]))
 		present = xmalloc(set->nlits);
 	/* Blanking only removes text, so a literal absent from the raw bytes is absent after. */
-	set_presence(set, data, len, present);
+	set_presence(set, data, len, present, &hits);
 	for (i = 0; i < npatterns; i++)
 		if (pattern_wanted(set, i, lang, present))
 			break;
@@ -894,7 +951,7 @@ source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang
 	memcpy(blanked, data, len);
 	blanked[len] = '\0';
 	blank_comments(blanked, len, lang);
-	set_presence(set, blanked, len, present);
+	set_presence_again(set, blanked, len, present, &hits);
 	args_budget = len > (SIZE_MAX - SOURCE_ARGS_BUDGET_MIN) / SOURCE_ARGS_BUDGET_FACTOR
 	                  ? SIZE_MAX
 	                  : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
