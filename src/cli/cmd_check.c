@@ -548,5 +548,6 @@ cleanup:
 	buf_free(&out);
 	finding_list_free(&fl);
 	cli_scan_done(cli, scan);
+	timing_mark("output+free");
 	return rc;
 }

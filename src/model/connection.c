@@ -1101,7 +1101,7 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 
 	if (lang == LANG_NONE)
 		return;
-	if ((data = scan_source(s, e->path, &len, &err)) == NULL)
+	if ((data = scan_entry_source(s, e, &len, &err)) == NULL)
 		goto done;
 	if (source_scan_set(&ms, s->rx, lang, data, len, b->pats_set, &err) != 0)
 		goto done;

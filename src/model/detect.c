@@ -734,7 +734,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		lang = source_lang_of(base ? base + 1 : e->path);
 		if (e->kind == SCAN_FILE_CONFIG && lang != LANG_YAML)
 			continue;
-		if ((data = scan_source(s, e->path, &len, &err)) == NULL) {
+		if ((data = scan_entry_source(s, e, &len, &err)) == NULL) {
 			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "unreadable");
 			goto next;
 		}

@@ -517,8 +517,9 @@ pattern_applies(const struct pool_pattern *pp, const char *path, const char *dat
 	return false;
 }
 
+/* Pools declared in the file at path (e: its walk entry, or NULL). */
 static void
-scan_file(struct find_ctx *c, const char *path)
+scan_file(struct find_ctx *c, const char *path, const struct walk_entry *e)
 {
 	struct el_error err = EL_ERROR_INIT;
 	struct source_matches ms = {0};
@@ -530,7 +531,9 @@ scan_file(struct find_ctx *c, const char *path)
 
 	if (lang == LANG_NONE)
 		return;
-	if ((data = scan_source(c->s, path, &len, &err)) == NULL)
+	data = e != NULL ? scan_entry_source(c->s, e, &len, &err)
+	                 : scan_source(c->s, path, &len, &err);
+	if (data == NULL)
 		goto cleanup;
 	if (source_scan_set(&ms, c->s->rx, lang, data, len, c->set, &err) != 0)
 		goto cleanup;
@@ -629,11 +632,11 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 		if (e->kind == SCAN_FILE_SOURCE &&
 		    !scan_entry_globs_match(s, e, ps->non_runtime_paths.items,
 		                            ps->non_runtime_paths.len))
-			scan_file(&c, e->path);
+			scan_file(&c, e->path, e);
 	}
 	for (i = 0; i < nextra; i++) {
 		if (discover_owner(s, extra[i]) == svc && !non_runtime(s, ps, extra[i]))
-			scan_file(&c, extra[i]);
+			scan_file(&c, extra[i], NULL);
 	}
 	apply_sets(&c);
 done:

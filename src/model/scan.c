@@ -99,6 +99,8 @@ scan_build_model(struct scan *s)
 /* Open-addressing table from path to contents. */
 struct scan_cache_slot {
 	char *path;
+	const char *entry_path; /* the walk entry's own path string, when read ahead */
+	size_t hash;            /* path_hash(path) */
 	char *data;
 	size_t len;
 };
@@ -106,6 +108,8 @@ struct scan_cache_slot {
 struct scan_cache {
 	struct scan_cache_slot *slots;
 	size_t cap, used, bytes;
+	const char **by_entry; /* per walk entry: its contents when read ahead, else NULL */
+	size_t *by_entry_len;
 	char *transient[SCAN_TRANSIENT];
 	size_t next_transient;
 };
@@ -120,12 +124,19 @@ path_hash(const char *p)
 	return h;
 }
 
+/*
+ * The slot of path (hash h), or the empty slot where it goes. Stages mostly
+ * ask with the walk entry's own string, which read-ahead slots remember: a
+ * pointer comparison then saves comparing the text (walk entries live as
+ * long as the scan, so such a pointer never names another path).
+ */
 static struct scan_cache_slot *
-cache_slot(struct scan_cache *c, const char *path)
+cache_slot(struct scan_cache *c, const char *path, size_t h)
 {
-	size_t i = path_hash(path) & (c->cap - 1);
+	size_t i = h & (c->cap - 1);
 
-	while (c->slots[i].path != NULL && strcmp(c->slots[i].path, path) != 0)
+	while (c->slots[i].path != NULL && c->slots[i].entry_path != path &&
+	       (c->slots[i].hash != h || strcmp(c->slots[i].path, path) != 0))
 		i = (i + 1) & (c->cap - 1);
 	return &c->slots[i];
 }
@@ -140,7 +151,7 @@ cache_grow(struct scan_cache *c)
 	c->slots = xcalloc(c->cap, sizeof(*c->slots));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].path != NULL)
-			*cache_slot(c, old[i].path) = old[i];
+			*cache_slot(c, old[i].path, old[i].hash) = old[i];
 	}
 	free(old);
 }
@@ -151,7 +162,7 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 	struct scan_cache *c;
 	struct scan_cache_slot *slot;
 	char *full, *data = NULL;
-	size_t n = 0;
+	size_t n = 0, h = path_hash(path);
 	enum file_read_status st;
 
 	if (s->cache == NULL)
@@ -159,7 +170,7 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 	c = s->cache;
 	if (c->used * 2 >= c->cap)
 		cache_grow(c);
-	slot = cache_slot(c, path);
+	slot = cache_slot(c, path, h);
 	if (slot->path != NULL) {
 		if (slot->data == NULL)
 			return el_error_set(err, path, 0, 0, "unreadable"), NULL;
@@ -178,6 +189,7 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 		return data;
 	}
 	slot->path = xstrdup(path);
+	slot->hash = h;
 	slot->data = st == FILE_READ_OK ? data : NULL;
 	slot->len = n;
 	c->used++;
@@ -186,6 +198,19 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 		return NULL;
 	*len = n;
 	return data;
+}
+
+const char *
+scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struct el_error *err)
+{
+	size_t idx = (size_t)(e - s->walk->entries);
+
+	if (s->cache != NULL && s->cache->by_entry != NULL && idx < s->walk->nentries &&
+	    s->cache->by_entry[idx] != NULL) {
+		*len = s->cache->by_entry_len[idx];
+		return s->cache->by_entry[idx];
+	}
+	return scan_source(s, e->path, len, err);
 }
 
 /*
@@ -201,6 +226,7 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 
 struct prefetch_item {
 	const char *path;
+	size_t entry; /* index in the walk */
 	char *data;
 	size_t len;
 	bool ok;
@@ -240,7 +266,7 @@ scan_prefetch(struct scan *s)
 {
 	struct prefetch pf;
 	pthread_t threads[PREFETCH_THREADS - 1];
-	size_t i, j, nthreads = 0, cap = 0;
+	size_t i, j, h, nthreads = 0, cap = 0;
 	struct scan_cache *c;
 
 	memset(&pf, 0, sizeof(pf));
@@ -257,6 +283,7 @@ scan_prefetch(struct scan *s)
 				pf.items = xreallocarray(pf.items, cap, sizeof(*pf.items));
 			}
 			memset(&pf.items[pf.n], 0, sizeof(*pf.items));
+			pf.items[pf.n].entry = svc->files.items[j];
 			pf.items[pf.n++].path = e->path;
 		}
 	}
@@ -288,14 +315,23 @@ scan_prefetch(struct scan *s)
 		}
 		if (c->used * 2 >= c->cap)
 			cache_grow(c);
-		slot = cache_slot(c, it->path);
+		h = path_hash(it->path);
+		slot = cache_slot(c, it->path, h);
 		if (slot->path != NULL) { /* owned by two services? keep the first */
 			free(it->data);
 			continue;
 		}
 		slot->path = xstrdup(it->path);
+		slot->entry_path = it->path; /* a walk entry's path: see cache_slot */
+		slot->hash = h;
 		slot->data = it->data;
 		slot->len = it->len;
+		if (c->by_entry == NULL)
+			c->by_entry = xcalloc(s->walk->nentries, sizeof(*c->by_entry));
+		c->by_entry[it->entry] = slot->data;
+		if (c->by_entry_len == NULL)
+			c->by_entry_len = xcalloc(s->walk->nentries, sizeof(*c->by_entry_len));
+		c->by_entry_len[it->entry] = slot->len;
 		c->used++;
 		c->bytes += it->len;
 	}
@@ -316,6 +352,8 @@ cache_free(struct scan_cache *c)
 	for (i = 0; i < SCAN_TRANSIENT; i++)
 		free(c->transient[i]);
 	free(c->slots);
+	free(c->by_entry);
+	free(c->by_entry_len);
 	free(c);
 }
 

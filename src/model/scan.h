@@ -128,6 +128,9 @@ size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *ou
  * set) when unreadable.
  */
 const char *scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err);
+/* scan_source for a walk entry of the scan: read-ahead contents are found by its index. */
+const char *scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len,
+                              struct el_error *err);
 /*
  * Whether path matches one of the n globs (ignore_wildmatch, pathname mode),
  * remembered per glob list and path for the scan: several stages classify
