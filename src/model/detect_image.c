@@ -408,10 +408,20 @@ detect_image(struct scan *s, struct service *svc, struct detect_result *r)
  * Dockerfile's folder or the repository root (docker build -f
  * apps/web/Dockerfile .): a created path matches under either.
  */
-char *
-detect_image_created(const struct scan *s, const char *path)
+/* Created paths by key, then by the order of the Dockerfile lines that create them. */
+static int
+created_cmp(const void *a, const void *b)
 {
-	size_t i, j;
+	const struct scan_created *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+void
+detect_image_index(struct scan *s)
+{
+	size_t i, j, order = 0;
 
 	for (i = 0; i < s->manifests.len; i++) {
 		const struct scan_parsed *p = &s->manifests.items[i];
@@ -420,20 +430,40 @@ detect_image_created(const struct scan *s, const char *path)
 		if (p->manifest->kind != MANIFEST_DOCKERFILE || p->manifest->ncreated == 0)
 			continue;
 		dir = path_dirname(p->entry->path);
-		for (j = 0; j < p->manifest->ncreated; j++) {
+		for (j = 0; j < p->manifest->ncreated; j++, order++) {
 			const struct manifest_created *c = &p->manifest->created[j];
-			char *in_dir = path_join(dir, c->path);
-			bool hit = strcmp(in_dir, path) == 0 || strcmp(c->path, path) == 0;
+			struct scan_created *in_dir = VEC_PUSH_ZERO(&s->created);
+			struct scan_created *as_is = VEC_PUSH_ZERO(&s->created);
 
-			free(in_dir);
-			if (hit) {
-				free(dir);
-				return xasprintf("%s:%d", p->entry->path, c->line);
-			}
+			in_dir->key = path_join(dir, c->path);
+			as_is->key = xstrdup(c->path);
+			in_dir->order = as_is->order = order;
+			in_dir->file = as_is->file = p->entry->path;
+			in_dir->line = as_is->line = c->line;
 		}
 		free(dir);
 	}
-	return NULL;
+	if (s->created.len > 1)
+		qsort(s->created.items, s->created.len, sizeof(*s->created.items), created_cmp);
+}
+
+char *
+detect_image_created(const struct scan *s, const char *path)
+{
+	size_t lo = 0, hi = s->created.len;
+
+	/* The first entry for path: the earliest Dockerfile line that creates it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->created.items[mid].key, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == s->created.len || strcmp(s->created.items[lo].key, path) != 0)
+		return NULL;
+	return xasprintf("%s:%d", s->created.items[lo].file, s->created.items[lo].line);
 }
 
 /*

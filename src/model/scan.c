@@ -62,6 +62,7 @@ scan_build_model(struct scan *s)
 	size_t i;
 
 	discover_services(s);
+	detect_image_index(s);
 	timing_mark("discover");
 	/* Who owns each file, once: every later stage walks only its service's files. */
 	for (i = 0; i < s->walk->nentries; i++) {
@@ -673,6 +674,9 @@ scan_free(struct scan *s)
 		service_free(s->services.items[i]);
 	VEC_FREE(&s->services);
 	VEC_FREE(&s->top_files);
+	for (i = 0; i < s->created.len; i++)
+		free(s->created.items[i].key);
+	VEC_FREE(&s->created);
 	for (i = 0; i < s->manifests.len; i++)
 		manifest_free(s->manifests.items[i].manifest);
 	VEC_FREE(&s->manifests);

@@ -82,6 +82,14 @@ struct scan_options {
 	size_t nexclude;
 };
 
+/* A path a Dockerfile creates (RUN touch, COPY): as written, or joined to its folder. */
+struct scan_created {
+	char *key;
+	size_t order;     /* the Dockerfile line's place among all such lines */
+	const char *file; /* the Dockerfile (a walk entry's path) */
+	int line;
+};
+
 struct scan {
 	char *root;
 	struct scan_options opts;
@@ -94,6 +102,7 @@ struct scan {
 	VEC(struct scan_parsed) composes;
 	VEC(struct service *) services;    /* sorted by path */
 	VEC(size_t) top_files;             /* walk entries at the root folder itself */
+	VEC(struct scan_created) created;  /* paths Dockerfiles create, sorted (detect_image_index) */
 	struct scan_cache *cache;          /* file contents shared by the stages */
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
