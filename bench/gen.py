@@ -4,7 +4,8 @@
   bench/gen.py --size typical|large --out DIR [--seed N]
 
 typical: 30 services, about 2,500 files. large: 2,000 services, about 200,000
-files of which about 25,000 are not ignored. Each service is a Node
+files of which about 25,000 are not ignored. medium (200 services, few
+dependencies) is for tests of what only large scans do. Each service is a Node
 (dotenv, Next.js, NestJS, node --env-file), Python (python-dotenv,
 pydantic-settings) or Go service with its manifest, env files that sometimes
 shadow the root DATABASE_URL, database code declaring pools, tests, and
@@ -21,6 +22,7 @@ import subprocess
 SIZES = {
     # services, source files per service, files per node_modules, ignored output files
     "typical": (30, 10, 60, 10),
+    "medium": (200, 10, 2, 2),  # tests: enough service files for the read-ahead threads to scan
     "large": (2000, 10, 125, 12),
 }
 

@@ -99,8 +99,8 @@ struct pat_meta {
 	const struct client_info *client; /* PAT_PREPARED_OFF */
 };
 
-/* Everything with a lifetime of one connections_build call. */
-struct build {
+/* What connections are built from: the scan's pack knowledge, kept for the scan. */
+struct conn_build {
 	struct scan *s;
 	struct arena *a;
 	struct conn_knowledge *k;
@@ -133,7 +133,7 @@ struct use_rec {
 };
 
 struct svc_build {
-	struct build *b;
+	struct conn_build *b;
 	struct service *svc;
 	VEC(struct dep_client) deps;
 	VEC(struct use_rec) uses;
@@ -389,7 +389,7 @@ load_client(struct client_info *ci, const struct yml_node *e, struct arena *a)
 }
 
 static int
-add_pattern(struct build *b, const struct yml_node *e, const char *path, enum pat_kind kind,
+add_pattern(struct conn_build *b, const struct yml_node *e, const char *path, enum pat_kind kind,
             struct pat_meta *meta, struct el_error *err)
 {
 	const struct yml_node *re = yml_map_get(e, "regex"), *lit = yml_map_get(e, "literal");
@@ -418,7 +418,7 @@ add_pattern(struct build *b, const struct yml_node *e, const char *path, enum pa
 }
 
 static int
-load_clients_doc(struct build *b, const struct yml_node *root, const char *path,
+load_clients_doc(struct conn_build *b, const struct yml_node *root, const char *path,
                  struct el_error *err)
 {
 	const struct yml_node *uses = yml_map_get(root, "uses");
@@ -541,7 +541,7 @@ load_connections_doc(struct conn_knowledge *k, const struct yml_node *root, stru
 	} while (0)
 
 static int
-knowledge_build(struct build *b, struct el_error *err)
+knowledge_build(struct conn_build *b, struct el_error *err)
 {
 	const struct packs *p = b->s->packs;
 	const struct yml_node *const *roots = NULL;
@@ -893,7 +893,7 @@ static void
 collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, const char *data,
              size_t limit, int depth, int *budget, struct key_vec *out)
 {
-	struct build *b = sb->b;
+	struct conn_build *b = sb->b;
 	struct source_matches ms = {0};
 	struct el_error err = EL_ERROR_INIT;
 	const char *p;
@@ -1089,7 +1089,7 @@ static void
 scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off_files,
           struct client_vec *off_clients)
 {
-	struct build *b = sb->b;
+	struct conn_build *b = sb->b;
 	struct scan *s = b->s;
 	struct el_error err = EL_ERROR_INIT;
 	struct source_matches ms = {0};
@@ -1098,12 +1098,15 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 	bool runtime_file = !is_non_runtime(s, e);
 	const char *data;
 	size_t len = 0, j;
+	int rc;
 
 	if (lang == LANG_NONE)
 		return;
 	if ((data = scan_entry_source(s, e, &len, &err)) == NULL)
 		goto done;
-	if (source_scan_set(&ms, s->rx, lang, data, len, b->pats_set, &err) != 0)
+	if (!scan_take_matches(s, e, b->pats_set, &ms, &rc, &err))
+		rc = source_scan_set(&ms, s->rx, lang, data, len, b->pats_set, &err);
+	if (rc != 0)
 		goto done;
 	for (j = 0; j < ms.len; j++) {
 		const struct source_match *m = &ms.items[j];
@@ -1140,7 +1143,7 @@ done:
 static void
 implicit_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_vec *off_clients)
 {
-	struct build *b = sb->b;
+	struct conn_build *b = sb->b;
 	struct arena *a = b->a;
 	size_t d, i, j;
 
@@ -1731,7 +1734,7 @@ cmp_conn(const void *x, const void *y)
 }
 
 static void
-build_service(struct build *b, struct service *svc)
+build_service(struct conn_build *b, struct service *svc)
 {
 	struct svc_build sb;
 	struct service_conns *sc = arena_alloc(b->a, sizeof(*sc));
@@ -1777,37 +1780,74 @@ build_service(struct build *b, struct service *svc)
 	VEC_FREE(&off_clients);
 }
 
+void
+connections_release(struct conn_build *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->rxs.len; i++)
+		rx_free(b->rxs.items[i]);
+	VEC_FREE(&b->rxs);
+	source_set_free(b->pats_set);
+	source_set_free(b->env_reads_set);
+	VEC_FREE(&b->pats);
+	VEC_FREE(&b->meta);
+	VEC_FREE(&b->env_reads);
+	dbkind_free(b->dbkinds);
+	free(b);
+}
+
+int
+connections_prepare(struct scan *s, struct el_error *err)
+{
+	struct conn_build *b;
+
+	if (s->conn_build != NULL)
+		return 0;
+	b = xcalloc(1, sizeof(*b));
+	b->s = s;
+	b->a = &s->arena;
+	if (knowledge_build(b, err) != 0 || dbkind_load(&b->dbkinds, s, err) != 0) {
+		connections_release(b);
+		return -1;
+	}
+	b->pats_set = source_set_new(b->pats.items, b->pats.len);
+	b->env_reads_set = source_set_new(b->env_reads.items, b->env_reads.len);
+	s->conn_build = b;
+	return 0;
+}
+
+const struct source_set *
+connections_source_set(const struct scan *s)
+{
+	return s->conn_build != NULL ? s->conn_build->pats_set : NULL;
+}
+
+enum source_lang
+connections_scan_lang(const struct walk_entry *e, const char *data, size_t len)
+{
+	const char *base = strrchr(e->path, '/');
+
+	(void)data;
+	(void)len;
+	return e->kind == SCAN_FILE_SOURCE ? source_lang_of(base ? base + 1 : e->path) : LANG_NONE;
+}
+
 int
 connections_build(struct scan *s, struct el_error *err)
 {
-	struct build b;
 	size_t i;
-	int rc = -1;
 
 	for (i = 0; i < s->services.len; i++)
 		if (s->services.items[i]->conns != NULL)
 			return 0;
-	memset(&b, 0, sizeof(b));
-	b.s = s;
-	b.a = &s->arena;
-	if (knowledge_build(&b, err) != 0 || dbkind_load(&b.dbkinds, s, err) != 0)
-		goto cleanup;
-	b.pats_set = source_set_new(b.pats.items, b.pats.len);
-	b.env_reads_set = source_set_new(b.env_reads.items, b.env_reads.len);
+	if (connections_prepare(s, err) != 0)
+		return -1;
 	for (i = 0; i < s->services.len; i++)
-		build_service(&b, s->services.items[i]);
-	rc = 0;
-cleanup:
-	for (i = 0; i < b.rxs.len; i++)
-		rx_free(b.rxs.items[i]);
-	VEC_FREE(&b.rxs);
-	source_set_free(b.pats_set);
-	source_set_free(b.env_reads_set);
-	VEC_FREE(&b.pats);
-	VEC_FREE(&b.meta);
-	VEC_FREE(&b.env_reads);
-	dbkind_free(b.dbkinds);
-	return rc;
+		build_service(s->conn_build, s->services.items[i]);
+	return 0;
 }
 
 const struct service_conns *

@@ -151,6 +151,16 @@ struct service_conns {
  * invalid (the services then have no connections). Idempotent.
  */
 int connections_build(struct scan *s, struct el_error *err);
+/*
+ * Load what connections_build needs from the packs (clients, their patterns)
+ * into s->conn_build, once per scan; -1 (err set) when a pack is unusable.
+ */
+int connections_prepare(struct scan *s, struct el_error *err);
+void connections_release(struct conn_build *b);
+/* The pattern set connections_build runs over service files (NULL before connections_prepare). */
+const struct source_set *connections_source_set(const struct scan *s);
+/* The language connections_build scans a file in (LANG_NONE: not scanned). */
+enum source_lang connections_scan_lang(const struct walk_entry *e, const char *data, size_t len);
 
 /* The connections of svc (NULL before connections_build or when it has none). */
 const struct service_conns *connections_of(const struct service *svc);

@@ -708,6 +708,22 @@ match_cmp(const void *a, const void *b)
 	return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
 }
 
+enum source_lang
+detect_scan_lang(const struct walk_entry *e, const char *data, size_t len)
+{
+	const char *base = strrchr(e->path, '/');
+	enum source_lang lang = source_lang_of(base ? base + 1 : e->path);
+
+	if (e->kind == SCAN_FILE_SOURCE)
+		return lang;
+	/* Rails renders config/NAME.yml through ERB first: the code in <%= %> is
+	 * Ruby that runs in the app (database.yml's ENV.fetch). Other YAML is
+	 * data, not code that reads the environment. */
+	if (e->kind == SCAN_FILE_CONFIG && lang == LANG_YAML && erb_yaml(data, len))
+		return LANG_RUBY;
+	return LANG_NONE;
+}
+
 static void
 detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 {
@@ -724,6 +740,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		const char *data;
 		size_t len, first_op;
 		bool test_code;
+		int rc;
 		const struct loader_pattern *wrap;
 
 		if (e->kind != SCAN_FILE_SOURCE && e->kind != SCAN_FILE_CONFIG)
@@ -738,16 +755,11 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "unreadable");
 			goto next;
 		}
-		/* Rails renders config/NAME.yml through ERB first: the code in <%= %> is
-		 * Ruby that runs in the app (database.yml's ENV.fetch). Other YAML is
-		 * data, not code that reads the environment. */
-		if (e->kind == SCAN_FILE_CONFIG) {
-			if (!erb_yaml(data, len))
-				goto next;
-			lang = LANG_RUBY;
-		}
-		if (source_scan_set(&ms, s->rx, lang, data, len, ls->flat_set, &err) !=
-		    0) {
+		if ((lang = detect_scan_lang(e, data, len)) == LANG_NONE)
+			goto next;
+		if (!scan_take_matches(s, e, ls->flat_set, &ms, &rc, &err))
+			rc = source_scan_set(&ms, s->rx, lang, data, len, ls->flat_set, &err);
+		if (rc != 0) {
 			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "pattern error");
 			goto next;
 		}

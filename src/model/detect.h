@@ -51,6 +51,8 @@ void detect_result_free(struct detect_result *r);
 void detect_compose_env_files(struct scan *s, const char *compose_path, void *out);
 /* The Dockerfile line that creates the env file path in the image (RUN touch, COPY), or NULL. */
 char *detect_image_created(const struct scan *s, const char *path);
+/* The language detect scans a service file in (LANG_NONE: not scanned for loaders). */
+enum source_lang detect_scan_lang(const struct walk_entry *e, const char *data, size_t len);
 /* Index the paths every Dockerfile creates, for detect_image_created (once manifests are parsed). */
 void detect_image_index(struct scan *s);
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/connection.h"
 #include "model/detect.h"
 #include "model/discover.h"
 #include "model/resolve.h"
@@ -53,7 +54,7 @@ classify_file(const char *name, const char *path, void *ctx)
 	return SCAN_FILE_OTHER;
 }
 
-static void scan_prefetch(struct scan *s);
+static bool scan_prefetch(struct scan *s);
 
 /* Services, their loaders and their effective environments. */
 static void
@@ -75,8 +76,7 @@ scan_build_model(struct scan *s)
 			VEC_PUSH(&owner->files, i);
 	}
 	timing_mark("owners");
-	scan_prefetch(s);
-	timing_mark("prefetch");
+	timing_mark(scan_prefetch(s) ? "prefetch+scan" : "prefetch");
 	for (i = 0; i < s->manifests.len; i++) {
 		char *dir = path_dirname(s->manifests.items[i].entry->path);
 		struct service *svc = discover_find(s, dir);
@@ -97,6 +97,14 @@ scan_build_model(struct scan *s)
 	timing_mark("detect+resolve");
 }
 
+/* What one prescan set found in one file. */
+struct scan_prescanned {
+	bool done; /* scanned and not yet taken */
+	int rc;
+	char *err;
+	struct source_matches ms;
+};
+
 /* Open-addressing table from path to contents. */
 struct scan_cache_slot {
 	char *path;
@@ -111,6 +119,12 @@ struct scan_cache {
 	size_t cap, used, bytes;
 	const char **by_entry; /* per walk entry: its contents when read ahead, else NULL */
 	size_t *by_entry_len;
+	/* Prescan results: pre_of[entry] * npre_sets + k is the slot of set k (SIZE_MAX: none). */
+	size_t *pre_of;
+	struct scan_prescanned *pre;
+	size_t npre;
+	const struct prescan_set *pre_sets;
+	size_t npre_sets;
 	char *transient[SCAN_TRANSIENT];
 	size_t next_transient;
 };
@@ -224,6 +238,13 @@ scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struc
  */
 #define PREFETCH_THREADS 2
 #define PREFETCH_MIN_FILES 64 /* below this, threads cost more than they save */
+/*
+ * Scanning ahead: on large repositories the read-ahead threads also run
+ * pattern sets over what they read (scan_take_matches hands the matches to
+ * the stage that asks). Below this many files, compiling every pattern to
+ * machine code up front costs more than the threads save.
+ */
+#define PRESCAN_MIN_FILES 2048
 
 struct prefetch_item {
 	const char *path;
@@ -231,20 +252,48 @@ struct prefetch_item {
 	char *data;
 	size_t len;
 	bool ok;
+	struct scan_prescanned *pre; /* one per prescan set, or NULL */
 };
 
 struct prefetch {
 	int dirfd;
+	const struct scan *s;
 	struct prefetch_item *items;
 	size_t n;
 	atomic_size_t next;  /* next item to claim */
 	atomic_size_t bytes; /* read so far: workers stop at the cache budget */
+	const struct prescan_set *sets;
+	size_t nsets;
 };
+
+/* Run the prescan sets over one file read ahead. */
+static void
+prescan_item(const struct prefetch *pf, struct prefetch_item *it, struct rx_ctx *ctx)
+{
+	const struct walk_entry *e = &pf->s->walk->entries[it->entry];
+	size_t k;
+
+	it->pre = xcalloc(pf->nsets, sizeof(*it->pre));
+	for (k = 0; k < pf->nsets; k++) {
+		struct scan_prescanned *r = &it->pre[k];
+		enum source_lang lang = pf->sets[k].lang(e, it->data, it->len);
+		struct el_error err = EL_ERROR_INIT;
+
+		if (lang == LANG_NONE)
+			continue;
+		r->rc = source_scan_set(&r->ms, ctx, lang, it->data, it->len, pf->sets[k].set,
+		                        &err);
+		r->err = err.msg != NULL ? xstrdup(err.msg) : NULL;
+		r->done = true;
+		el_error_clear(&err);
+	}
+}
 
 static void *
 prefetch_run(void *arg)
 {
 	struct prefetch *pf = arg;
+	struct rx_ctx *ctx = pf->nsets > 0 ? rx_ctx_new_shared() : NULL;
 	size_t k;
 
 	while ((k = atomic_fetch_add(&pf->next, 1)) < pf->n) {
@@ -255,14 +304,116 @@ prefetch_run(void *arg)
 			break;
 		it->ok = file_read_at(pf->dirfd, it->path, it->path, FILE_MAX_READ, &it->data,
 		                      &it->len, &err) == FILE_READ_OK;
-		if (it->ok)
+		if (it->ok) {
 			atomic_fetch_add(&pf->bytes, it->len);
+			if (ctx != NULL)
+				prescan_item(pf, it, ctx);
+		}
 		el_error_clear(&err);
 	}
+	rx_ctx_free(ctx);
 	return NULL;
 }
 
+/* ENVLINT_PRESCAN=0 turns scanning ahead off (tests compare both ways). */
+static bool
+prescan_disabled(void)
+{
+	const char *v = getenv("ENVLINT_PRESCAN");
+
+	return v != NULL && strcmp(v, "0") == 0;
+}
+
+/*
+ * The pattern sets the stages will run over every service file: loader
+ * detection's, and connection building's when its packs load (when they do
+ * not, connections_build reports why later, as without a prescan).
+ */
 static void
+prescan_sets(struct scan *s, struct prefetch *pf)
+{
+	struct el_error err = EL_ERROR_INIT;
+	size_t n = 0, i;
+
+	if (s->loaders != NULL && s->loaders->flat_set != NULL) {
+		s->prescan[n].set = s->loaders->flat_set;
+		s->prescan[n++].lang = detect_scan_lang;
+	}
+	if (connections_prepare(s, &err) == 0) {
+		s->prescan[n].set = connections_source_set(s);
+		s->prescan[n++].lang = connections_scan_lang;
+	}
+	el_error_clear(&err);
+	for (i = 0; i < n; i++)
+		source_set_jit(s->prescan[i].set);
+	pf->sets = s->prescan;
+	pf->nsets = n;
+}
+
+/* Keep the prescan results of the items read, by walk entry. */
+static void
+prescan_keep(struct scan *s, struct prefetch *pf)
+{
+	struct scan_cache *c = s->cache;
+	size_t i, k;
+
+	c->pre_of = xreallocarray(NULL, s->walk->nentries, sizeof(*c->pre_of));
+	for (i = 0; i < s->walk->nentries; i++)
+		c->pre_of[i] = SIZE_MAX;
+	c->pre = xcalloc(pf->n ? pf->n : 1, pf->nsets * sizeof(*c->pre));
+	c->npre = pf->n;
+	c->pre_sets = pf->sets;
+	c->npre_sets = pf->nsets;
+	for (i = 0; i < pf->n; i++) {
+		struct prefetch_item *it = &pf->items[i];
+
+		if (it->pre == NULL)
+			continue;
+		if (c->pre_of[it->entry] != SIZE_MAX) { /* owned by two services: keep the first */
+			for (k = 0; k < pf->nsets; k++) {
+				source_matches_free(&it->pre[k].ms);
+				free(it->pre[k].err);
+			}
+			free(it->pre);
+			it->pre = NULL;
+			continue;
+		}
+		c->pre_of[it->entry] = i;
+		for (k = 0; k < pf->nsets; k++)
+			c->pre[i * pf->nsets + k] = it->pre[k];
+		free(it->pre);
+		it->pre = NULL;
+	}
+}
+
+bool
+scan_take_matches(struct scan *s, const struct walk_entry *e, const struct source_set *set,
+                  struct source_matches *out, int *rc, struct el_error *err)
+{
+	const struct scan_cache *c = s->cache;
+	size_t idx = (size_t)(e - s->walk->entries), k;
+	struct scan_prescanned *r;
+
+	if (c == NULL || c->pre_of == NULL || idx >= s->walk->nentries || c->pre_of[idx] == SIZE_MAX)
+		return false;
+	for (k = 0; k < c->npre_sets && c->pre_sets[k].set != set; k++)
+		;
+	if (k == c->npre_sets)
+		return false;
+	r = &c->pre[c->pre_of[idx] * c->npre_sets + k];
+	if (!r->done)
+		return false;
+	*out = r->ms;
+	*rc = r->rc;
+	if (r->err != NULL)
+		el_error_set(err, NULL, 0, 0, "%s", r->err);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+	return true;
+}
+
+/* Read ahead (and scan ahead); whether pattern sets were run ahead. */
+static bool
 scan_prefetch(struct scan *s)
 {
 	struct prefetch pf;
@@ -291,10 +442,13 @@ scan_prefetch(struct scan *s)
 	if (pf.n < PREFETCH_MIN_FILES ||
 	    (pf.dirfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		free(pf.items);
-		return;
+		return false;
 	}
 	atomic_init(&pf.next, 0);
 	atomic_init(&pf.bytes, 0);
+	pf.s = s;
+	if (pf.n >= PRESCAN_MIN_FILES && !prescan_disabled())
+		prescan_sets(s, &pf);
 	for (i = 0; i + 1 < PREFETCH_THREADS; i++) {
 		if (pthread_create(&threads[nthreads], NULL, prefetch_run, &pf) == 0)
 			nthreads++;
@@ -306,6 +460,8 @@ scan_prefetch(struct scan *s)
 	if (s->cache == NULL)
 		s->cache = xcalloc(1, sizeof(*s->cache));
 	c = s->cache;
+	if (pf.nsets > 0)
+		prescan_keep(s, &pf);
 	for (i = 0; i < pf.n; i++) {
 		struct prefetch_item *it = &pf.items[i];
 		struct scan_cache_slot *slot;
@@ -337,6 +493,7 @@ scan_prefetch(struct scan *s)
 		c->bytes += it->len;
 	}
 	free(pf.items);
+	return pf.nsets > 0;
 }
 
 static void
@@ -355,6 +512,12 @@ cache_free(struct scan_cache *c)
 	free(c->slots);
 	free(c->by_entry);
 	free(c->by_entry_len);
+	for (i = 0; i < c->npre * c->npre_sets; i++) {
+		source_matches_free(&c->pre[i].ms);
+		free(c->pre[i].err);
+	}
+	free(c->pre);
+	free(c->pre_of);
 	free(c);
 }
 
@@ -655,6 +818,7 @@ scan_free(struct scan *s)
 
 	if (s == NULL)
 		return;
+	connections_release(s->conn_build);
 	for (i = 0; i < s->env_files.len; i++) {
 		struct scan_env_file *ef = &s->env_files.items[i];
 

@@ -25,6 +25,9 @@ struct compose_file;
 struct config;
 struct scan_cache;
 struct scan_memo;
+struct conn_build;
+struct source_matches;
+struct source_set;
 
 /* What the walker keeps besides env files (walk_entry.kind). */
 enum scan_file_kind {
@@ -82,6 +85,16 @@ struct scan_options {
 	size_t nexclude;
 };
 
+/*
+ * A pattern set the read-ahead threads run over service files (large scans),
+ * with the language a file is scanned in, LANG_NONE for files it skips.
+ */
+struct prescan_set {
+	const struct source_set *set;
+	enum source_lang (*lang)(const struct walk_entry *e, const char *data, size_t len);
+};
+#define SCAN_PRESCAN_SETS 4
+
 /* A path a Dockerfile creates (RUN touch, COPY): as written, or joined to its folder. */
 struct scan_created {
 	char *key;
@@ -103,6 +116,8 @@ struct scan {
 	VEC(struct service *) services;    /* sorted by path */
 	VEC(size_t) top_files;             /* walk entries at the root folder itself */
 	VEC(struct scan_created) created;  /* paths Dockerfiles create, sorted (detect_image_index) */
+	struct prescan_set prescan[SCAN_PRESCAN_SETS];
+	struct conn_build *conn_build; /* connections_prepare */
 	struct scan_cache *cache;          /* file contents shared by the stages */
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
@@ -137,6 +152,13 @@ size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *ou
  * set) when unreadable.
  */
 const char *scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err);
+/*
+ * The matches set found in walk entry e on the read-ahead threads, moved to
+ * out with source_scan_set's return code (*rc) and error: true once per file
+ * and set when the scan ran it ahead, else false (the caller scans itself).
+ */
+bool scan_take_matches(struct scan *s, const struct walk_entry *e, const struct source_set *set,
+                       struct source_matches *out, int *rc, struct el_error *err);
 /* scan_source for a walk entry of the scan: read-ahead contents are found by its index. */
 const char *scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len,
                               struct el_error *err);

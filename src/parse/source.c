@@ -768,6 +768,16 @@ source_set_new(const struct source_pattern *patterns, size_t npatterns)
 }
 
 void
+source_set_jit(const struct source_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->npatterns; i++)
+		if (set->patterns[i].rx != NULL)
+			rx_jit((struct rx *)set->patterns[i].rx);
+}
+
+void
 source_set_free(struct source_set *set)
 {
 	if (set == NULL)

@@ -77,6 +77,8 @@ struct source_set;
 
 struct source_set *source_set_new(const struct source_pattern *patterns, size_t npatterns);
 void source_set_free(struct source_set *set);
+/* rx_jit every pattern of the set: before scanning with it on several threads. */
+void source_set_jit(const struct source_set *set);
 /* source_scan over the set's patterns; the same matches in the same order. */
 int source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
 		    const char *data, size_t len, const struct source_set *set,

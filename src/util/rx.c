@@ -35,6 +35,7 @@ struct rx {
 #define RX_JIT_AFTER 8
 
 struct rx_ctx {
+	bool shared; /* see rx_ctx_new_shared */
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	pcre2_jit_stack *jit_stack;
@@ -120,6 +121,25 @@ rx_ctx_new(void)
 	return ctx;
 }
 
+struct rx_ctx *
+rx_ctx_new_shared(void)
+{
+	struct rx_ctx *ctx = rx_ctx_new();
+
+	ctx->shared = true;
+	return ctx;
+}
+
+void
+rx_jit(struct rx *rx)
+{
+	if (rx->matches > RX_JIT_AFTER)
+		return;
+	rx->matches = RX_JIT_AFTER + 1;
+	if (!RUNNING_ON_VALGRIND)
+		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE); /* failure: no JIT */
+}
+
 void
 rx_ctx_free(struct rx_ctx *ctx)
 {
@@ -140,8 +160,8 @@ rx_match(struct rx_ctx *ctx, const struct rx *rx, const char *subject, size_t le
 
 	if (start > len)
 		return RX_NOMATCH;
-	/* The counter is the only state a match changes; matching runs on one thread. */
-	if (((struct rx *)rx)->matches++ == RX_JIT_AFTER && !RUNNING_ON_VALGRIND)
+	/* The counter is the only state a match changes: shared contexts leave it alone. */
+	if (!ctx->shared && ((struct rx *)rx)->matches++ == RX_JIT_AFTER && !RUNNING_ON_VALGRIND)
 		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE); /* failure: no JIT */
 	rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, start, 0, ctx->md, ctx->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -47,6 +47,14 @@ int rx_group_number(const struct rx *rx, const char *name);
 const char *rx_pattern(const struct rx *rx);
 
 struct rx_ctx *rx_ctx_new(void);
+/*
+ * A context for matching on a thread besides the main one. It never
+ * triggers JIT compilation (the patterns it runs must have been through
+ * rx_jit, or run interpreted): compiling changes the pattern in place.
+ */
+struct rx_ctx *rx_ctx_new_shared(void);
+/* Compile rx to machine code now, once; before matching it on several threads. */
+void rx_jit(struct rx *rx);
 void rx_ctx_free(struct rx_ctx *ctx);
 
 /* Match rx against subject[start..len). m may be NULL. */
