@@ -523,10 +523,11 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 	b->nservices = s->services.len;
 	b->pools = xcalloc(s->services.len + 1, sizeof(*b->pools));
 	b->procs = xcalloc(s->services.len + 1, sizeof(*b->procs));
-	if (pools_load(&b->pool_set, s->packs, err) != 0 ||
+	if (pools_prepare(s, err) != 0 ||
 	    processes_load(&b->servers, s->packs, err) != 0 ||
 	    budget_plans_load(&b->plans, s->packs, err) != 0 || connections_build(s, err) != 0)
 		goto fail;
+	b->pool_set = s->pools;
 	if (plan != NULL && (chosen = budget_plan_find(b->plans, plan)) == NULL) {
 		struct buf known = BUF_INIT;
 
@@ -625,7 +626,6 @@ budget_free(struct budget *b)
 	}
 	free(b->pools);
 	free(b->procs);
-	pools_free(b->pool_set);
 	processes_free_servers(b->servers);
 	budget_plans_free(b->plans);
 	free(b);

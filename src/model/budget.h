@@ -99,7 +99,7 @@ struct budget {
 	struct service_pools *pools;
 	struct service_procs *procs;
 	size_t nservices;
-	struct pool_set *pool_set;
+	const struct pool_set *pool_set; /* the scan's (pools_prepare) */
 	struct proc_server_set *servers;
 	struct plan_set *plans;
 };

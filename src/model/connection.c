@@ -1825,16 +1825,6 @@ connections_source_set(const struct scan *s)
 	return s->conn_build != NULL ? s->conn_build->pats_set : NULL;
 }
 
-enum source_lang
-connections_scan_lang(const struct walk_entry *e, const char *data, size_t len)
-{
-	const char *base = strrchr(e->path, '/');
-
-	(void)data;
-	(void)len;
-	return e->kind == SCAN_FILE_SOURCE ? source_lang_of(base ? base + 1 : e->path) : LANG_NONE;
-}
-
 int
 connections_build(struct scan *s, struct el_error *err)
 {

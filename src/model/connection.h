@@ -159,8 +159,7 @@ int connections_prepare(struct scan *s, struct el_error *err);
 void connections_release(struct conn_build *b);
 /* The pattern set connections_build runs over service files (NULL before connections_prepare). */
 const struct source_set *connections_source_set(const struct scan *s);
-/* The language connections_build scans a file in (LANG_NONE: not scanned). */
-enum source_lang connections_scan_lang(const struct walk_entry *e, const char *data, size_t len);
+
 
 /* The connections of svc (NULL before connections_build or when it has none). */
 const struct service_conns *connections_of(const struct service *svc);

@@ -155,9 +155,7 @@ struct find_ctx {
 	const struct pool_set *ps;
 	const struct pool_vars *vars;
 	struct service_pools *out;
-	VEC(struct source_pattern) flat;
-	struct source_set *set; /* flat prepared for scanning */
-	VEC(const struct pool_pattern *) map;
+	bool *enabled; /* per pattern of ps: its client applies to svc */
 	VEC(struct pool_decl) sets;
 };
 
@@ -528,6 +526,7 @@ scan_file(struct find_ctx *c, const char *path, const struct walk_entry *e)
 	const char *data;
 	const struct pool_pattern *last_once = NULL;
 	size_t len = 0, j;
+	int rc;
 
 	if (lang == LANG_NONE)
 		return;
@@ -535,7 +534,11 @@ scan_file(struct find_ctx *c, const char *path, const struct walk_entry *e)
 	                 : scan_source(c->s, path, &len, &err);
 	if (data == NULL)
 		goto cleanup;
-	if (source_scan_set(&ms, c->s->rx, lang, data, len, c->set, &err) != 0)
+	/* Read ahead with the service's own pattern mask (scan_prefetch), or scanned here. */
+	if (e == NULL || !scan_take_matches(c->s, e, c->ps->set, &ms, &rc, &err))
+		rc = source_scan_masked(&ms, c->s->rx, lang, data, len, c->ps->set, c->enabled,
+		                        &err);
+	if (rc != 0)
 		goto cleanup;
 	if (ms.limit_hit)
 		VEC_PUSH(&c->out->notes,
@@ -547,8 +550,8 @@ scan_file(struct find_ctx *c, const char *path, const struct walk_entry *e)
 		         xasprintf("%s: more than %d pool declarations; only the first %d are read",
 		                   path, POOLS_MAX_MATCHES, POOLS_MAX_MATCHES));
 	for (j = 0; j < ms.len && j < POOLS_MAX_MATCHES; j++) {
-		size_t idx = (size_t)(ms.items[j].pattern - c->flat.items);
-		const struct pool_pattern *pp = c->map.items[idx];
+		size_t idx = (size_t)(ms.items[j].pattern - c->ps->flat.items);
+		const struct pool_pattern *pp = c->ps->patterns.items[idx];
 
 		if (!pattern_applies(pp, path, data))
 			continue;
@@ -606,7 +609,7 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
            const struct pool_vars *vars)
 {
 	struct find_ctx c;
-	size_t i;
+	size_t i, nenabled = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -615,17 +618,12 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	c.ps = ps;
 	c.vars = vars;
 	c.out = out;
-	for (i = 0; i < ps->patterns.len; i++) {
-		const struct pool_pattern *pp = ps->patterns.items[i];
-
-		if (!client_enabled(s, svc, pp->client))
-			continue;
-		VEC_PUSH(&c.flat, pp->sp);
-		VEC_PUSH(&c.map, pp);
-	}
-	if (c.flat.len == 0)
+	c.enabled = xcalloc(ps->patterns.len + 1, sizeof(*c.enabled));
+	pools_enabled(s, svc, ps, c.enabled);
+	for (i = 0; i < ps->patterns.len; i++)
+		nenabled += c.enabled[i];
+	if (nenabled == 0)
 		goto done;
-	c.set = source_set_new(c.flat.items, c.flat.len);
 	for (i = 0; i < svc->files.len; i++) {
 		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 
@@ -640,9 +638,23 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 	}
 	apply_sets(&c);
 done:
-	source_set_free(c.set);
-	VEC_FREE(&c.flat);
-	VEC_FREE(&c.map);
+	free(c.enabled);
+}
+
+void
+pools_enabled(const struct scan *s, const struct service *svc, const struct pool_set *ps,
+              bool *out)
+{
+	size_t i;
+
+	for (i = 0; i < ps->patterns.len; i++)
+		out[i] = client_enabled(s, svc, ps->patterns.items[i]->client);
+}
+
+int
+pools_prepare(struct scan *s, struct el_error *err)
+{
+	return s->pools != NULL ? 0 : pools_load(&s->pools, s->packs, err);
 }
 
 void

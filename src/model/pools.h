@@ -86,10 +86,17 @@ struct pool_set {
 	VEC(struct pool_pattern *) patterns;
 	VEC(struct pool_value_pattern) values;
 	VEC(char *) non_runtime_paths; /* globs of code that is not the service's runtime */
+	VEC(struct source_pattern) flat; /* copies of patterns[i]->sp, for one scan pass */
+	struct source_set *set;          /* flat prepared for scanning */
 };
 
 /* Build the pool set from every `pools` pack. -1 with err on a bad entry. */
 int pools_load(struct pool_set **out, const struct packs *packs, struct el_error *err);
+/* pools_load into s->pools, once per scan (the scan owns it). */
+int pools_prepare(struct scan *s, struct el_error *err);
+/* Which patterns of ps apply to svc (its dependencies enable their clients): out[i] for patterns[i]. */
+void pools_enabled(const struct scan *s, const struct service *svc, const struct pool_set *ps,
+                   bool *out);
 void pools_free(struct pool_set *ps);
 /* The pool client by name, or NULL. */
 const struct pool_client *pools_client_find(const struct pool_set *ps, const char *name);

@@ -219,6 +219,9 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 				goto fail;
 		}
 	}
+	for (i = 0; i < ps->patterns.len; i++)
+		VEC_PUSH(&ps->flat, ps->patterns.items[i]->sp);
+	ps->set = source_set_new(ps->flat.items, ps->flat.len);
 	*out = ps;
 	return 0;
 fail:
@@ -233,6 +236,8 @@ pools_free(struct pool_set *ps)
 
 	if (ps == NULL)
 		return;
+	source_set_free(ps->set);
+	VEC_FREE(&ps->flat);
 	for (i = 0; i < ps->patterns.len; i++) {
 		struct pool_pattern *pp = ps->patterns.items[i];
 

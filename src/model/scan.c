@@ -14,6 +14,7 @@
 #include "model/connection.h"
 #include "model/detect.h"
 #include "model/discover.h"
+#include "model/pools.h"
 #include "model/resolve.h"
 #include "parse/compose.h"
 #include "parse/manifest.h"
@@ -75,8 +76,6 @@ scan_build_model(struct scan *s)
 		if (owner != NULL)
 			VEC_PUSH(&owner->files, i);
 	}
-	timing_mark("owners");
-	timing_mark(scan_prefetch(s) ? "prefetch+scan" : "prefetch");
 	for (i = 0; i < s->manifests.len; i++) {
 		char *dir = path_dirname(s->manifests.items[i].entry->path);
 		struct service *svc = discover_find(s, dir);
@@ -85,6 +84,9 @@ scan_build_model(struct scan *s)
 			VEC_PUSH(&svc->own_manifests, &s->manifests.items[i]);
 		free(dir);
 	}
+	timing_mark("owners");
+	/* After own_manifests: which pool patterns apply to a service depends on them. */
+	timing_mark(scan_prefetch(s) ? "prefetch+scan" : "prefetch");
 	if (s->loaders == NULL)
 		return;
 	for (i = 0; i < s->services.len; i++) {
@@ -215,6 +217,16 @@ scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 	return data;
 }
 
+enum source_lang
+scan_source_lang(const struct walk_entry *e, const char *data, size_t len)
+{
+	const char *base = strrchr(e->path, '/');
+
+	(void)data;
+	(void)len;
+	return e->kind == SCAN_FILE_SOURCE ? source_lang_of(base ? base + 1 : e->path) : LANG_NONE;
+}
+
 const char *
 scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struct el_error *err)
 {
@@ -249,6 +261,7 @@ scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struc
 struct prefetch_item {
 	const char *path;
 	size_t entry; /* index in the walk */
+	size_t svc;   /* index of its service */
 	char *data;
 	size_t len;
 	bool ok;
@@ -279,10 +292,14 @@ prescan_item(const struct prefetch *pf, struct prefetch_item *it, struct rx_ctx 
 		enum source_lang lang = pf->sets[k].lang(e, it->data, it->len);
 		struct el_error err = EL_ERROR_INIT;
 
+		const bool *enabled = pf->sets[k].masks != NULL
+		                          ? pf->sets[k].masks + it->svc * pf->sets[k].npatterns
+		                          : NULL;
+
 		if (lang == LANG_NONE)
 			continue;
-		r->rc = source_scan_set(&r->ms, ctx, lang, it->data, it->len, pf->sets[k].set,
-		                        &err);
+		r->rc = source_scan_masked(&r->ms, ctx, lang, it->data, it->len, pf->sets[k].set,
+		                           enabled, &err);
 		r->err = err.msg != NULL ? xstrdup(err.msg) : NULL;
 		r->done = true;
 		el_error_clear(&err);
@@ -341,7 +358,20 @@ prescan_sets(struct scan *s, struct prefetch *pf)
 	}
 	if (connections_prepare(s, &err) == 0) {
 		s->prescan[n].set = connections_source_set(s);
-		s->prescan[n++].lang = connections_scan_lang;
+		s->prescan[n++].lang = scan_source_lang;
+	}
+	el_error_clear(&err);
+	/* Pools: each service's own patterns, those of the clients it depends on. */
+	if (pools_prepare(s, &err) == 0 && s->pools->patterns.len > 0) {
+		size_t np = s->pools->patterns.len;
+
+		s->prescan_masks = xcalloc(s->services.len * np + 1, sizeof(*s->prescan_masks));
+		for (i = 0; i < s->services.len; i++)
+			pools_enabled(s, s->services.items[i], s->pools, s->prescan_masks + i * np);
+		s->prescan[n].set = s->pools->set;
+		s->prescan[n].lang = scan_source_lang;
+		s->prescan[n].masks = s->prescan_masks;
+		s->prescan[n++].npatterns = np;
 	}
 	el_error_clear(&err);
 	for (i = 0; i < n; i++)
@@ -436,6 +466,7 @@ scan_prefetch(struct scan *s)
 			}
 			memset(&pf.items[pf.n], 0, sizeof(*pf.items));
 			pf.items[pf.n].entry = svc->files.items[j];
+			pf.items[pf.n].svc = i;
 			pf.items[pf.n++].path = e->path;
 		}
 	}
@@ -819,6 +850,8 @@ scan_free(struct scan *s)
 	if (s == NULL)
 		return;
 	connections_release(s->conn_build);
+	pools_free(s->pools);
+	free(s->prescan_masks);
 	for (i = 0; i < s->env_files.len; i++) {
 		struct scan_env_file *ef = &s->env_files.items[i];
 

@@ -26,6 +26,7 @@ struct config;
 struct scan_cache;
 struct scan_memo;
 struct conn_build;
+struct pool_set;
 struct source_matches;
 struct source_set;
 
@@ -92,6 +93,9 @@ struct scan_options {
 struct prescan_set {
 	const struct source_set *set;
 	enum source_lang (*lang)(const struct walk_entry *e, const char *data, size_t len);
+	/* The patterns enabled for the service of index i: masks + i * npatterns; NULL: all. */
+	const bool *masks;
+	size_t npatterns;
 };
 #define SCAN_PRESCAN_SETS 4
 
@@ -118,6 +122,8 @@ struct scan {
 	VEC(struct scan_created) created;  /* paths Dockerfiles create, sorted (detect_image_index) */
 	struct prescan_set prescan[SCAN_PRESCAN_SETS];
 	struct conn_build *conn_build; /* connections_prepare */
+	struct pool_set *pools;        /* pools_prepare */
+	bool *prescan_masks;           /* owned by prescan[] */
 	struct scan_cache *cache;          /* file contents shared by the stages */
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
@@ -159,6 +165,8 @@ const char *scan_source(struct scan *s, const char *path, size_t *len, struct el
  */
 bool scan_take_matches(struct scan *s, const struct walk_entry *e, const struct source_set *set,
                        struct source_matches *out, int *rc, struct el_error *err);
+/* The language of a source file, for stages that scan every one (LANG_NONE: not source). */
+enum source_lang scan_source_lang(const struct walk_entry *e, const char *data, size_t len);
 /* scan_source for a walk entry of the scan: read-ahead contents are found by its index. */
 const char *scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len,
                               struct el_error *err);

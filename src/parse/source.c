@@ -26,6 +26,12 @@
  */
 #define SOURCE_ARGS_BUDGET_MIN (1024u * 1024u)
 #define SOURCE_ARGS_BUDGET_FACTOR 8u
+/*
+ * Files shorter than this are blanked in a buffer on the stack: most source
+ * files are, and a heap copy per file and pattern set fragments the heaps
+ * of the read-ahead threads that scan thousands of them.
+ */
+#define SOURCE_BLANK_STACK (16u * 1024u)
 /* Template literals nest (`${`${x}`}`); deeper nesting than this is treated as unbalanced. */
 #define SOURCE_NEST_MAX 256
 
@@ -874,13 +880,17 @@ set_presence_again(const struct source_set *set, const char *blanked, size_t len
 	}
 }
 
-/* Whether pattern i of set applies to lang and passes its literal prefilter (present). */
+/*
+ * Whether pattern i of set is enabled, applies to lang and passes its
+ * literal prefilter (present).
+ */
 static bool
-pattern_wanted(const struct source_set *set, size_t i, enum source_lang lang, const bool *present)
+pattern_wanted(const struct source_set *set, size_t i, enum source_lang lang, const bool *enabled,
+               const bool *present)
 {
 	const struct source_pattern *p = &set->patterns[i];
 
-	if ((p->langs & (unsigned)lang) == 0 || p->rx == NULL)
+	if ((enabled != NULL && !enabled[i]) || (p->langs & (unsigned)lang) == 0 || p->rx == NULL)
 		return false;
 	return set->lit_of[i] == SET_NONE || present[set->lit_of[i]];
 }
@@ -939,9 +949,17 @@ int
 source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
                 const char *data, size_t len, const struct source_set *set, struct el_error *err)
 {
+	return source_scan_masked(out, ctx, lang, data, len, set, NULL, err);
+}
+
+int
+source_scan_masked(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+                   const char *data, size_t len, const struct source_set *set,
+                   const bool *enabled, struct el_error *err)
+{
 	const struct source_pattern *patterns = set->patterns;
 	size_t npatterns = set->npatterns;
-	char *blanked = NULL;
+	char blanked_small[SOURCE_BLANK_STACK], *blanked = NULL;
 	struct line_index li = {NULL, 0};
 	bool present_small[64], *present = present_small;
 	struct set_hits hits;
@@ -953,11 +971,11 @@ source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang
 	/* Blanking only removes text, so a literal absent from the raw bytes is absent after. */
 	set_presence(set, data, len, present, &hits);
 	for (i = 0; i < npatterns; i++)
-		if (pattern_wanted(set, i, lang, present))
+		if (pattern_wanted(set, i, lang, enabled, present))
 			break;
 	if (i == npatterns)
 		goto cleanup;
-	blanked = xmalloc(len + 1);
+	blanked = len < sizeof(blanked_small) ? blanked_small : xmalloc(len + 1);
 	memcpy(blanked, data, len);
 	blanked[len] = '\0';
 	blank_comments(blanked, len, lang);
@@ -966,7 +984,7 @@ source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang
 	                  ? SIZE_MAX
 	                  : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
 	for (; i < npatterns; i++) {
-		if (!pattern_wanted(set, i, lang, present))
+		if (!pattern_wanted(set, i, lang, enabled, present))
 			continue;
 		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, &args_budget,
 		                 err) != 0) {
@@ -976,7 +994,8 @@ source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang
 	}
 cleanup:
 	free(li.starts);
-	free(blanked);
+	if (blanked != blanked_small)
+		free(blanked);
 	if (present != present_small)
 		free(present);
 	return rc;

@@ -83,6 +83,13 @@ void source_set_jit(const struct source_set *set);
 int source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
 		    const char *data, size_t len, const struct source_set *set,
 		    struct el_error *err);
+/*
+ * source_scan_set with only the patterns i where enabled[i] (NULL: all): the
+ * same as scanning with a set of just those patterns, in their order.
+ */
+int source_scan_masked(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+		       const char *data, size_t len, const struct source_set *set,
+		       const bool *enabled, struct el_error *err);
 /* The text of the named group of m, or NULL when unset or unknown. */
 const char *source_group(const struct source_match *m, const char *name);
 void source_matches_free(struct source_matches *ms);

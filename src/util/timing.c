@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static bool enabled;
@@ -22,12 +23,15 @@ void
 timing_mark(const char *name)
 {
 	struct timespec now;
+	struct rusage ru;
 	double ms;
 
 	if (!enabled)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - last.tv_sec) * 1e3 + (double)(now.tv_nsec - last.tv_nsec) / 1e6;
-	fprintf(stderr, "envlint: timing: %-14s %8.2f ms\n", name, ms);
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "envlint: timing: %-14s %8.2f ms  (peak %ld MB)\n", name, ms,
+	        ru.ru_maxrss / 1024);
 	last = now;
 }
