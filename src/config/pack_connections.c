@@ -191,6 +191,7 @@ static const struct schema_type component_list = {.kind = SCHEMA_LIST, .item = &
 static const struct schema_field database_fields[] = {
     {"files", &nonempty_string_list, true},
     {"regex", &schema_nonempty_string, true}, /* compiled by model/dbkind.c */
+    {"literal", &schema_nonempty_string, false},
     {NULL, NULL, false},
 };
 static const struct schema_type database_type = {.kind = SCHEMA_OBJECT, .fields = database_fields};

@@ -10,6 +10,7 @@
 #include "model/service.h"
 #include "parse/manifest.h"
 #include "util/buf.h"
+#include "util/memfind.h"
 #include "util/rx.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -17,6 +18,7 @@
 
 struct dbkind_pattern {
 	VEC(char *) files; /* globs on the base name */
+	char *literal;     /* text the regex needs in a file, or NULL */
 	struct rx *rx;     /* group `kind` names the database */
 };
 
@@ -54,6 +56,8 @@ dbkind_load(struct dbkind_set **out, struct scan *s, struct el_error *err)
 				return -1;
 			}
 			yml_strings(yml_map_get(l->items[i], "files"), &p.files);
+			if (yml_map_text(l->items[i], "literal") != NULL)
+				p.literal = xstrdup(yml_map_text(l->items[i], "literal"));
 			VEC_PUSH(&ds->pats, p);
 		}
 	}
@@ -72,6 +76,7 @@ dbkind_free(struct dbkind_set *ds)
 		for (j = 0; j < ds->pats.items[i].files.len; j++)
 			free(ds->pats.items[i].files.items[j]);
 		VEC_FREE(&ds->pats.items[i].files);
+		free(ds->pats.items[i].literal);
 		rx_free(ds->pats.items[i].rx);
 	}
 	VEC_FREE(&ds->pats);
@@ -105,7 +110,8 @@ judge_file(const struct dbkind_set *ds, struct scan *s, const char *path, bool s
 			continue;
 		if (skip_tests && reads_test_path(s, path))
 			break;
-		if ((data = scan_source(s, path, &len, &err)) == NULL)
+		if ((data = scan_source(s, path, &len, &err)) == NULL ||
+		    (p->literal != NULL && !mem_contains(data, len, p->literal, strlen(p->literal))))
 			continue;
 		for (off = 0; off < len;) {
 			struct rx_match m;

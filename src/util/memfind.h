@@ -1,5 +1,5 @@
 /*
- * Substring search for short haystacks (paths, small files): glibc's memmem
+ * Substring search without set-up cost (paths, small files): glibc's memmem
  * prepares a shift table on every call, which costs more than searching a
  * string of a few dozen bytes. This looks for the first byte with memchr and
  * compares the rest.
