@@ -23,16 +23,20 @@
 struct rx {
 	pcre2_code *code;
 	char *pattern;
-	unsigned matches; /* calls so far; JIT compilation happens on the RX_JIT_AFTER-th */
+	size_t scanned; /* subject bytes handed to the interpreter so far */
+	bool jit_tried; /* JIT compilation done or attempted */
 };
 
 /*
- * JIT-compiling costs far more than one interpreted match, and most of the
- * hundreds of pack patterns never get past their literal prefilter in a given
- * repository: compile a pattern to machine code only once it has been used a
- * few times, so a pre-commit run on a small repository does not pay for it.
+ * JIT-compiling a pattern costs as much as interpreting it over tens of
+ * kilobytes, and most of the hundreds of pack patterns never get past their
+ * literal prefilter in a given repository: compile a pattern to machine code
+ * only once it has been run over this many bytes, so that a pre-commit run
+ * on a small repository does not pay for it (measured on the typical bench
+ * tree: 11.7 ms of CPU when compiling at a pattern's 8th use, 10.6 ms with
+ * this) while a large scan soon compiles every pattern it leans on.
  */
-#define RX_JIT_AFTER 8
+#define RX_JIT_BYTES (64u * 1024u)
 
 struct rx_ctx {
 	bool shared; /* see rx_ctx_new_shared */
@@ -133,9 +137,9 @@ rx_ctx_new_shared(void)
 void
 rx_jit(struct rx *rx)
 {
-	if (rx->matches > RX_JIT_AFTER)
+	if (rx->jit_tried)
 		return;
-	rx->matches = RX_JIT_AFTER + 1;
+	rx->jit_tried = true;
 	if (!RUNNING_ON_VALGRIND)
 		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE); /* failure: no JIT */
 }
@@ -160,9 +164,14 @@ rx_match(struct rx_ctx *ctx, const struct rx *rx, const char *subject, size_t le
 
 	if (start > len)
 		return RX_NOMATCH;
-	/* The counter is the only state a match changes: shared contexts leave it alone. */
-	if (!ctx->shared && ((struct rx *)rx)->matches++ == RX_JIT_AFTER && !RUNNING_ON_VALGRIND)
-		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE); /* failure: no JIT */
+	/* The byte count is the only state a match changes: shared contexts leave it alone. */
+	if (!ctx->shared && !rx->jit_tried) {
+		struct rx *w = (struct rx *)rx;
+
+		w->scanned += len - start;
+		if (w->scanned >= RX_JIT_BYTES)
+			rx_jit(w);
+	}
 	rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, start, 0, ctx->md, ctx->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return RX_NOMATCH;
