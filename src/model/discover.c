@@ -1,13 +1,16 @@
 #include "model/discover.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "parse/compose.h"
 #include "parse/manifest.h"
 #include "util/buf.h"
 #include "util/fileio.h"
+#include "util/work.h"
 
 char *
 path_dirname(const char *path)
@@ -165,51 +168,92 @@ add_manifest(struct service *svc, const struct scan_parsed *p)
 		VEC_PUSH(&svc->deps, xstrdup(m->deps[i].name));
 }
 
+/* A manifest or compose file, read and parsed on one of parse_files' threads. */
+struct parse_job {
+	struct scan_parsed p; /* p.manifest or p.compose set when it parsed */
+	char *data;           /* its contents, for the scan's cache */
+	size_t len;
+	char *diag;           /* why it could not be read or parsed, else NULL */
+};
+
+struct parse_jobs {
+	int dirfd; /* the root's, or -1: read by full name */
+	const char *root;
+	struct parse_job *items;
+};
+
+/* Manifests parse in parallel above this many; below, a thread costs more than it saves. */
+#define PARSE_THREADS_MIN 64
+
+static void
+parse_one(size_t i, void *arg)
+{
+	struct parse_jobs *pj = arg;
+	struct parse_job *j = &pj->items[i];
+	const struct walk_entry *e = j->p.entry;
+	struct el_error err = EL_ERROR_INIT;
+	const char *name = strrchr(e->path, '/');
+
+	char *full = pj->dirfd < 0 ? xasprintf("%s/%s", pj->root, e->path) : NULL;
+	enum file_read_status st;
+
+	name = name ? name + 1 : e->path;
+	st = full != NULL ? file_read(full, FILE_MAX_READ, &j->data, &j->len, &err)
+	                  : file_read_at(pj->dirfd, e->path, e->path, FILE_MAX_READ, &j->data,
+	                                 &j->len, &err);
+	free(full);
+	if (st != FILE_READ_OK)
+		j->diag = xstrdup(err.msg);
+	else if (e->kind == SCAN_FILE_MANIFEST &&
+	         manifest_parse(&j->p.manifest, manifest_kind_of(name), e->path, j->data, j->len,
+	                        &err) != 0)
+		j->diag = xasprintf("%d:%d: %s", err.line, err.col, err.msg);
+	else if (e->kind == SCAN_FILE_COMPOSE &&
+	         compose_parse(&j->p.compose, e->path, j->data, j->len, &err) != 0)
+		j->diag = xasprintf("%d:%d: %s", err.line, err.col, err.msg);
+	el_error_clear(&err);
+}
+
+/*
+ * Read and parse every manifest and compose file of the walk (in parallel
+ * on large repositories); keep them in walk order, with a diagnostic for
+ * each that could not be read or parsed, and their contents in the cache.
+ */
 static void
 parse_files(struct scan *s)
 {
+	struct parse_jobs pj;
+	VEC(struct parse_job) jobs = {0};
 	size_t i;
 
 	for (i = 0; i < s->walk->nentries; i++) {
 		const struct walk_entry *e = &s->walk->entries[i];
-		struct el_error err = EL_ERROR_INIT;
-		struct scan_parsed p;
-		const char *name;
-		char *full, *data = NULL;
-		size_t len;
 
-		if (e->kind != SCAN_FILE_MANIFEST && e->kind != SCAN_FILE_COMPOSE)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.entry = e;
-		full = xasprintf("%s/%s", s->root, e->path);
-		if (file_read(full, FILE_MAX_READ, &data, &len, &err) != FILE_READ_OK) {
-			scan_diag(s, e->path, false, "%s", err.msg);
-			goto next;
-		}
-		name = strrchr(e->path, '/');
-		name = name ? name + 1 : e->path;
-		if (e->kind == SCAN_FILE_MANIFEST) {
-			if (manifest_parse(&p.manifest, manifest_kind_of(name), e->path, data, len,
-					   &err) != 0) {
-				scan_diag(s, e->path, false, "%d:%d: %s", err.line, err.col,
-					  err.msg);
-				goto next;
-			}
-			VEC_PUSH(&s->manifests, p);
-		} else {
-			if (compose_parse(&p.compose, e->path, data, len, &err) != 0) {
-				scan_diag(s, e->path, false, "%d:%d: %s", err.line, err.col,
-					  err.msg);
-				goto next;
-			}
-			VEC_PUSH(&s->composes, p);
-		}
-	next:
-		el_error_clear(&err);
-		free(data);
-		free(full);
+		if (e->kind == SCAN_FILE_MANIFEST || e->kind == SCAN_FILE_COMPOSE)
+			VEC_PUSH_ZERO(&jobs)->p.entry = e;
 	}
+	if (jobs.len == 0)
+		return;
+	pj.items = jobs.items;
+	pj.root = s->root;
+	pj.dirfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	work_for(jobs.len, jobs.len >= PARSE_THREADS_MIN ? 2 : 1, parse_one, &pj);
+	if (pj.dirfd >= 0)
+		close(pj.dirfd);
+	for (i = 0; i < jobs.len; i++) {
+		struct parse_job *j = &jobs.items[i];
+
+		if (j->diag != NULL)
+			scan_diag(s, j->p.entry->path, false, "%s", j->diag);
+		else if (j->p.entry->kind == SCAN_FILE_MANIFEST)
+			VEC_PUSH(&s->manifests, j->p);
+		else
+			VEC_PUSH(&s->composes, j->p);
+		if (j->data != NULL)
+			scan_cache_put(s, j->p.entry->path, j->data, j->len);
+		free(j->diag);
+	}
+	VEC_FREE(&jobs);
 }
 
 

@@ -173,6 +173,31 @@ cache_grow(struct scan_cache *c)
 	free(old);
 }
 
+void
+scan_cache_put(struct scan *s, const char *path, char *data, size_t len)
+{
+	struct scan_cache *c;
+	struct scan_cache_slot *slot;
+	size_t h = path_hash(path);
+
+	if (s->cache == NULL)
+		s->cache = xcalloc(1, sizeof(*s->cache));
+	c = s->cache;
+	if (c->used * 2 >= c->cap)
+		cache_grow(c);
+	slot = cache_slot(c, path, h);
+	if (slot->path != NULL || c->bytes + len > SCAN_CACHE_BYTES) {
+		free(data);
+		return;
+	}
+	slot->path = xstrdup(path);
+	slot->hash = h;
+	slot->data = data;
+	slot->len = len;
+	c->used++;
+	c->bytes += len;
+}
+
 const char *
 scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 {

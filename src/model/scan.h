@@ -167,6 +167,8 @@ bool scan_take_matches(struct scan *s, const struct walk_entry *e, const struct 
                        struct source_matches *out, int *rc, struct el_error *err);
 /* The language of a source file, for stages that scan every one (LANG_NONE: not source). */
 enum source_lang scan_source_lang(const struct walk_entry *e, const char *data, size_t len);
+/* Keep data (len bytes, taken over) as the contents of path, within the cache budget. */
+void scan_cache_put(struct scan *s, const char *path, char *data, size_t len);
 /* scan_source for a walk entry of the scan: read-ahead contents are found by its index. */
 const char *scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len,
                               struct el_error *err);
