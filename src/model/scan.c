@@ -173,19 +173,24 @@ cache_grow(struct scan_cache *c)
 	free(old);
 }
 
+/* The slot of path (hash h) in the scan's cache, made and grown as needed. */
+static struct scan_cache_slot *
+cache_lookup(struct scan *s, const char *path, size_t h)
+{
+	if (s->cache == NULL)
+		s->cache = xcalloc(1, sizeof(*s->cache));
+	if (s->cache->used * 2 >= s->cache->cap)
+		cache_grow(s->cache);
+	return cache_slot(s->cache, path, h);
+}
+
 void
 scan_cache_put(struct scan *s, const char *path, char *data, size_t len)
 {
-	struct scan_cache *c;
-	struct scan_cache_slot *slot;
 	size_t h = path_hash(path);
+	struct scan_cache_slot *slot = cache_lookup(s, path, h);
+	struct scan_cache *c = s->cache;
 
-	if (s->cache == NULL)
-		s->cache = xcalloc(1, sizeof(*s->cache));
-	c = s->cache;
-	if (c->used * 2 >= c->cap)
-		cache_grow(c);
-	slot = cache_slot(c, path, h);
 	if (slot->path != NULL || c->bytes + len > SCAN_CACHE_BYTES) {
 		free(data);
 		return;
@@ -201,18 +206,12 @@ scan_cache_put(struct scan *s, const char *path, char *data, size_t len)
 const char *
 scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 {
-	struct scan_cache *c;
-	struct scan_cache_slot *slot;
-	char *full, *data = NULL;
 	size_t n = 0, h = path_hash(path);
+	struct scan_cache_slot *slot = cache_lookup(s, path, h);
+	struct scan_cache *c = s->cache;
+	char *full, *data = NULL;
 	enum file_read_status st;
 
-	if (s->cache == NULL)
-		s->cache = xcalloc(1, sizeof(*s->cache));
-	c = s->cache;
-	if (c->used * 2 >= c->cap)
-		cache_grow(c);
-	slot = cache_slot(c, path, h);
 	if (slot->path != NULL) {
 		if (slot->data == NULL)
 			return el_error_set(err, path, 0, 0, "unreadable"), NULL;
