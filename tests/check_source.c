@@ -274,6 +274,131 @@ START_TEST(test_source_set_prefilter)
 }
 END_TEST
 
+/* ---- literals derived from regexes (rx_required_literal) ---- */
+
+struct lit_case {
+	const char *re, *flags, *want; /* want "" = no literal */
+};
+
+static const struct lit_case lit_cases[] = {
+    {"\\bprepare_threshold\\s*=\\s*None\\b", NULL, "prepare_threshold"},
+    {"(?<![.\\w])postgres\\s*\\(", NULL, "postgres"},
+    {"(?m)^[ \\t]+adapter:[ \\t]*", NULL, "adapter:"},
+    {"foo\\.bar", NULL, "foo.bar"},
+    {"[abc]defg", NULL, "defg"},
+    {"(?:abc|x)def", NULL, "def"},
+    {"abcd?ef", NULL, "abc"},
+    {"abcd*ef", NULL, "abc"},
+    {"abcd{0,2}ef", NULL, "abc"},
+    {"abc+def", NULL, "abc"},
+    {"x{2}yz", NULL, ""},
+    {"ab|cdef", NULL, ""},
+    {"abcd|efgh", NULL, ""},
+    {"[|]abcd", NULL, "abcd"},
+    {"ab\\|cd", NULL, "ab|cd"},
+    {"\\x41BCD", NULL, ""},
+    {"(x)\\1abcd", NULL, ""},
+    {"\\p{L}abcd", NULL, ""},
+    {"(?i)hello", NULL, ""},
+    {"hello", "i", ""},
+    {"hel lo", "x", ""},
+    {"a.b.c", NULL, ""},
+    {"caf\xc3\xa9?xyz", NULL, "caf"}, /* the optional é (two bytes) ends the run */
+    {"\\Qa.b\\E", NULL, ""},
+    {"abc(?=def)", NULL, "abc"},
+    {"[]abc]xyz", NULL, "xyz"},
+    {"[[:alpha:]]wxyz", NULL, "wxyz"},
+};
+
+START_TEST(test_rx_required_literal)
+{
+	const struct lit_case *c = &lit_cases[_i];
+	struct rx *rx = compile(c->re, c->flags);
+	char out[64];
+	size_t n = rx_required_literal(rx, out, sizeof(out));
+
+	ck_assert_msg(strcmp(n ? out : "", c->want) == 0, "%s: got '%s', want '%s'", c->re,
+	              n ? out : "", c->want);
+	rx_free(rx);
+}
+END_TEST
+
+/*
+ * Soundness: for random regexes over a small alphabet (literals, escapes,
+ * classes, groups with alternatives, every quantifier, now and then a
+ * top-level alternative), every match PCRE2 finds in random subjects holds
+ * the derived literal.
+ */
+START_TEST(test_rx_required_literal_sound)
+{
+	/* atoms before the first '-' take quantifiers; the others (zero-width, optional) do not */
+	static const char *const atoms[] = {"a", "abc", "ca", "\\.", ".", "[ab]", "(?:ab|c)", "\\w",
+	                                    "-", "(?:a|bc)?", "\\b", "(?=a)"};
+	static const char *const quants[] = {"", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,}", "??"};
+	struct rx_ctx *ctx = rx_ctx_new();
+	unsigned seed = 99;
+	int r, t, checked = 0;
+
+	for (r = 0; r < 6000; r++) {
+		char re[256] = "", lit[64];
+		int natoms, k;
+		struct rx *rx;
+		size_t n;
+
+		seed = seed * 1103515245u + 12345u;
+		natoms = 1 + (int)((seed >> 16) % 8);
+		for (k = 0; k < natoms; k++) {
+			size_t a;
+
+			seed = seed * 1103515245u + 12345u;
+			a = (seed >> 16) % (sizeof(atoms) / sizeof(atoms[0]));
+			if (a == 8)
+				continue;
+			strcat(re, atoms[a]);
+			seed = seed * 1103515245u + 12345u;
+			if (a < 8)
+				strcat(re, quants[(seed >> 16) % (sizeof(quants) / sizeof(quants[0]))]);
+			if ((seed >> 8) % 40 == 0)
+				strcat(re, "|");
+		}
+		if (re[strlen(re) - 1] == '|')
+			strcat(re, "c");
+		rx = compile(re, NULL);
+		if ((n = rx_required_literal(rx, lit, sizeof(lit))) == 0) {
+			rx_free(rx);
+			continue;
+		}
+		for (t = 0; t < 60; t++) {
+			char subj[24];
+			size_t len, i, pos = 0;
+			struct rx_match m;
+
+			seed = seed * 1103515245u + 12345u;
+			len = (seed >> 16) % sizeof(subj);
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				subj[i] = "abcabc."[(seed >> 16) % 7];
+			}
+			while (pos <= len && rx_match(ctx, rx, subj, len, pos, &m) == RX_MATCH) {
+				char found[32];
+				size_t mlen = m.end[0] - m.start[0];
+
+				memcpy(found, subj + m.start[0], mlen);
+				found[mlen] = '\0';
+				ck_assert_msg(strstr(found, lit) != NULL,
+				              "regex %s matched '%s' without its literal '%s'", re,
+				              found, lit);
+				checked++;
+				pos = m.end[0] > m.start[0] ? m.end[0] : m.end[0] + 1;
+			}
+		}
+		rx_free(rx);
+	}
+	ck_assert_int_gt(checked, 1000); /* the generator must produce matching cases */
+	rx_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_source_pattern_languages)
 {
 	struct rx_ctx *ctx = rx_ctx_new();
@@ -614,6 +739,9 @@ source_suite(void)
 	                    (int)(sizeof(blank_cases) / sizeof(blank_cases[0])));
 	tcase_add_test(tc, test_source_prefilter_skip);
 	tcase_add_test(tc, test_source_set_prefilter);
+	tcase_add_loop_test(tc, test_rx_required_literal, 0,
+	                    (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
+	tcase_add_test(tc, test_rx_required_literal_sound);
 	tcase_add_test(tc, test_source_pattern_languages);
 	tcase_add_test(tc, test_source_groups);
 	tcase_add_loop_test(tc, test_source_call_args, 0,

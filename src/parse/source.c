@@ -723,6 +723,8 @@ struct source_set {
 	size_t *lit_of; /* per pattern: its literal, or SET_NONE (none, or not applicable) */
 	struct set_literal *lits;
 	size_t nlits;
+	char **derived; /* literals taken from regexes (rx_required_literal), owned */
+	size_t nderived;
 	size_t head[SET_BUCKETS];   /* first literal of each bucket (two bytes or more) */
 	uint64_t pairs[65536 / 64]; /* first two bytes of some literal */
 };
@@ -745,10 +747,16 @@ source_set_new(const struct source_pattern *patterns, size_t npatterns)
 	set->lits = xreallocarray(NULL, npatterns ? npatterns : 1, sizeof(*set->lits));
 	for (k = 0; k < SET_BUCKETS; k++)
 		set->head[k] = SET_NONE;
+	set->derived = xreallocarray(NULL, npatterns ? npatterns : 1, sizeof(*set->derived));
 	for (i = 0; i < npatterns; i++) {
 		const char *lit = patterns[i].literal;
+		char buf[128];
 
 		set->lit_of[i] = SET_NONE;
+		/* A pattern without a literal of its own: one its regex cannot match without. */
+		if ((lit == NULL || lit[0] == '\0') && patterns[i].rx != NULL &&
+		    rx_required_literal(patterns[i].rx, buf, sizeof(buf)) > 0)
+			lit = set->derived[set->nderived++] = xstrdup(buf);
 		if (lit == NULL || lit[0] == '\0')
 			continue;
 		for (k = 0; k < set->nlits && strcmp(set->lits[k].s, lit) != 0; k++)
@@ -788,6 +796,9 @@ source_set_free(struct source_set *set)
 {
 	if (set == NULL)
 		return;
+	while (set->nderived > 0)
+		free(set->derived[--set->nderived]);
+	free(set->derived);
 	free(set->lit_of);
 	free(set->lits);
 	free(set);

@@ -1,5 +1,6 @@
 #include "util/rx.h"
 
+#include <ctype.h>
 #include <pcre2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,6 +105,131 @@ const char *
 rx_pattern(const struct rx *rx)
 {
 	return rx->pattern;
+}
+
+/* End of the character class opening at p ('['), or NULL when it does not close. */
+static const char *
+class_end(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++; /* a leading ] is a member */
+	for (; *p != '\0' && *p != ']'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '[' && p[1] == ':' && (p = strstr(p + 2, ":]")) != NULL)
+			p++;
+		if (p == NULL)
+			return NULL;
+	}
+	return *p == ']' ? p + 1 : NULL;
+}
+
+/* End of the group opening at p ('('), or NULL when it does not close. */
+static const char *
+group_end(const char *p)
+{
+	int depth = 0;
+
+	while (*p != '\0') {
+		if (*p == '\\' && p[1] != '\0') {
+			p += 2;
+		} else if (*p == '[') {
+			if ((p = class_end(p)) == NULL)
+				return NULL;
+		} else {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0)
+				return p + 1;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+size_t
+rx_required_literal(const struct rx *rx, char *out, size_t cap)
+{
+	const char *p = rx->pattern, *best = NULL, *q;
+	size_t run = 0, bestn = 0;
+	uint32_t opts = 0;
+	char buf[256];
+
+	(void)pcre2_pattern_info(rx->code, PCRE2_INFO_ALLOPTIONS, &opts);
+	if ((opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0 ||
+	    strstr(p, "(?i") != NULL || strstr(p, "(?x") != NULL || strstr(p, "\\Q") != NULL ||
+	    cap == 0)
+		return 0;
+	while (*p != '\0') {
+		int c = -1; /* the literal byte of this item, or -1 */
+
+		if (*p == '|')
+			return 0; /* a top-level alternative: nothing is required */
+		if (*p == '\\') {
+			/* escapes with arguments (\x41, \p{L}, \k<n>, \1, ...): not worth parsing */
+			if (p[1] == '\0' || strchr("xopPkgcN0123456789", p[1]) != NULL)
+				return 0;
+			if (!isalnum((unsigned char)p[1]) && (unsigned char)p[1] < 0x80)
+				c = (unsigned char)p[1]; /* \. \( \/ ... */
+			q = p + 2;
+		} else if (*p == '[') {
+			if ((q = class_end(p)) == NULL)
+				return 0;
+		} else if (*p == '(') {
+			if ((q = group_end(p)) == NULL)
+				return 0;
+		} else {
+			/* multi-byte characters are left out: a quantifier applies to all their bytes */
+			if (strchr(".^$)*+?{", *p) == NULL && (unsigned char)*p < 0x80)
+				c = (unsigned char)*p;
+			q = p + 1;
+			while ((unsigned char)*q >= 0x80 && ((unsigned char)*q & 0xC0) == 0x80)
+				q++;
+		}
+		/* A quantifier: optional items break the run and add nothing. */
+		if (*q == '?' || *q == '*' || (*q == '{' && (q[1] == '0' || q[1] == ','))) {
+			c = -2;
+		} else if (*q == '+' || *q == '{') {
+			if (c >= 0 && run < sizeof(buf))
+				buf[run++] = (char)c;
+			c = -1; /* required once, but the run ends after it */
+		}
+		if (c >= 0 && run < sizeof(buf)) {
+			buf[run++] = (char)c;
+		} else if (c < 0) {
+			if (run > bestn && run < cap) {
+				memcpy(out, buf, run);
+				bestn = run;
+				best = out;
+			}
+			run = 0;
+		}
+		/* skip the quantifier and its lazy/possessive suffix */
+		if (*q == '?' || *q == '*' || *q == '+') {
+			q++;
+			if (*q == '?' || *q == '+')
+				q++;
+		} else if (*q == '{') {
+			const char *e = strchr(q, '}');
+
+			q = e != NULL ? e + 1 : q + 1;
+			if (*q == '?' || *q == '+')
+				q++;
+		}
+		p = q;
+	}
+	if (run > bestn && run < cap) {
+		memcpy(out, buf, run);
+		bestn = run;
+		best = out;
+	}
+	if (best == NULL || bestn < 3)
+		return 0;
+	out[bestn] = '\0';
+	return bestn;
 }
 
 struct rx_ctx *

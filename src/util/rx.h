@@ -45,6 +45,15 @@ void rx_free(struct rx *rx);
 int rx_group_number(const struct rx *rx, const char *name);
 /* The pattern text. */
 const char *rx_pattern(const struct rx *rx);
+/*
+ * A run of bytes that every match of rx contains, for a prefilter: the
+ * longest run of plain characters in the pattern's top-level sequence
+ * (nothing optional, repeated, inside a group or class, or escaped as a
+ * character type). Writes it NUL-terminated to out and returns its length;
+ * 0 when there is none of at least 3 bytes, or when the pattern has a
+ * top-level alternative or is caseless or extended.
+ */
+size_t rx_required_literal(const struct rx *rx, char *out, size_t cap);
 
 struct rx_ctx *rx_ctx_new(void);
 /*
