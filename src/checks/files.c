@@ -6,6 +6,7 @@
  * Framework conventions (Next.js's four files, Vite's) are optional by
  * design and never reported missing.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "model/loaders.h"
 #include "model/service.h"
 #include "util/buf.h"
+#include "util/hash.h"
 
 /* Whether name is one of a cascade's file names once {env} is filled in. */
 static bool
@@ -46,19 +48,38 @@ is_convention(const struct scan *s, const struct env_source *src)
 	       in_cascade(lm, s->opts.env ? s->opts.env : "development", base ? base + 1 : src->file);
 }
 
-/*
- * Whether an earlier service already reported the same file from the same
- * place: among this check's findings, which start at first.
- */
-static bool
-reported(const struct check_ctx *ctx, size_t first, const char *rule, const struct env_source *src)
+/* The findings this check made, by what they report: open addressing over finding indices. */
+struct reported_slot {
+	uint64_t hash;
+	size_t finding; /* index + 1; 0 = empty */
+};
+
+struct reported_set {
+	struct reported_slot *slots;
+	size_t cap, used;
+};
+
+static uint64_t
+report_hash(const char *rule, const char *file, const char *origin_file, int origin_line)
 {
+	uint64_t h = hash_str(hash_str(hash_str(HASH_FNV_SEED, rule), file), origin_file);
+
+	return hash_fnv1a(h, &origin_line, sizeof(origin_line));
+}
+
+/* Whether an earlier service already reported the same file from the same place. */
+static bool
+reported(const struct check_ctx *ctx, const struct reported_set *rs, const char *rule,
+         const struct env_source *src)
+{
+	uint64_t h = report_hash(rule, src->file, src->origin_file, src->origin_line);
 	size_t i;
 
-	for (i = first; i < ctx->findings->items.len; i++) {
-		const struct finding *f = &ctx->findings->items.items[i];
+	for (i = rs->cap ? h & (rs->cap - 1) : 0; rs->cap > 0 && rs->slots[i].finding != 0;
+	     i = (i + 1) & (rs->cap - 1)) {
+		const struct finding *f = &ctx->findings->items.items[rs->slots[i].finding - 1];
 
-		if (strcmp(f->rule, rule) == 0 && f->key == NULL && f->value_class != NULL &&
+		if (rs->slots[i].hash == h && strcmp(f->rule, rule) == 0 &&
 		    strcmp(f->value_class, src->file) == 0 && f->loc.line == src->origin_line &&
 		    strcmp(f->loc.file, src->origin_file) == 0)
 			return true;
@@ -66,9 +87,33 @@ reported(const struct check_ctx *ctx, size_t first, const char *rule, const stru
 	return false;
 }
 
+static void
+reported_put(struct reported_set *rs, uint64_t h, size_t finding)
+{
+	size_t i;
+
+	if (rs->used * 2 >= rs->cap) {
+		struct reported_slot *old = rs->slots;
+		size_t oldcap = rs->cap;
+
+		rs->cap = rs->cap ? rs->cap * 2 : 64;
+		rs->slots = xcalloc(rs->cap, sizeof(*rs->slots));
+		rs->used = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i].finding != 0)
+				reported_put(rs, old[i].hash, old[i].finding);
+		free(old);
+	}
+	for (i = h & (rs->cap - 1); rs->slots[i].finding != 0; i = (i + 1) & (rs->cap - 1))
+		;
+	rs->slots[i].hash = h;
+	rs->slots[i].finding = finding;
+	rs->used++;
+}
+
 static struct finding *
-add(struct check_ctx *ctx, const char *rule, enum severity sev, const struct service *svc,
-    const struct env_source *src, const char *msg)
+add(struct check_ctx *ctx, struct reported_set *rs, const char *rule, enum severity sev,
+    const struct service *svc, const struct env_source *src, const char *msg)
 {
 	struct finding *f = finding_add(ctx->findings, rule, sev, src->origin_file,
 					src->origin_line, src->origin_line > 0 ? 1 : 0,
@@ -76,6 +121,8 @@ add(struct check_ctx *ctx, const char *rule, enum severity sev, const struct ser
 
 	finding_set_subject(f, svc->path, NULL);
 	f->value_class = xstrdup(src->file);
+	reported_put(rs, report_hash(rule, src->file, src->origin_file, src->origin_line),
+	             ctx->findings->items.len);
 	return f;
 }
 
@@ -104,7 +151,8 @@ static void
 run_files(struct check_ctx *ctx)
 {
 	struct scan *s = ctx->scan;
-	size_t i, j, first = ctx->findings->items.len;
+	struct reported_set rs = {NULL, 0, 0};
+	size_t i, j;
 
 	for (i = 0; i < s->services.len; i++) {
 		const struct service *svc = s->services.items[i];
@@ -119,13 +167,13 @@ run_files(struct check_ctx *ctx)
 			if (src->kind != SOURCE_ENV_FILE || src->origin_file == NULL)
 				continue;
 			if (src->outside) {
-				if (reported(ctx, first, "env-file-outside-repo", src))
+				if (reported(ctx, &rs, "env-file-outside-repo", src))
 					continue;
 				msg = xasprintf("%s reads %s for %s, which is outside the scanned "
 						"repository: its values cannot be checked here and differ "
 						"from machine to machine",
 						src->loader, src->file, svc->path);
-				add(ctx, "env-file-outside-repo",
+				add(ctx, &rs, "env-file-outside-repo",
 				    check_default_severity(ctx, "env-file-outside-repo"), svc, src, msg);
 				free(msg);
 				continue;
@@ -133,7 +181,7 @@ run_files(struct check_ctx *ctx)
 			/* RUN touch / COPY .env in the image: it exists where the service runs. */
 			if (src->exists || src->template || src->created_by != NULL ||
 			    is_convention(s, src) ||
-			    reported(ctx, first, "missing-env-file", src))
+			    reported(ctx, &rs, "missing-env-file", src))
 				continue;
 			link = scan_find_env_file(s, src->file);
 			if (link != NULL && !(link->entry->flags & WALK_DANGLING))
@@ -158,11 +206,12 @@ run_files(struct check_ctx *ctx)
 				msg = xasprintf("%s reads %s for %s, which does not exist%s", src->loader,
 						src->file, svc->path, why);
 			free(why);
-			add(ctx, "missing-env-file", src->required ? SEV_ERROR : SEV_INFO, svc, src,
+			add(ctx, &rs, "missing-env-file", src->required ? SEV_ERROR : SEV_INFO, svc, src,
 			    msg);
 			free(msg);
 		}
 	}
+	free(rs.slots);
 }
 
 static const char *const files_rules[] = {"missing-env-file", "env-file-outside-repo", NULL};

@@ -633,8 +633,8 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 
 		if (text == NULL)
 			continue;
-		if (source_scan(&ms, s->rx, LANG_SHELL, text, strlen(text), ls->flat.items,
-				ls->flat.len, NULL) != 0) {
+		if (source_scan_set(&ms, s->rx, LANG_SHELL, text, strlen(text), ls->flat_set,
+				    NULL) != 0) {
 			source_matches_free(&ms);
 			free(text);
 			continue;

@@ -103,26 +103,43 @@ discover_find(const struct scan *s, const char *dir)
 	return found ? s->services.items[i] : NULL;
 }
 
+/* The service whose folder is the first n bytes of dir, or NULL (services are sorted). */
+static struct service *
+find_prefix(const struct scan *s, const char *dir, size_t n)
+{
+	size_t lo = 0, hi = s->services.len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *p = s->services.items[mid]->path;
+		int c = strncmp(p, dir, n);
+
+		if (c == 0 && p[n] == '\0')
+			return s->services.items[mid];
+		if (c < 0) /* c == 0 here: dir's n bytes are a proper prefix of p, which sorts after */
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 struct service *
 discover_owner(const struct scan *s, const char *path)
 {
-	char *dir = xstrdup(path);
-	struct service *svc = NULL;
+	size_t n = strlen(path);
+	struct service *svc;
 
+	/* path itself, then each folder above it, then the root */
 	for (;;) {
-		char *slash;
-
-		if ((svc = discover_find(s, dir)) != NULL)
-			break;
-		slash = strrchr(dir, '/');
-		if (slash == NULL) {
-			svc = discover_find(s, ".");
-			break;
-		}
-		*slash = '\0';
+		if ((svc = find_prefix(s, path, n)) != NULL)
+			return svc;
+		while (n > 0 && path[n - 1] != '/')
+			n--;
+		if (n == 0)
+			return discover_find(s, ".");
+		n--; /* drop the slash */
 	}
-	free(dir);
-	return svc;
 }
 
 /* The service at dir, created (in path order) when there is none yet. */
