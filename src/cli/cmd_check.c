@@ -274,11 +274,24 @@ apply_suppressions(const struct cli *cli, struct scan *scan, struct finding_list
 	finding_list_sort(fl);
 }
 
+/* The contents of file, read once per scan (report_opts.source). */
+static const char *
+scan_file_text(void *arg, const char *file, size_t *len)
+{
+	struct el_error err = EL_ERROR_INIT;
+	const char *data = scan_source(arg, file, len, &err);
+
+	el_error_clear(&err);
+	return data;
+}
+
 /* The primary line of a finding with secrets masked (new string, "" when none). */
 static char *
-redacted_line(struct cli *cli, const char *root, const struct finding *f)
+redacted_line(struct cli *cli, struct scan *scan, const struct finding *f)
 {
-	char *line = report_read_line(root, f->loc.file, f->loc.line), *r;
+	size_t len = 0;
+	const char *data = f->loc.line > 0 ? scan_file_text(scan, f->loc.file, &len) : NULL;
+	char *line = report_line_of(data, len, f->loc.line), *r;
 
 	if (line == NULL)
 		return xstrdup("");
@@ -294,14 +307,14 @@ redacted_line(struct cli *cli, const char *root, const struct finding *f)
  * GitHub's primaryLocationLineHash "hash:N".
  */
 static void
-set_fingerprints(struct cli *cli, struct finding_list *fl, const char *root)
+set_fingerprints(struct cli *cli, struct finding_list *fl, struct scan *scan)
 {
 	VEC(uint64_t) hashes = {0};
 	size_t i, j;
 
 	for (i = 0; i < fl->items.len; i++) {
 		struct finding *f = &fl->items.items[i];
-		char *line = redacted_line(cli, root, f);
+		char *line = redacted_line(cli, scan, f);
 		uint64_t h = HASH_FNV_SEED;
 		const char *p = line;
 		size_t len, occurrence = 1;
@@ -329,14 +342,14 @@ set_fingerprints(struct cli *cli, struct finding_list *fl, const char *root)
 
 /* The baseline content key of every finding, aligned with fl->items. */
 static char **
-baseline_values(struct cli *cli, const struct finding_list *fl, const char *root)
+baseline_values(struct cli *cli, const struct finding_list *fl, struct scan *scan)
 {
 	char **v = xcalloc(fl->items.len + 1, sizeof(*v));
 	size_t i;
 
 	for (i = 0; i < fl->items.len; i++) {
 		const struct finding *f = &fl->items.items[i];
-		char *line = redacted_line(cli, root, f);
+		char *line = redacted_line(cli, scan, f);
 		char *cls = f->value_class ? cli_redact_text(cli, NULL, f->value_class) : NULL;
 
 		v[i] = baseline_value(cls, line);
@@ -370,7 +383,7 @@ put_printable(struct buf *b, const char *s)
 
 /* --write-baseline and --baseline. -1 (message printed) on an I/O or format error. */
 static int
-apply_baseline(struct cli *cli, struct finding_list *fl, const char *root)
+apply_baseline(struct cli *cli, struct finding_list *fl, struct scan *scan)
 {
 	struct el_error err = EL_ERROR_INIT;
 	struct baseline *b = NULL;
@@ -380,7 +393,7 @@ apply_baseline(struct cli *cli, struct finding_list *fl, const char *root)
 
 	if (cli->opts.baseline == NULL && cli->opts.write_baseline == NULL)
 		return 0;
-	values = baseline_values(cli, fl, root);
+	values = baseline_values(cli, fl, scan);
 	if (cli->opts.baseline != NULL && baseline_load(&b, cli->opts.baseline, &err) != 0)
 		goto cleanup;
 	if (cli->opts.write_baseline != NULL) {
@@ -512,8 +525,8 @@ cmd_check(struct cli *cli)
 	apply_severity(cli, &fl);
 	apply_suppressions(cli, scan, &fl);
 	filter_findings(cli, &fl);
-	set_fingerprints(cli, &fl, scan->root);
-	if (apply_baseline(cli, &fl, scan->root) != 0)
+	set_fingerprints(cli, &fl, scan);
+	if (apply_baseline(cli, &fl, scan) != 0)
 		goto cleanup;
 
 	memset(&ro, 0, sizeof(ro));
@@ -526,6 +539,8 @@ cmd_check(struct cli *cli)
 	ro.packs = cli->packs;
 	ro.redact = cli_redact_text;
 	ro.redact_ctx = cli;
+	ro.source = scan_file_text;
+	ro.source_ctx = scan;
 	ro.summary.files = scan->env_files.len;
 	ro.summary.services = scan->services.len;
 	/* Suppressed: silenced inline, by selection or by the baseline; not out of --service scope. */

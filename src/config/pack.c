@@ -13,6 +13,7 @@
 #include "config/schema.h"
 #include "config/yaml.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/vec.h"
 
 /* Packs are small and hand-written: these bounds only stop hostile input. */
@@ -34,7 +35,44 @@ struct packs {
 	VEC(struct rx *) secret_except;
 	VEC(char *) files;
 	struct kept_docs *kept; /* one per entry of pack_kinds[] */
+	struct secret_memo *secret_memo; /* answers of packs_key_is_secret, by key */
 };
+
+/*
+ * packs_key_is_secret's answers: reports ask about the same few keys
+ * thousands of times on a large repository, and each answer runs every
+ * secret-key regex. Open addressing; a pure cache of the packs' answer.
+ */
+struct secret_memo {
+	struct secret_memo_slot {
+		char *key;
+		bool secret;
+	} *slots;
+	size_t cap, used;
+};
+
+static struct secret_memo_slot *
+secret_memo_slot(struct secret_memo *m, const char *key)
+{
+	size_t i = (size_t)hash_str(HASH_FNV_SEED, key) & (m->cap - 1);
+
+	while (m->slots[i].key != NULL && strcmp(m->slots[i].key, key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static void
+secret_memo_free(struct secret_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	free(m);
+}
 
 /*
  * One pack kind: the schema of its files and the function that merges a
@@ -246,6 +284,9 @@ load_secrets(struct packs *p, const struct yml_node *root, const char *path, str
 	const struct yml_node *except = yml_map_get(root, "except");
 	size_t i;
 
+	/* New patterns: answers given so far may change. */
+	secret_memo_free(p->secret_memo);
+	p->secret_memo = NULL;
 	for (i = 0; i < keys->count; i++)
 		VEC_PUSH(&p->secret_keys, schema_take_regex(sc, keys->items[i]));
 	for (i = 0; except != NULL && i < except->count; i++)
@@ -434,6 +475,7 @@ packs_free(struct packs *p)
 	for (i = 0; i < p->secret_except.len; i++)
 		rx_free(p->secret_except.items[i]);
 	VEC_FREE(&p->secret_except);
+	secret_memo_free(p->secret_memo);
 	for (i = 0; i < p->files.len; i++)
 		free(p->files.items[i]);
 	VEC_FREE(&p->files);
@@ -723,14 +765,35 @@ bool
 packs_key_is_secret(const struct packs *p, struct rx_ctx *ctx, const char *key)
 {
 	size_t i, len = strlen(key);
+	struct secret_memo *m = p->secret_memo;
+	struct secret_memo_slot *slot;
 	bool secret = false;
 
+	if (m == NULL)
+		m = ((struct packs *)p)->secret_memo = xcalloc(1, sizeof(*m));
+	if (m->used * 2 >= m->cap) {
+		struct secret_memo_slot *old = m->slots;
+		size_t oldcap = m->cap;
+
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
+		for (i = 0; i < oldcap; i++)
+			if (old[i].key != NULL)
+				*secret_memo_slot(m, old[i].key) = old[i];
+		free(old);
+	}
+	slot = secret_memo_slot(m, key);
+	if (slot->key != NULL)
+		return slot->secret;
 	for (i = 0; i < p->secret_keys.len && !secret; i++)
 		/* A limit hit is treated as a match: redacting too much is the safe side. */
 		secret = rx_match(ctx, p->secret_keys.items[i], key, len, 0, NULL) != RX_NOMATCH;
 	for (i = 0; i < p->secret_except.len && secret; i++)
 		if (rx_match(ctx, p->secret_except.items[i], key, len, 0, NULL) == RX_MATCH)
 			secret = false;
+	slot->key = xstrdup(key);
+	slot->secret = secret;
+	m->used++;
 	return secret;
 }
 

@@ -33,6 +33,10 @@ struct report_opts {
 	 * file the text comes from (a code frame) or NULL (a message). */
 	char *(*redact)(void *ctx, const char *file, const char *text);
 	void *redact_ctx;
+	/* The contents of a repository file (the scan's, read once), or NULL:
+	 * then code frames are read from root. */
+	const char *(*source)(void *ctx, const char *file, size_t *len);
+	void *source_ctx;
 	struct report_summary summary;
 };
 
@@ -45,5 +49,9 @@ void report_github(struct buf *out, const struct finding_list *fl, const struct 
 char *report_redact(const struct report_opts *o, const char *file, const char *text);
 /* Line lineno (1-based) of root/file without its newline, or NULL. Caller frees. */
 char *report_read_line(const char *root, const char *file, int lineno);
+/* Line lineno (1-based) of data without its newline, or NULL. Caller frees. */
+char *report_line_of(const char *data, size_t len, int lineno);
+/* Line lineno of file through o->source when set, else from o->root. Caller frees. */
+char *report_line(const struct report_opts *o, const char *file, int lineno);
 
 #endif

@@ -221,7 +221,7 @@ write_physical(struct jw *w, const struct location *l, const struct report_opts 
 		jw_kint(w, "startLine", 1);
 	} else {
 		char *text = l->col > 1 && o->root != NULL && l->file != NULL
-				     ? report_read_line(o->root, l->file, l->line)
+				     ? report_line(o, l->file, l->line)
 				     : NULL;
 
 		jw_kint(w, "startLine", l->line);

@@ -87,7 +87,7 @@ write_frame(struct buf *out, const struct finding *f, const struct report_opts *
 
 	if (f->loc.line < 1 || o->root == NULL)
 		return;
-	raw = report_read_line(o->root, f->loc.file, f->loc.line);
+	raw = report_line(o, f->loc.file, f->loc.line);
 	if (raw == NULL)
 		return;
 	line = report_redact(o, f->loc.file, raw);
