@@ -133,8 +133,9 @@ static size_t
 find_char(const char *s, size_t from, size_t to, const char *set)
 {
 	for (size_t i = from; i < to; i++)
-		if (strchr(set, s[i]) != NULL)
-			return i;
+		for (const char *c = set; *c != '\0'; c++)
+			if (s[i] == *c)
+				return i;
 	return to;
 }
 
@@ -360,7 +361,7 @@ redact_text_r(const struct redactor *r, const char *text)
 {
 	struct buf out = BUF_INIT;
 	struct scan sc = {r, text, strlen(text), 0, 0, 0, 0, 0};
-	size_t i = 0;
+	size_t i = 0, copied = 0; /* text[copied, i) is still to be copied to out */
 
 	sc.line_end = find_char(text, 0, sc.n, "\n\r");
 	buf_add(&out, "", 0);
@@ -380,21 +381,24 @@ redact_text_r(const struct redactor *r, const char *text)
 				j++;
 			if (j + 2 < sc.n && text[j] == ':' && text[j + 1] == '/' &&
 			    text[j + 2] == '/') {
-				i = mask_url_userinfo(&sc, &out, i, j);
+				buf_add(&out, text + copied, i - copied);
+				copied = i = mask_url_userinfo(&sc, &out, i, j);
 				continue;
 			}
 		}
 		if (word_start && (isalpha(c) || c == '_' || c == '"' || c == '\'')) {
-			size_t next = mask_key_value(&sc, &out, i);
+			size_t next;
 
-			if (next != i) {
-				i = next;
+			buf_add(&out, text + copied, i - copied);
+			copied = i;
+			if ((next = mask_key_value(&sc, &out, i)) != i) {
+				copied = i = next;
 				continue;
 			}
 		}
-		buf_putc(&out, (char)c);
 		i++;
 	}
+	buf_add(&out, text + copied, i - copied);
 	return buf_detach(&out);
 }
 
