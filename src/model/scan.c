@@ -281,6 +281,9 @@ scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struc
  * machine code up front costs more than the threads save.
  */
 #define PRESCAN_MIN_FILES 2048
+#define PRESCAN_GLOB_LISTS 4
+
+static bool memo_prepare(const struct scan *s, char *const *globs, size_t n);
 
 struct prefetch_item {
 	const char *path;
@@ -301,6 +304,11 @@ struct prefetch {
 	atomic_size_t bytes; /* read so far: workers stop at the cache budget */
 	const struct prescan_set *sets;
 	size_t nsets;
+	struct { /* glob lists the stages ask about for every file (scan_entry_globs_match) */
+		char *const *globs;
+		size_t n;
+	} globs[PRESCAN_GLOB_LISTS];
+	size_t nglobs;
 };
 
 /* Run the prescan sets over one file read ahead. */
@@ -310,6 +318,8 @@ prescan_item(const struct prefetch *pf, struct prefetch_item *it, struct rx_ctx 
 	const struct walk_entry *e = &pf->s->walk->entries[it->entry];
 	size_t k;
 
+	for (k = 0; k < pf->nglobs; k++)
+		(void)scan_entry_globs_match(pf->s, e, pf->globs[k].globs, pf->globs[k].n);
 	it->pre = xcalloc(pf->nsets, sizeof(*it->pre));
 	for (k = 0; k < pf->nsets; k++) {
 		struct scan_prescanned *r = &it->pre[k];
@@ -402,6 +412,24 @@ prescan_sets(struct scan *s, struct prefetch *pf)
 		source_set_jit(s->prescan[i].set);
 	pf->sets = s->prescan;
 	pf->nsets = n;
+	/* Which files are tests or not runtime code: answered ahead, by walk entry. */
+	pf->nglobs = 0;
+	if (s->loaders != NULL) {
+		pf->globs[pf->nglobs].globs = s->loaders->non_runtime_paths.items;
+		pf->globs[pf->nglobs++].n = s->loaders->non_runtime_paths.len;
+		pf->globs[pf->nglobs].globs = s->loaders->test_paths.items;
+		pf->globs[pf->nglobs++].n = s->loaders->test_paths.len;
+	}
+	if (s->pools != NULL) {
+		pf->globs[pf->nglobs].globs = s->pools->non_runtime_paths.items;
+		pf->globs[pf->nglobs++].n = s->pools->non_runtime_paths.len;
+	}
+	for (i = 0; i < pf->nglobs; i++) {
+		if (!memo_prepare(s, pf->globs[i].globs, pf->globs[i].n)) {
+			pf->nglobs = 0; /* no room: the stages answer for themselves */
+			break;
+		}
+	}
 }
 
 /* Keep the prescan results of the items read, by walk entry. */
@@ -682,6 +710,23 @@ globs_match(const struct scan_glob_list *gl, char *const *globs, size_t n, const
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Ready the memo for the glob list on several threads at once: its literals
+ * and the per-entry answers exist, so scan_entry_globs_match only writes the
+ * answer of the entry it is asked about. False when the memo has no room.
+ */
+static bool
+memo_prepare(const struct scan *s, char *const *globs, size_t n)
+{
+	struct scan_memo *m = s->memo;
+
+	if (memo_list(m, globs, n) == NULL)
+		return false;
+	if (m->entry_bits == NULL)
+		m->entry_bits = xcalloc(s->walk->nentries, sizeof(*m->entry_bits));
+	return true;
 }
 
 bool
