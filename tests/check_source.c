@@ -361,7 +361,7 @@ START_TEST(test_rx_required_literal_sound)
 			if ((seed >> 8) % 40 == 0)
 				strcat(re, "|");
 		}
-		if (re[strlen(re) - 1] == '|')
+		if (re[0] == '\0' || re[strlen(re) - 1] == '|')
 			strcat(re, "c");
 		rx = compile(re, NULL);
 		if ((n = rx_required_literal(rx, lit, sizeof(lit))) == 0) {
