@@ -316,27 +316,48 @@ static void
 prescan_item(const struct prefetch *pf, struct prefetch_item *it, struct rx_ctx *ctx)
 {
 	const struct walk_entry *e = &pf->s->walk->entries[it->entry];
+	enum source_lang langs[SCAN_PRESCAN_SETS];
 	size_t k;
 
 	for (k = 0; k < pf->nglobs; k++)
 		(void)scan_entry_globs_match(pf->s, e, pf->globs[k].globs, pf->globs[k].n);
 	it->pre = xcalloc(pf->nsets, sizeof(*it->pre));
+	for (k = 0; k < pf->nsets; k++)
+		langs[k] = pf->sets[k].lang(e, it->data, it->len);
+	/* The sets that read the file in the same language, scanned together. */
 	for (k = 0; k < pf->nsets; k++) {
-		struct scan_prescanned *r = &it->pre[k];
-		enum source_lang lang = pf->sets[k].lang(e, it->data, it->len);
-		struct el_error err = EL_ERROR_INIT;
+		struct source_group groups[SCAN_PRESCAN_SETS];
+		struct el_error errs[SCAN_PRESCAN_SETS];
+		size_t which[SCAN_PRESCAN_SETS], ng = 0, j, n;
 
-		const bool *enabled = pf->sets[k].masks != NULL
-		                          ? pf->sets[k].masks + it->svc * pf->sets[k].npatterns
-		                          : NULL;
-
-		if (lang == LANG_NONE)
+		if (langs[k] == LANG_NONE || it->pre[k].done)
 			continue;
-		r->rc = source_scan_masked(&r->ms, ctx, lang, it->data, it->len, pf->sets[k].set,
-		                           enabled, &err);
-		r->err = err.msg != NULL ? xstrdup(err.msg) : NULL;
-		r->done = true;
-		el_error_clear(&err);
+		for (j = k; j < pf->nsets; j++) {
+			const struct prescan_set *ps = &pf->sets[j];
+			const struct source_pattern *pats = source_set_patterns(ps->set, &n);
+
+			if (langs[j] != langs[k])
+				continue;
+			memset(&groups[ng], 0, sizeof(groups[ng]));
+			memset(&errs[ng], 0, sizeof(errs[ng])); /* EL_ERROR_INIT */
+			groups[ng].first = pf->s->prescan_first[j];
+			groups[ng].count = n;
+			groups[ng].enabled = ps->masks != NULL ? ps->masks + it->svc * ps->npatterns : NULL;
+			groups[ng].report_as = pats;
+			groups[ng].out = &it->pre[j].ms;
+			groups[ng].err = &errs[ng];
+			which[ng++] = j;
+		}
+		(void)source_scan_groups(ctx, langs[k], it->data, it->len, pf->s->prescan_union,
+		                         groups, ng);
+		for (j = 0; j < ng; j++) {
+			struct scan_prescanned *r = &it->pre[which[j]];
+
+			r->rc = groups[j].rc;
+			r->err = errs[j].msg != NULL ? xstrdup(errs[j].msg) : NULL;
+			r->done = true;
+			el_error_clear(&errs[j]);
+		}
 	}
 }
 
@@ -408,8 +429,16 @@ prescan_sets(struct scan *s, struct prefetch *pf)
 		s->prescan[n++].npatterns = np;
 	}
 	el_error_clear(&err);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		size_t np, j;
+		const struct source_pattern *pats = source_set_patterns(s->prescan[i].set, &np);
+
 		source_set_jit(s->prescan[i].set);
+		s->prescan_first[i] = s->prescan_patterns.len;
+		for (j = 0; j < np; j++)
+			VEC_PUSH(&s->prescan_patterns, pats[j]);
+	}
+	s->prescan_union = source_set_new(s->prescan_patterns.items, s->prescan_patterns.len);
 	pf->sets = s->prescan;
 	pf->nsets = n;
 	/* Which files are tests or not runtime code: answered ahead, by walk entry. */
@@ -921,6 +950,8 @@ scan_free(struct scan *s)
 	connections_release(s->conn_build);
 	pools_free(s->pools);
 	free(s->prescan_masks);
+	source_set_free(s->prescan_union);
+	VEC_FREE(&s->prescan_patterns);
 	for (i = 0; i < s->env_files.len; i++) {
 		struct scan_env_file *ef = &s->env_files.items[i];
 

@@ -124,6 +124,10 @@ struct scan {
 	struct conn_build *conn_build; /* connections_prepare */
 	struct pool_set *pools;        /* pools_prepare */
 	bool *prescan_masks;           /* owned by prescan[] */
+	/* The prescan sets' patterns one after the other, to scan each file once for all. */
+	VEC(struct source_pattern) prescan_patterns;
+	struct source_set *prescan_union;
+	size_t prescan_first[SCAN_PRESCAN_SETS]; /* where each set's patterns start in it */
 	struct scan_cache *cache;          /* file contents shared by the stages */
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;

@@ -781,6 +781,13 @@ source_set_new(const struct source_pattern *patterns, size_t npatterns)
 	return set;
 }
 
+const struct source_pattern *
+source_set_patterns(const struct source_set *set, size_t *n)
+{
+	*n = set->npatterns;
+	return set->patterns;
+}
+
 void
 source_set_jit(const struct source_set *set)
 {
@@ -891,17 +898,13 @@ set_presence_again(const struct source_set *set, const char *blanked, size_t len
 	}
 }
 
-/*
- * Whether pattern i of set is enabled, applies to lang and passes its
- * literal prefilter (present).
- */
+/* Whether pattern i of set applies to lang and passes its literal prefilter (present). */
 static bool
-pattern_wanted(const struct source_set *set, size_t i, enum source_lang lang, const bool *enabled,
-               const bool *present)
+pattern_wanted(const struct source_set *set, size_t i, enum source_lang lang, const bool *present)
 {
 	const struct source_pattern *p = &set->patterns[i];
 
-	if ((enabled != NULL && !enabled[i]) || (p->langs & (unsigned)lang) == 0 || p->rx == NULL)
+	if ((p->langs & (unsigned)lang) == 0 || p->rx == NULL)
 		return false;
 	return set->lit_of[i] == SET_NONE || present[set->lit_of[i]];
 }
@@ -963,45 +966,62 @@ source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang
 	return source_scan_masked(out, ctx, lang, data, len, set, NULL, err);
 }
 
-int
-source_scan_masked(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
-                   const char *data, size_t len, const struct source_set *set,
-                   const bool *enabled, struct el_error *err)
+/* Whether pattern i of set is wanted for group g (its range, mask, language, literal). */
+static bool
+group_wanted(const struct source_set *set, const struct source_group *g, size_t i,
+             enum source_lang lang, const bool *present)
 {
-	const struct source_pattern *patterns = set->patterns;
-	size_t npatterns = set->npatterns;
+	return (g->enabled == NULL || g->enabled[i]) && pattern_wanted(set, g->first + i, lang, present);
+}
+
+int
+source_scan_groups(struct rx_ctx *ctx, enum source_lang lang, const char *data, size_t len,
+                   const struct source_set *set, struct source_group *groups, size_t ngroups)
+{
 	char blanked_small[SOURCE_BLANK_STACK], *blanked = NULL;
 	struct line_index li = {NULL, 0};
-	bool present_small[64], *present = present_small;
+	bool present_small[64], *present = present_small, any = false;
 	struct set_hits hits;
-	size_t i, args_budget;
+	size_t i, k, start = 0;
 	int rc = 0;
 
 	if (set->nlits > sizeof(present_small) / sizeof(present_small[0]))
 		present = xmalloc(set->nlits);
 	/* Blanking only removes text, so a literal absent from the raw bytes is absent after. */
 	set_presence(set, data, len, present, &hits);
-	for (i = 0; i < npatterns; i++)
-		if (pattern_wanted(set, i, lang, enabled, present))
-			break;
-	if (i == npatterns)
+	for (k = 0; k < ngroups; k++) {
+		groups[k].rc = 0;
+		for (i = 0; i < groups[k].count && !any; i++)
+			any = group_wanted(set, &groups[k], i, lang, present);
+	}
+	if (!any)
 		goto cleanup;
 	blanked = len < sizeof(blanked_small) ? blanked_small : xmalloc(len + 1);
 	memcpy(blanked, data, len);
 	blanked[len] = '\0';
 	blank_comments(blanked, len, lang);
 	set_presence_again(set, blanked, len, present, &hits);
-	args_budget = len > (SIZE_MAX - SOURCE_ARGS_BUDGET_MIN) / SOURCE_ARGS_BUDGET_FACTOR
-	                  ? SIZE_MAX
-	                  : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
-	for (; i < npatterns; i++) {
-		if (!pattern_wanted(set, i, lang, enabled, present))
-			continue;
-		if (scan_pattern(out, ctx, lang, blanked, len, &patterns[i], &li, &args_budget,
-		                 err) != 0) {
-			rc = -1;
-			goto cleanup;
+	for (k = 0; k < ngroups; k++) {
+		struct source_group *g = &groups[k];
+		size_t args_budget = len > (SIZE_MAX - SOURCE_ARGS_BUDGET_MIN) /
+		                               SOURCE_ARGS_BUDGET_FACTOR
+		                         ? SIZE_MAX
+		                         : SOURCE_ARGS_BUDGET_MIN + len * SOURCE_ARGS_BUDGET_FACTOR;
+
+		start = g->out->len;
+		for (i = 0; i < g->count; i++) {
+			if (!group_wanted(set, g, i, lang, present))
+				continue;
+			if (scan_pattern(g->out, ctx, lang, blanked, len, &set->patterns[g->first + i],
+			                 &li, &args_budget, g->err) != 0) {
+				g->rc = rc = -1;
+				break;
+			}
 		}
+		/* Matches name the group's own copy of their pattern. */
+		for (i = start; g->report_as != NULL && i < g->out->len; i++)
+			g->out->items[i].pattern =
+			    &g->report_as[g->out->items[i].pattern - set->patterns - g->first];
 	}
 cleanup:
 	free(li.starts);
@@ -1010,6 +1030,16 @@ cleanup:
 	if (present != present_small)
 		free(present);
 	return rc;
+}
+
+int
+source_scan_masked(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
+                   const char *data, size_t len, const struct source_set *set,
+                   const bool *enabled, struct el_error *err)
+{
+	struct source_group g = {0, set->npatterns, enabled, NULL, out, 0, err};
+
+	return source_scan_groups(ctx, lang, data, len, set, &g, 1);
 }
 
 int

@@ -77,12 +77,34 @@ struct source_set;
 
 struct source_set *source_set_new(const struct source_pattern *patterns, size_t npatterns);
 void source_set_free(struct source_set *set);
+/* The set's patterns (*n of them). */
+const struct source_pattern *source_set_patterns(const struct source_set *set, size_t *n);
 /* rx_jit every pattern of the set: before scanning with it on several threads. */
 void source_set_jit(const struct source_set *set);
 /* source_scan over the set's patterns; the same matches in the same order. */
 int source_scan_set(struct source_matches *out, struct rx_ctx *ctx, enum source_lang lang,
 		    const char *data, size_t len, const struct source_set *set,
 		    struct el_error *err);
+/* A range of a set's patterns whose matches go to a list of their own. */
+struct source_group {
+	size_t first, count;  /* patterns [first, first + count) of the set */
+	const bool *enabled;  /* per pattern of the range (NULL: all) */
+	const struct source_pattern *report_as; /* matches point here (count entries); NULL: the set */
+	struct source_matches *out;
+	int rc;               /* set by the scan: -1 when a regex failed (err says why) */
+	struct el_error *err;
+};
+
+/*
+ * Several pattern sets over one file in one go: the set holds their patterns
+ * one after the other, and each group gets exactly what source_scan_masked
+ * over its own patterns would give (the same matches, limits and argument
+ * budget), while the literal prefilter and comment blanking run once.
+ * Returns -1 when some group's rc is.
+ */
+int source_scan_groups(struct rx_ctx *ctx, enum source_lang lang, const char *data, size_t len,
+		       const struct source_set *set, struct source_group *groups,
+		       size_t ngroups);
 /*
  * source_scan_set with only the patterns i where enabled[i] (NULL: all): the
  * same as scanning with a set of just those patterns, in their order.
