@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
@@ -120,25 +121,7 @@ hex_val(char c)
 static void
 put_utf8(struct buf *b, unsigned long cp)
 {
-	if (cp >= 0xD800 && cp <= 0xDFFF)
-		cp = 0xFFFD; /* lone surrogate */
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp <= 0x10FFFF) {
-		buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_puts(b, "\xEF\xBF\xBD");
-	}
+	utf8_put(b, cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp); /* lone surrogate */
 }
 
 /* Read up to n hex digits (exactly n when exact); -1 when too few. */

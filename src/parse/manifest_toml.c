@@ -13,6 +13,7 @@
 #include "parse/manifest_int.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 /* Nesting of arrays and inline tables inside one value. */
 #define TOML_MAX_DEPTH 64
@@ -175,28 +176,6 @@ toml_end_of_line(struct toml_parser *tp)
 	return 0;
 }
 
-static void
-put_utf8(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp <= 0x10FFFF) {
-		buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_puts(b, "\xEF\xBF\xBD");
-	}
-}
-
 /* The escape after a backslash in a basic string (tp->p at the char after '\'). */
 static int
 toml_escape(struct toml_parser *tp, struct buf *out)
@@ -230,7 +209,7 @@ toml_escape(struct toml_parser *tp, struct buf *out)
 		                                   ? *tp->p - '0'
 		                                   : tolower((unsigned char)*tp->p) - 'a' + 10);
 	}
-	put_utf8(out, cp);
+	utf8_put(out, cp);
 	return 0;
 }
 
