@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "config/yaml.h"
+#include "config/yaml_int.h"
 #include "util/buf.h"
+#include "util/fileio.h"
 
 /* "path:line:col: message" as el_error_print writes it. */
 static char *
@@ -431,6 +433,122 @@ START_TEST(test_yaml_load_file)
 }
 END_TEST
 
+/*
+ * Load text with the direct loader, which must take it when direct is true and
+ * leave it to libyaml otherwise, and through libyaml's events: where the direct
+ * loader takes a document, the trees must be the same.
+ */
+static void
+check_direct(const char *text, size_t len, bool direct)
+{
+	struct el_error err = EL_ERROR_INIT;
+	struct arena arena = ARENA_INIT;
+	struct yml_node *root = NULL;
+	struct yml_doc *doc = NULL;
+	int rc = yml_direct_load(&arena, text, len, YML_DEFAULT_MAX_DEPTH, YML_DEFAULT_MAX_NODES,
+	                         false, &root);
+
+	ck_assert_msg(rc == (direct ? 0 : -1), "direct loader %s: %s", rc == 0 ? "took" : "left",
+	              text);
+	if (rc == 0) {
+		ck_assert_msg(yml_load_events(&doc, text, len, "t.yml", NULL, &err) == 0,
+		              "libyaml rejects what the direct loader took: %s", text);
+		ck_assert_msg(yml_same_tree(root, doc->root), "trees differ: %s", text);
+	}
+	yml_doc_free(doc);
+	el_error_clear(&err);
+	arena_free(&arena);
+}
+
+/* Documents in the direct loader's YAML: it must take them and build libyaml's tree. */
+static const char *const direct_cases[] = {
+    "",
+    "# only\n\n  # comments\n",
+    "a: 1\nb: two words  \nc: x:y#z # a comment\nd: http://h:5432/db?x=1\n",
+    "a:\n  b:\n    c: d\n  e: f\ng: h\n",
+    "list:\n  - a\n  - b # c\nnext: 1\n",
+    "list:\n- a\n- b\nnext: 1\n",
+    "rules:\n  - id: a\n    help: x\n  - id: b\n    list:\n    - 1\n    - 2\n",
+    "a:\n  -\n    b: 1\n",
+    "a:\n  - k:\n    - v\n    j: w\n",
+    "empty:\nalso: # comment\n  # more\nlast:",
+    "a: [x, \"y\", 'z', [n, {k: v}], {}, []]\n",
+    "a: [x,\n  y, # c\n  z,\n]\nb: {p: 1,\n q: \"2\" }\n",
+    "a: [-1, x y, a:b]\n",
+    "a: \"esc \\\\ \\\" \\/ \\n \\t \\x41 \\u00e9 \\U0001F600 \\0 \\N \\_ \\L \\P \\e\"\n",
+    "'single ''quoted''': 'a \"b\" \\c'\n\"\": ''\n",
+    "h: |\n  line 1\n\n    indented\n  line 3\n\n\nnext: 1\n",
+    "h: |-\n  a\n  b\n\nk: |+\n  a\n\n\nl: |\n  last",
+    "h: | # c\n  \n  x\n     \n",
+    "l:\n- h: |\n    a\n  k: 2\n",
+    "\xc3\xa9t\xc3\xa9: \xe2\x82\xac x\nk: [\xc3\xa9, \xc3\xa9]\n",
+    "a:  \"q\"  # c\nb: -x\nc: <<\n",
+    "k: v\n..x: y\n",
+};
+
+START_TEST(test_yaml_direct_matches_events)
+{
+	check_direct(direct_cases[_i], strlen(direct_cases[_i]), true);
+}
+END_TEST
+
+/* YAML the direct loader leaves to libyaml (which gives the tree or the error). */
+static const char *const events_cases[] = {
+    "- x\n",
+    "a: >\n  folded\n",
+    "a: |2\n   x\n",
+    "a: &x 1\nb: *x\n",
+    "a: !!str 1\n",
+    "a: plain\n  continued\n",
+    "a: \"two\n  lines\"\n",
+    "a:\tb\n",
+    "a: b\t\n",
+    "a: 1\r\nb: 2\r\n",
+    "\357\273\277a: 1\n", /* a BOM */
+    "---\na: 1\n",
+    "a: 1\n...\n",
+    "{\"a\": 1}\n",
+    "? a\n: b\n",
+    "a:\n  -\n  - b\n",
+    "a:\n  - - b\n",
+    "a: [b: c]\n",
+    "a: {b}\n",
+    "a: [b\n  c]\n",
+    "a: b: c\n",
+    "a:\n    b: 1\n  c: 2\n",
+    "a: \"\\q\"\n",
+    "a: x\x01y\n",
+    "a: caf\xe9\n",
+    "a: \xc2\x85\n",
+};
+
+START_TEST(test_yaml_direct_leaves_the_rest_to_libyaml)
+{
+	check_direct(events_cases[_i], strlen(events_cases[_i]), false);
+}
+END_TEST
+
+/* The bundled rule packs are in the direct loader's YAML: start-up never runs libyaml. */
+START_TEST(test_yaml_bundled_packs_load_directly)
+{
+	static const char *const packs[] = {"clients", "connections", "loaders", "plans",
+	                                    "pools",   "providers",   "rules",   "secrets"};
+	struct el_error err = EL_ERROR_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(packs) / sizeof(packs[0]); i++) {
+		char *path = xasprintf(TESTS_DIR "/../rules/%s.yml", packs[i]);
+		char *data = NULL;
+		size_t len = 0;
+
+		ck_assert_int_eq(file_read(path, FILE_MAX_READ, &data, &len, &err), FILE_READ_OK);
+		check_direct(data, len, true);
+		free(data);
+		free(path);
+	}
+}
+END_TEST
+
 static Suite *
 yaml_suite(void)
 {
@@ -457,6 +575,11 @@ yaml_suite(void)
 	tcase_add_test(tc, test_yaml_merge_key_is_plain_key_in_packs);
 	tcase_add_test(tc, test_yaml_duplicate_keys_are_kept_for_the_validator);
 	tcase_add_test(tc, test_yaml_load_file);
+	tcase_add_loop_test(tc, test_yaml_direct_matches_events, 0,
+	                    (int)(sizeof(direct_cases) / sizeof(direct_cases[0])));
+	tcase_add_loop_test(tc, test_yaml_direct_leaves_the_rest_to_libyaml, 0,
+	                    (int)(sizeof(events_cases) / sizeof(events_cases[0])));
+	tcase_add_test(tc, test_yaml_bundled_packs_load_directly);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,5 @@
 #include "config/yaml.h"
+#include "config/yaml_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -459,14 +460,25 @@ handle_event(struct loader *ld, const yaml_event_t *ev, struct el_error *err)
 	}
 }
 
+/* A new document owning priv's arena, with root. */
+static struct yml_doc *
+new_doc(struct yml_priv *priv, struct yml_node *root, const char *path)
+{
+	struct yml_doc *doc = xcalloc(1, sizeof(*doc));
+
+	doc->root = root;
+	doc->path = xstrdup(path);
+	doc->priv_ = priv;
+	return doc;
+}
+
 int
-yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *path,
+yml_load_events(struct yml_doc **out, const char *buf, size_t len, const char *path,
                 const struct yml_options *opts, struct el_error *err)
 {
 	static const struct yml_options defaults = {0, 0, 0, false, NULL};
 	struct loader ld;
 	struct yml_priv *priv = xcalloc(1, sizeof(*priv));
-	struct yml_doc *doc;
 	yaml_event_t ev;
 	bool done = false;
 	size_t i;
@@ -502,12 +514,8 @@ yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *p
 		}
 		yaml_event_delete(&ev);
 	}
-	doc = xcalloc(1, sizeof(*doc));
-	doc->root = ld.root;
-	doc->path = xstrdup(path);
-	doc->priv_ = priv;
+	*out = new_doc(priv, ld.root, path);
 	priv = NULL;
-	*out = doc;
 	rc = 0;
 cleanup:
 	yaml_parser_delete(&ld.parser);
@@ -520,6 +528,32 @@ cleanup:
 		free(priv);
 	}
 	return rc;
+}
+
+int
+yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *path,
+                const struct yml_options *opts, struct el_error *err)
+{
+	static const struct yml_options defaults = {0, 0, 0, false, NULL};
+	const struct yml_options *o = opts ? opts : &defaults;
+	struct yml_priv *priv;
+	struct yml_node *root = NULL;
+
+	/* Past the size limit, libyaml's loader gives the message. */
+	if (len > (o->max_bytes ? o->max_bytes : YML_DEFAULT_MAX_BYTES))
+		return yml_load_events(out, buf, len, path, opts, err);
+	priv = xcalloc(1, sizeof(*priv));
+	if (yml_direct_load(&priv->arena, buf, len,
+	                    o->max_depth > 0 ? o->max_depth : YML_DEFAULT_MAX_DEPTH,
+	                    o->max_nodes > 0 ? o->max_nodes : YML_DEFAULT_MAX_NODES,
+	                    o->allow_aliases, &root) == 0) {
+		*out = new_doc(priv, root, path);
+		return 0;
+	}
+	/* Outside the direct loader's YAML (or invalid): libyaml's events. */
+	arena_free(&priv->arena);
+	free(priv);
+	return yml_load_events(out, buf, len, path, opts, err);
 }
 
 int
@@ -695,4 +729,27 @@ yml_strings(const struct yml_node *n, void *vec)
 		if (n->items[i]->type == YML_SCALAR)
 			VEC_PUSH(v, xstrdup(n->items[i]->text));
 	}
+}
+
+bool
+yml_same_tree(const struct yml_node *a, const struct yml_node *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->type != b->type || a->style != b->style || a->flow != b->flow ||
+	    a->line != b->line || a->col != b->col || a->count != b->count || a->len != b->len ||
+	    (a->tag == NULL) != (b->tag == NULL) || (a->tag != NULL && strcmp(a->tag, b->tag) != 0))
+		return false;
+	if (a->type == YML_SCALAR)
+		return memcmp(a->text, b->text, a->len + 1) == 0;
+	for (i = 0; i < a->count; i++) {
+		if (a->type == YML_SEQUENCE
+		        ? !yml_same_tree(a->items[i], b->items[i])
+		        : !yml_same_tree(a->pairs[i].key, b->pairs[i].key) ||
+		              !yml_same_tree(a->pairs[i].value, b->pairs[i].value))
+			return false;
+	}
+	return true;
 }

@@ -1,7 +1,8 @@
 /*
- * YAML (and JSON) documents loaded with libyaml's event API into a small
- * read-only tree of scalars, sequences and mappings, each node carrying its
- * 1-based line and column. Input is untrusted: depth, node count and size are
+ * YAML (and JSON) documents loaded into a small read-only tree of scalars,
+ * sequences and mappings, each node carrying its 1-based line and column:
+ * directly from the bytes when written in the YAML configuration uses
+ * (config/yaml_direct.c), else with libyaml's event API, to the same tree. Input is untrusted: depth, node count and size are
  * bounded, and anchors/aliases are refused unless the caller allows them (then
  * expansion is budgeted so an alias bomb is an error, not a hang).
  * A struct yml_doc owns every node and string reachable from its root.

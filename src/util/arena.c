@@ -17,8 +17,9 @@ struct arena_block {
 	alignas(max_align_t) unsigned char data[];
 };
 
-void *
-arena_alloc(struct arena *a, size_t size)
+/* size bytes, aligned for any type, not zeroed. */
+static void *
+arena_take(struct arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
 	size_t align = alignof(max_align_t);
@@ -46,6 +47,14 @@ arena_alloc(struct arena *a, size_t size)
 	}
 	p = b->data + b->used;
 	b->used += need;
+	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_take(a, size);
+
 	memset(p, 0, size);
 	return p;
 }
@@ -53,7 +62,7 @@ arena_alloc(struct arena *a, size_t size)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1);
 
 	if (n)
 		memcpy(p, s, n);
