@@ -616,13 +616,19 @@ yml_doc_free(struct yml_doc *doc)
 const struct yml_pair *
 yml_map_pair(const struct yml_node *map, const char *key)
 {
-	size_t i;
+	size_t i, len;
 
 	if (map == NULL || map->type != YML_MAPPING)
 		return NULL;
-	for (i = 0; i < map->count; i++)
-		if (yml_scalar_is(map->pairs[i].key, key))
+	/* Length and first byte rule out most keys without comparing them. */
+	len = strlen(key);
+	for (i = 0; i < map->count; i++) {
+		const struct yml_node *k = map->pairs[i].key;
+
+		if (k->type == YML_SCALAR && k->len == len &&
+		    (len == 0 || (k->text[0] == key[0] && memcmp(k->text, key, len) == 0)))
 			return &map->pairs[i];
+	}
 	return NULL;
 }
 
@@ -637,8 +643,15 @@ yml_map_get(const struct yml_node *map, const char *key)
 bool
 yml_scalar_is(const struct yml_node *n, const char *s)
 {
-	return n != NULL && n->type == YML_SCALAR && n->len == strlen(s) &&
-	       memcmp(n->text, s, n->len) == 0;
+	size_t i;
+
+	if (n == NULL || n->type != YML_SCALAR)
+		return false;
+	/* Byte by byte: most keys differ from s in their first byte. */
+	for (i = 0; i < n->len; i++)
+		if (s[i] == '\0' || s[i] != n->text[i])
+			return false;
+	return s[i] == '\0';
 }
 
 bool
@@ -648,7 +661,12 @@ yml_is_null(const struct yml_node *n)
 		return true;
 	if (n->type != YML_SCALAR || n->style != YML_PLAIN || n->tag != NULL)
 		return false;
-	return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+	if (n->len == 0)
+		return true;
+	/* Most scalars are not null: their first byte tells. */
+	if (n->text[0] != '~' && n->text[0] != 'n' && n->text[0] != 'N')
+		return false;
+	return strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
 	       strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
 }
 
