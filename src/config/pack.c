@@ -22,11 +22,15 @@
 #define PACK_MAX_BYTES (4u * 1024u * 1024u)
 #define PACK_VERSION 1
 
-/* The validated documents of one kind that a later stage turns into structs. */
+/*
+ * The validated documents of one kind that a later stage turns into structs,
+ * with the regexes validation compiled from each (packs_regex hands them out).
+ */
 struct kept_docs {
 	VEC(struct yml_doc *) docs;
 	VEC(const struct yml_node *) roots;
 	VEC(const char *) paths;
+	VEC(struct schema_ctx *) regexes;
 };
 
 struct packs {
@@ -288,9 +292,9 @@ load_secrets(struct packs *p, const struct yml_node *root, const char *path, str
 	secret_memo_free(p->secret_memo);
 	p->secret_memo = NULL;
 	for (i = 0; i < keys->count; i++)
-		VEC_PUSH(&p->secret_keys, schema_take_regex(sc, keys->items[i]));
+		VEC_PUSH(&p->secret_keys, schema_regex_of(sc, keys->items[i]));
 	for (i = 0; except != NULL && i < except->count; i++)
-		VEC_PUSH(&p->secret_except, schema_take_regex(sc, except->items[i]));
+		VEC_PUSH(&p->secret_except, schema_regex_of(sc, except->items[i]));
 	return 0;
 }
 
@@ -482,9 +486,12 @@ packs_free(struct packs *p)
 	for (i = 0; i < N_PACK_KINDS; i++) {
 		size_t j;
 
-		for (j = 0; j < p->kept[i].docs.len; j++)
+		for (j = 0; j < p->kept[i].docs.len; j++) {
 			yml_doc_free(p->kept[i].docs.items[j]);
+			schema_ctx_free(p->kept[i].regexes.items[j]);
+		}
 		VEC_FREE(&p->kept[i].docs);
+		VEC_FREE(&p->kept[i].regexes);
 		VEC_FREE(&p->kept[i].roots);
 		VEC_FREE(&p->kept[i].paths);
 	}
@@ -575,7 +582,9 @@ packs_load_file(struct packs *p, const char *path, struct el_error *err)
 		VEC_PUSH(&k->docs, doc);
 		VEC_PUSH(&k->roots, doc->root);
 		VEC_PUSH(&k->paths, doc->path);
+		VEC_PUSH(&k->regexes, sc);
 		doc = NULL;
+		sc = NULL;
 	}
 	VEC_PUSH(&p->files, xstrdup(path));
 	rc = 0;
@@ -824,4 +833,19 @@ packs_kind_docs(const struct packs *p, const char *kind, const struct yml_node *
 		}
 	}
 	return -1;
+}
+
+int
+packs_regex(const struct packs *p, struct rx **out, const struct yml_node *n, const char *path,
+            struct el_error *err)
+{
+	size_t i, j;
+
+	for (i = 0; p != NULL && i < N_PACK_KINDS; i++) {
+		for (j = 0; j < p->kept[i].regexes.len; j++) {
+			if ((*out = schema_regex_of(p->kept[i].regexes.items[j], n)) != NULL)
+				return 0;
+		}
+	}
+	return rx_compile(out, n->text, NULL, path, n->line, n->col, err);
 }

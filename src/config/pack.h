@@ -72,6 +72,15 @@ struct yml_node;
 int packs_kind_docs(const struct packs *p, const char *kind, const struct yml_node *const **roots,
                     const char *const **paths, size_t *n);
 
+/*
+ * The regex in scalar n of a document packs_kind_docs returned (path is its
+ * file), as a reference the caller frees with rx_free: the one validation
+ * compiled when n is a regex field of its kind's schema, else compiled now
+ * (errors at n's line and column). p may be NULL.
+ */
+int packs_regex(const struct packs *p, struct rx **out, const struct yml_node *n, const char *path,
+                struct el_error *err);
+
 /* Paths of the pack files loaded, in load order. */
 size_t packs_file_count(const struct packs *p);
 const char *packs_file_at(const struct packs *p, size_t i);

@@ -48,20 +48,25 @@ schema_ctx_free(struct schema_ctx *ctx)
 	free(ctx);
 }
 
-struct rx *
-schema_take_regex(struct schema_ctx *ctx, const struct yml_node *node)
+/* Order of compiled regexes by node address, for schema_regex_of's binary search. */
+static int
+cmp_compiled(const void *a, const void *b)
 {
-	size_t i;
-	struct rx *rx;
+	uintptr_t na = (uintptr_t)((const struct compiled *)a)->node;
+	uintptr_t nb = (uintptr_t)((const struct compiled *)b)->node;
 
-	for (i = 0; i < ctx->regexes.len; i++) {
-		if (ctx->regexes.items[i].node == node && ctx->regexes.items[i].rx != NULL) {
-			rx = ctx->regexes.items[i].rx;
-			ctx->regexes.items[i].rx = NULL;
-			return rx;
-		}
-	}
-	return NULL;
+	return (na > nb) - (na < nb);
+}
+
+struct rx *
+schema_regex_of(const struct schema_ctx *ctx, const struct yml_node *node)
+{
+	struct compiled key = {node, NULL}, *hit;
+
+	if (ctx->regexes.len == 0)
+		return NULL;
+	hit = bsearch(&key, ctx->regexes.items, ctx->regexes.len, sizeof(key), cmp_compiled);
+	return hit != NULL ? rx_ref(hit->rx) : NULL;
 }
 
 int
@@ -353,6 +358,9 @@ check_keys(struct schema_ctx *ctx, const struct yml_node *map, struct el_error *
 	return fail(ctx, dup->key, &msg, err);
 }
 
+static int check_node(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
+                      struct el_error *err);
+
 static int
 check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *map,
              struct el_error *err)
@@ -373,7 +381,7 @@ check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 			if (yml_scalar_is(k, f->name))
 				break;
 		if (f->name != NULL) {
-			if (schema_check(ctx, f->type, map->pairs[i].value, err) < 0)
+			if (check_node(ctx, f->type, map->pairs[i].value, err) < 0)
 				return -1;
 			continue;
 		}
@@ -396,9 +404,9 @@ check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 	return 0;
 }
 
-int
-schema_check(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
-             struct el_error *err)
+static int
+check_node(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
+           struct el_error *err)
 {
 	size_t i;
 
@@ -412,7 +420,7 @@ schema_check(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 		if (t->nonempty && n->count == 0)
 			return el_error_set(err, ctx->path, n->line, n->col, "must not be empty");
 		for (i = 0; i < n->count; i++)
-			if (schema_check(ctx, t->item, n->items[i], err) < 0)
+			if (check_node(ctx, t->item, n->items[i], err) < 0)
 				return -1;
 		return 0;
 	case SCHEMA_MAP:
@@ -423,7 +431,7 @@ schema_check(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 		if (check_keys(ctx, n, err) < 0)
 			return -1;
 		for (i = 0; i < n->count; i++)
-			if (schema_check(ctx, t->item, n->pairs[i].value, err) < 0)
+			if (check_node(ctx, t->item, n->pairs[i].value, err) < 0)
 				return -1;
 		return 0;
 	case SCHEMA_OBJECT:
@@ -433,4 +441,16 @@ schema_check(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 	default:
 		return check_scalar(ctx, t, n, err);
 	}
+}
+
+int
+schema_check(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
+             struct el_error *err)
+{
+	if (check_node(ctx, t, n, err) < 0)
+		return -1;
+	if (ctx->regexes.len > 1)
+		qsort(ctx->regexes.items, ctx->regexes.len, sizeof(*ctx->regexes.items),
+		      cmp_compiled);
+	return 0;
 }

@@ -3,8 +3,8 @@
  * fields with a type, and a validator that reports the first problem as
  * path:line:col (unknown key with a "did you mean", wrong type, missing required
  * key, bad enum value, duplicate key, invalid regex). Regex fields are compiled
- * during validation, once; the caller takes the compiled patterns it keeps with
- * schema_take_regex and schema_ctx_free frees the rest.
+ * during validation, once; the caller gets the compiled patterns it keeps with
+ * schema_regex_of and schema_ctx_free drops the context's own references.
  */
 #ifndef ENVLINT_SCHEMA_H
 #define ENVLINT_SCHEMA_H
@@ -64,8 +64,11 @@ void schema_ctx_free(struct schema_ctx *ctx);
 int schema_check(struct schema_ctx *ctx, const struct schema_type *type,
                  const struct yml_node *node, struct el_error *err);
 
-/* The regex compiled from node during schema_check; the caller owns it afterwards. NULL if none. */
-struct rx *schema_take_regex(struct schema_ctx *ctx, const struct yml_node *node);
+/*
+ * The regex compiled from node during schema_check, as a reference the caller
+ * frees with rx_free; NULL if node is not a regex field.
+ */
+struct rx *schema_regex_of(const struct schema_ctx *ctx, const struct yml_node *node);
 
 /* Parse a plain integer scalar; -1 if it is not one. */
 int schema_scalar_long(const struct yml_node *n, long *out);

@@ -61,7 +61,8 @@ plan_clear(struct plan *p)
 }
 
 static int
-load_family(struct plan_set *ps, const struct yml_node *n, const char *path, struct el_error *err)
+load_family(struct plan_set *ps, const struct packs *packs, const struct yml_node *n,
+            const char *path, struct el_error *err)
 {
 	const struct yml_node *list = yml_map_get(n, "providers");
 	struct plan_family *f = NULL;
@@ -85,8 +86,7 @@ load_family(struct plan_set *ps, const struct yml_node *n, const char *path, str
 	for (i = 0; list != NULL && i < list->count; i++) {
 		struct rx *rx = NULL;
 
-		if (rx_compile(&rx, list->items[i]->text, NULL, path, list->items[i]->line,
-		               list->items[i]->col, err) != 0)
+		if (packs_regex(packs, &rx, list->items[i], path, err) != 0)
 			return -1;
 		VEC_PUSH(&f->providers, rx);
 	}
@@ -142,7 +142,7 @@ budget_plans_load(struct plan_set **out, const struct packs *packs, struct el_er
 		const struct yml_node *list = yml_map_get(docs[d], "families");
 
 		for (i = 0; list != NULL && i < list->count; i++) {
-			if (load_family(ps, list->items[i], paths[d], err) != 0)
+			if (load_family(ps, packs, list->items[i], paths[d], err) != 0)
 				goto fail;
 		}
 		list = yml_map_get(docs[d], "plans");

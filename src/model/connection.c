@@ -396,7 +396,7 @@ add_pattern(struct conn_build *b, const struct yml_node *e, const char *path, en
 	struct source_pattern sp;
 	struct rx *rx;
 
-	if (rx_compile(&rx, re->text, NULL, path, re->line, re->col, err) != 0)
+	if (packs_regex(b->s->packs, &rx, re, path, err) != 0)
 		return -1;
 	VEC_PUSH(&b->rxs, rx);
 	memset(&sp, 0, sizeof(sp));
@@ -440,8 +440,7 @@ load_clients_doc(struct conn_build *b, const struct yml_node *root, const char *
 			memset(&m, 0, sizeof(m));
 			m.kind = PAT_PREPARED_OFF;
 			m.client = ci;
-			if (rx_compile(&rx, off->items[j]->text, NULL, path, off->items[j]->line,
-			               off->items[j]->col, err) != 0)
+			if (packs_regex(b->s->packs, &rx, off->items[j], path, err) != 0)
 				return -1;
 			VEC_PUSH(&b->rxs, rx);
 			memset(&sp, 0, sizeof(sp));

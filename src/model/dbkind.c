@@ -50,8 +50,7 @@ dbkind_load(struct dbkind_set **out, struct scan *s, struct el_error *err)
 			struct dbkind_pattern p;
 
 			memset(&p, 0, sizeof(p));
-			if (re == NULL || rx_compile(&p.rx, re->text, NULL, paths[d], re->line,
-			                             re->col, err) != 0) {
+			if (re == NULL || packs_regex(s->packs, &p.rx, re, paths[d], err) != 0) {
 				dbkind_free(ds);
 				return -1;
 			}

@@ -80,14 +80,8 @@ check_formula(const char *f, const struct yml_node *n, const char *path, struct 
 }
 
 static int
-compile_at(struct rx **out, const struct yml_node *n, const char *path, struct el_error *err)
-{
-	return rx_compile(out, n->text, NULL, path, n->line, n->col, err);
-}
-
-static int
-load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml_node *n,
-             const char *path, struct el_error *err)
+load_pattern(struct pool_set *ps, const struct packs *packs, const struct pool_client *pc,
+             const struct yml_node *n, const char *path, struct el_error *err)
 {
 	struct pool_pattern *pp = xcalloc(1, sizeof(*pp));
 	const struct yml_node *size, *unb, *role;
@@ -109,7 +103,7 @@ load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml
 	pp->zero_unbounded = yml_map_true(n, "zero-unbounded");
 	pp->once_per_file = yml_map_true(n, "once-per-file");
 	yml_strings(yml_map_get(n, "files"), &pp->files);
-	if (compile_at(&rx, yml_map_get(n, "regex"), path, err) != 0)
+	if (packs_regex(packs, &rx, yml_map_get(n, "regex"), path, err) != 0)
 		return -1;
 	pp->sp.rx = rx;
 	if (pp->url_key_group != NULL && rx_group_number(rx, pp->url_key_group) < 0)
@@ -132,14 +126,15 @@ load_pattern(struct pool_set *ps, const struct pool_client *pc, const struct yml
 	unb = yml_map_get(n, "unbounded-when");
 	if (unb != NULL) {
 		if (parse_refs(yml_map_get(unb, "from"), &pp->unbounded_from, path, err) != 0 ||
-		    compile_at(&pp->unbounded_rx, yml_map_get(unb, "regex"), path, err) != 0)
+		    packs_regex(packs, &pp->unbounded_rx, yml_map_get(unb, "regex"), path, err) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 static int
-load_client(struct pool_set *ps, const struct yml_node *n, const char *path, struct el_error *err)
+load_client(struct pool_set *ps, const struct packs *packs, const struct yml_node *n,
+            const char *path, struct el_error *err)
 {
 	struct pool_client *pc = xcalloc(1, sizeof(*pc));
 	const struct yml_node *detect;
@@ -168,7 +163,7 @@ load_client(struct pool_set *ps, const struct yml_node *n, const char *path, str
 	pc->no_pool = yml_map_true(n, "no-pool");
 	detect = yml_map_get(n, "detect");
 	for (i = 0; detect != NULL && i < detect->count; i++) {
-		if (load_pattern(ps, pc, detect->items[i], path, err) != 0)
+		if (load_pattern(ps, packs, pc, detect->items[i], path, err) != 0)
 			return -1;
 	}
 	return 0;
@@ -203,8 +198,8 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 
 			vp->id = xstrdup(yml_map_text(list->items[i], "id"));
 			vp->langs = loaders_langs(yml_map_get(list->items[i], "lang"));
-			if (compile_at(&vp->rx, yml_map_get(list->items[i], "regex"), paths[d],
-			               err) != 0)
+			if (packs_regex(packs, &vp->rx, yml_map_get(list->items[i], "regex"),
+			                paths[d], err) != 0)
 				goto fail;
 			if (rx_group_number(vp->rx, "key") < 0) {
 				el_error_set(err, paths[d], list->items[i]->line,
@@ -215,7 +210,7 @@ pools_load(struct pool_set **out, const struct packs *packs, struct el_error *er
 		}
 		list = yml_map_get(root, "clients");
 		for (i = 0; list != NULL && i < list->count; i++) {
-			if (load_client(ps, list->items[i], paths[d], err) != 0)
+			if (load_client(ps, packs, list->items[i], paths[d], err) != 0)
 				goto fail;
 		}
 	}

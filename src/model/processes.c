@@ -19,15 +19,15 @@
 /* ---- server models from the pools pack ---- */
 
 static int
-compile_opt(struct rx **out, const struct yml_node *map, const char *key, const char *path,
-            struct el_error *err)
+compile_opt(struct rx **out, const struct packs *packs, const struct yml_node *map,
+            const char *key, const char *path, struct el_error *err)
 {
 	const struct yml_node *n = yml_map_get(map, key);
 
 	*out = NULL;
 	if (n == NULL)
 		return 0;
-	return rx_compile(out, n->text, NULL, path, n->line, n->col, err);
+	return packs_regex(packs, out, n, path, err);
 }
 
 static void
@@ -69,10 +69,10 @@ processes_load(struct proc_server_set **out, const struct packs *packs, struct e
 			sv.workers_env = xstrdup(yml_map_text(e, "workers-env"));
 			sv.config_file = xstrdup(yml_map_text(e, "config-file"));
 			sv.threads_directive = xstrdup(yml_map_text(e, "threads-directive"));
-			if (compile_opt(&sv.command, e, "command", paths[d], err) != 0 ||
-			    compile_opt(&sv.workers, e, "workers", paths[d], err) != 0 ||
-			    compile_opt(&sv.threads, e, "threads", paths[d], err) != 0 ||
-			    compile_opt(&sv.all_cpus, e, "all-cpus", paths[d], err) != 0) {
+			if (compile_opt(&sv.command, packs, e, "command", paths[d], err) != 0 ||
+			    compile_opt(&sv.workers, packs, e, "workers", paths[d], err) != 0 ||
+			    compile_opt(&sv.threads, packs, e, "threads", paths[d], err) != 0 ||
+			    compile_opt(&sv.all_cpus, packs, e, "all-cpus", paths[d], err) != 0) {
 				server_clear(&sv);
 				processes_free_servers(ss);
 				return -1;

@@ -26,6 +26,7 @@ struct rx {
 	char *pattern;
 	size_t scanned; /* subject bytes handed to the interpreter so far */
 	bool jit_tried; /* JIT compilation done or attempted */
+	unsigned refs;  /* holders; the last rx_free frees it */
 };
 
 /*
@@ -79,14 +80,22 @@ rx_compile(struct rx **out, const char *pattern, const char *flags, const char *
 	rx = xcalloc(1, sizeof(*rx));
 	rx->code = code;
 	rx->pattern = xstrdup(pattern);
+	rx->refs = 1;
 	*out = rx;
 	return 0;
+}
+
+struct rx *
+rx_ref(struct rx *rx)
+{
+	rx->refs++;
+	return rx;
 }
 
 void
 rx_free(struct rx *rx)
 {
-	if (rx == NULL)
+	if (rx == NULL || --rx->refs > 0)
 		return;
 	pcre2_code_free(rx->code);
 	free(rx->pattern);

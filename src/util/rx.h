@@ -3,7 +3,8 @@
  * PCRE2_UTF | PCRE2_MATCH_INVALID_UTF (arbitrary bytes match safely), JIT when
  * available, and every match bounded by match and heap limits. A limit hit is
  * reported as RX_LIMIT, never as a silent non-match. A struct rx owns its
- * compiled code; a struct rx_ctx (one per scan) owns match data.
+ * compiled code and is shared by counting its holders (rx_ref, rx_free); a
+ * struct rx_ctx (one per scan) owns match data.
  */
 #ifndef ENVLINT_RX_H
 #define ENVLINT_RX_H
@@ -40,6 +41,8 @@ struct rx_match {
  */
 int rx_compile(struct rx **out, const char *pattern, const char *flags, const char *path,
 	       int line, int col, struct el_error *err);
+/* Another holder of rx: the same pattern, freed when every holder has called rx_free. */
+struct rx *rx_ref(struct rx *rx);
 void rx_free(struct rx *rx);
 /* Number of the named group, or -1. */
 int rx_group_number(const struct rx *rx, const char *name);
