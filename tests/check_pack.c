@@ -108,6 +108,17 @@ static const struct {
     {"name: x\nlimits:\n  nano: 1\n  micro: 2\n  nano: 3\n  micro: 4\n",
      "t.yml:5:3: duplicate key \"nano\" (first defined at line 3, column 3)"},
     {"name: x\nlimits: {? [a] : 1}\n", "t.yml:2:12: a key must be a string, not a list"},
+    /* several problems in one mapping: key errors first, then values and unknown keys
+     * in document order, then required keys */
+    {"name: [a]\nname: y\n",
+     "t.yml:2:1: duplicate key \"name\" (first defined at line 1, column 1)"},
+    {"name: [a]\ncolour: red\n", "t.yml:1:7: expected a string, got a list"},
+    {"colour: red\nname: [a]\n",
+     "t.yml:1:1: unknown key \"colour\"; expected one of: name, enabled, tags, limits, "
+     "endpoints, extra"},
+    {"tags: a\n", "t.yml:1:7: expected a list, got a string"},
+    {"name: x\nendpoints:\n  - port: 5432\n    port: 5433\n",
+     "t.yml:4:5: duplicate key \"port\" (first defined at line 3, column 5)"},
     /* regexes: the pack's position plus the offset inside the pattern */
     {"name: x\nendpoints:\n  - host: a(b\n    port: 1\n",
      "t.yml:3:14: invalid regex at offset 3: missing closing parenthesis"},

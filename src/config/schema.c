@@ -361,9 +361,23 @@ check_keys(struct schema_ctx *ctx, const struct yml_node *map, struct el_error *
 static int check_node(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *n,
                       struct el_error *err);
 
+/* Index of the field named by key k, or -1. */
 static int
-check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *map,
-             struct el_error *err)
+find_field(const struct schema_type *t, const struct yml_node *k)
+{
+	const struct schema_field *f;
+
+	for (f = t->fields; f->name != NULL; f++)
+		if (k->len > 0 && f->name[0] == k->text[0] && yml_scalar_is(k, f->name))
+			return (int)(f - t->fields);
+	return -1;
+}
+
+/* A mapping with the keys in t's fields: keys, then each value in document order, then required
+ * fields. */
+static int
+check_object_slow(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *map,
+                  struct el_error *err)
 {
 	const struct schema_field *f;
 	struct buf msg = BUF_INIT;
@@ -376,12 +390,10 @@ check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 	for (i = 0; i < map->count; i++) {
 		const struct yml_node *k = map->pairs[i].key;
 		const char *guess;
+		int j = find_field(t, k);
 
-		for (f = t->fields; f->name != NULL; f++)
-			if (yml_scalar_is(k, f->name))
-				break;
-		if (f->name != NULL) {
-			if (check_node(ctx, f->type, map->pairs[i].value, err) < 0)
+		if (j >= 0) {
+			if (check_node(ctx, t->fields[j].type, map->pairs[i].value, err) < 0)
 				return -1;
 			continue;
 		}
@@ -399,6 +411,47 @@ check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct y
 	}
 	for (f = t->fields; f->name != NULL; f++)
 		if (f->required && yml_map_pair(map, f->name) == NULL)
+			return el_error_set(err, ctx->path, map->line, map->col,
+			                    "missing required key \"%s\"", f->name);
+	return 0;
+}
+
+/* check_object's bit set holds this many fields; objects with more take the slow path. */
+#define MAX_FIELDS 64
+
+/*
+ * check_object_slow for the usual mapping, whose keys are all distinct
+ * fields: their field numbers are looked up once and the duplicate and
+ * required checks are a bit set. Anything else takes the slow path, which
+ * words every message.
+ */
+static int
+check_object(struct schema_ctx *ctx, const struct schema_type *t, const struct yml_node *map,
+             struct el_error *err)
+{
+	const struct schema_field *f;
+	unsigned char field_of[MAX_FIELDS];
+	uint64_t seen = 0;
+	size_t i;
+
+	if (map->count > MAX_FIELDS)
+		return check_object_slow(ctx, t, map, err);
+	for (i = 0; i < map->count; i++) {
+		const struct yml_node *k = map->pairs[i].key;
+		int j = k->type == YML_SCALAR ? find_field(t, k) : -1;
+
+		if (j < 0 || j >= MAX_FIELDS || (seen & ((uint64_t)1 << j)))
+			return check_object_slow(ctx, t, map, err);
+		seen |= (uint64_t)1 << j;
+		field_of[i] = (unsigned char)j;
+	}
+	for (i = 0; i < map->count; i++)
+		if (check_node(ctx, t->fields[field_of[i]].type, map->pairs[i].value, err) < 0)
+			return -1;
+	for (f = t->fields; f->name != NULL; f++)
+		if (f->required &&
+		    (f - t->fields >= MAX_FIELDS ? yml_map_pair(map, f->name) == NULL
+		                                 : !(seen & ((uint64_t)1 << (f - t->fields)))))
 			return el_error_set(err, ctx->path, map->line, map->col,
 			                    "missing required key \"%s\"", f->name);
 	return 0;
