@@ -200,9 +200,9 @@ START_TEST(test_yaml_empty_input_has_no_root)
 }
 END_TEST
 
-static const struct yml_options packs_opts = {0, 0, 0, false, "rule packs"};
-static const struct yml_options compose_opts = {0, 0, 0, true, NULL};
-static const struct yml_options small_opts = {3, 10, 64, false, NULL};
+static const struct yml_options packs_opts = {0, 0, 0, false, "rule packs", true};
+static const struct yml_options compose_opts = {0, 0, 0, true, NULL, false};
+static const struct yml_options small_opts = {3, 10, 64, false, NULL, false};
 
 static const struct {
 	const char *text;
@@ -298,7 +298,7 @@ END_TEST
 
 START_TEST(test_yaml_depth_limit_counts_expanded_aliases)
 {
-	static const struct yml_options opts = {4, 0, 0, true, NULL};
+	static const struct yml_options opts = {4, 0, 0, true, NULL, false};
 	struct yml_doc *doc = load_ok("a: &x [[1]]\nb: [*x]\n", &opts);
 	char *msg;
 

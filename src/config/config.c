@@ -97,6 +97,7 @@ config_load(struct config **out, const char *path, struct el_error *err)
 	int rc = -1;
 
 	yo.what = "the configuration";
+	yo.direct = true;
 	if (yml_load_file(&doc, path, &yo, err) != 0)
 		return -1;
 	c = xcalloc(1, sizeof(*c));

@@ -560,7 +560,7 @@ int
 packs_load_file(struct packs *p, const char *path, struct el_error *err)
 {
 	struct yml_options opts = {PACK_MAX_DEPTH, PACK_MAX_NODES, PACK_MAX_BYTES, false,
-	                           "rule packs"};
+	                           "rule packs", true};
 	const struct pack_kind *kind = NULL;
 	struct yml_doc *doc = NULL;
 	struct schema_ctx *sc = NULL;

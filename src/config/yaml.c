@@ -476,7 +476,7 @@ int
 yml_load_events(struct yml_doc **out, const char *buf, size_t len, const char *path,
                 const struct yml_options *opts, struct el_error *err)
 {
-	static const struct yml_options defaults = {0, 0, 0, false, NULL};
+	static const struct yml_options defaults = {0, 0, 0, false, NULL, false};
 	struct loader ld;
 	struct yml_priv *priv = xcalloc(1, sizeof(*priv));
 	yaml_event_t ev;
@@ -534,13 +534,13 @@ int
 yml_load_buffer(struct yml_doc **out, const char *buf, size_t len, const char *path,
                 const struct yml_options *opts, struct el_error *err)
 {
-	static const struct yml_options defaults = {0, 0, 0, false, NULL};
+	static const struct yml_options defaults = {0, 0, 0, false, NULL, false};
 	const struct yml_options *o = opts ? opts : &defaults;
 	struct yml_priv *priv;
 	struct yml_node *root = NULL;
 
-	/* Past the size limit, libyaml's loader gives the message. */
-	if (len > (o->max_bytes ? o->max_bytes : YML_DEFAULT_MAX_BYTES))
+	/* Repository files, and past the size limit (libyaml gives the message): libyaml. */
+	if (!o->direct || len > (o->max_bytes ? o->max_bytes : YML_DEFAULT_MAX_BYTES))
 		return yml_load_events(out, buf, len, path, opts, err);
 	priv = xcalloc(1, sizeof(*priv));
 	if (yml_direct_load(&priv->arena, buf, len,

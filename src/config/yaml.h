@@ -60,6 +60,13 @@ struct yml_options {
 	bool allow_aliases; /* expand anchors/aliases and `<<` merge keys (compose files) */
 	const char
 	    *what; /* for "anchors and aliases are not allowed in <what>"; NULL = "this file" */
+	/*
+	 * envlint's own files (rule packs, .envlint.yml): loaded straight from the
+	 * bytes when they keep to the YAML those are written in (yaml_direct.c).
+	 * Repository files (package.json, compose, manifests) always go through
+	 * libyaml.
+	 */
+	bool direct;
 };
 
 #define YML_DEFAULT_MAX_DEPTH 64
