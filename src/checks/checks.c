@@ -27,12 +27,9 @@ checks_run(struct check_ctx *ctx)
 {
 	size_t i;
 
-	static const char *const names[] = {"check budget", "check envfile", "check files",
-	                                    "check connect", "check ignored", "check shadow"};
-
 	for (i = 0; i < check_table_len; i++) {
 		check_table[i]->run(ctx);
-		timing_mark(i < sizeof(names) / sizeof(names[0]) ? names[i] : "check");
+		timing_mark(check_table[i]->family);
 	}
 }
 

@@ -119,8 +119,10 @@ struct scan_cache_slot {
 struct scan_cache {
 	struct scan_cache_slot *slots;
 	size_t cap, used, bytes;
-	const char **by_entry; /* per walk entry: its contents when read ahead, else NULL */
-	size_t *by_entry_len;
+	struct { /* per walk entry: its contents when read ahead (data NULL: not) */
+		const char *data;
+		size_t len;
+	} *by_entry;
 	/* Prescan results: pre_of[entry] * npre_sets + k is the slot of set k (SIZE_MAX: none). */
 	size_t *pre_of;
 	struct scan_prescanned *pre;
@@ -257,9 +259,9 @@ scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struc
 	size_t idx = (size_t)(e - s->walk->entries);
 
 	if (s->cache != NULL && s->cache->by_entry != NULL && idx < s->walk->nentries &&
-	    s->cache->by_entry[idx] != NULL) {
-		*len = s->cache->by_entry_len[idx];
-		return s->cache->by_entry[idx];
+	    s->cache->by_entry[idx].data != NULL) {
+		*len = s->cache->by_entry[idx].len;
+		return s->cache->by_entry[idx].data;
 	}
 	return scan_source(s, e->path, len, err);
 }
@@ -597,10 +599,8 @@ scan_prefetch(struct scan *s)
 		slot->len = it->len;
 		if (c->by_entry == NULL)
 			c->by_entry = xcalloc(s->walk->nentries, sizeof(*c->by_entry));
-		c->by_entry[it->entry] = slot->data;
-		if (c->by_entry_len == NULL)
-			c->by_entry_len = xcalloc(s->walk->nentries, sizeof(*c->by_entry_len));
-		c->by_entry_len[it->entry] = slot->len;
+		c->by_entry[it->entry].data = slot->data;
+		c->by_entry[it->entry].len = slot->len;
 		c->used++;
 		c->bytes += it->len;
 	}
@@ -623,7 +623,6 @@ cache_free(struct scan_cache *c)
 		free(c->transient[i]);
 	free(c->slots);
 	free(c->by_entry);
-	free(c->by_entry_len);
 	for (i = 0; i < c->npre * c->npre_sets; i++) {
 		source_matches_free(&c->pre[i].ms);
 		free(c->pre[i].err);
