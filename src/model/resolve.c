@@ -20,18 +20,10 @@
 struct scan_env_file *
 resolve_template_for(struct scan *s, const char *path)
 {
-	size_t lo = 0, hi = s->env_files.len, i, n = strlen(path);
+	size_t i, n = strlen(path);
 
-	/* env_files are sorted by path: those starting with path follow its lower bound. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(s->env_files.items[mid].entry->path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < s->env_files.len; i++) {
+	/* env_files are sorted by path: those starting with path come first from there. */
+	for (i = scan_env_files_from(s, path); i < s->env_files.len; i++) {
 		struct scan_env_file *ef = &s->env_files.items[i];
 		const char *p = ef->entry->path;
 

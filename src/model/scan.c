@@ -1022,24 +1022,31 @@ scan_manifest_find(const struct scan *s, const char *path)
 	return NULL;
 }
 
-struct scan_env_file *
-scan_find_env_file(struct scan *s, const char *path)
+size_t
+scan_env_files_from(const struct scan *s, const char *path)
 {
 	size_t lo = 0, hi = s->env_files.len;
 
 	/* The walk returns entries sorted by path, so env_files are sorted too. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->env_files.items[mid].entry->path, path);
 
-		if (c == 0)
-			return &s->env_files.items[mid];
-		if (c < 0)
+		if (strcmp(s->env_files.items[mid].entry->path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return lo;
+}
+
+struct scan_env_file *
+scan_find_env_file(struct scan *s, const char *path)
+{
+	size_t i = scan_env_files_from(s, path);
+
+	return i < s->env_files.len && strcmp(s->env_files.items[i].entry->path, path) == 0
+	           ? &s->env_files.items[i]
+	           : NULL;
 }
 
 const char *

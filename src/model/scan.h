@@ -141,6 +141,8 @@ void scan_free(struct scan *s);
 
 /* The parsed manifest at path (relative to the root), or NULL. */
 const struct scan_parsed *scan_manifest_find(const struct scan *s, const char *path);
+/* The index of the first env file whose path sorts at or after path. */
+size_t scan_env_files_from(const struct scan *s, const char *path);
 /* The env file at path (relative to the root), or NULL. */
 struct scan_env_file *scan_find_env_file(struct scan *s, const char *path);
 /* Contents of an env file, read on first use; NULL (and a diagnostic) when unreadable. */
