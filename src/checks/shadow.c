@@ -15,6 +15,7 @@
 #include "model/service.h"
 #include "parse/url.h"
 #include "util/buf.h"
+#include "util/vec.h"
 
 static bool
 is_root_file(const char *file)
@@ -207,19 +208,33 @@ check_references(struct check_ctx *ctx, const struct service *svc, const struct 
 	buf_free(&names);
 }
 
-/* Root env files that define key (not templates), as the first such definition. */
-static const struct dotenv_binding *
-root_definition(struct scan *s, const char *key, bool ci, const char **file)
+/* The repository's root env files, not templates, in walk order. */
+typedef VEC(struct scan_env_file *) root_files;
+
+static void
+collect_root_files(struct scan *s, root_files *out)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < s->env_files.len; i++) {
 		struct scan_env_file *ef = &s->env_files.items[i];
-		const struct dotenv_file *df;
 
-		if (!is_root_file(ef->entry->path) || (ef->entry->flags & WALK_TEMPLATE))
-			continue;
-		df = scan_env_parse(s, ef, DOTENV_NODE_DOTENV);
+		if (is_root_file(ef->entry->path) && !(ef->entry->flags & WALK_TEMPLATE))
+			VEC_PUSH(out, ef);
+	}
+}
+
+/* Root env files that define key, as the first such definition. */
+static const struct dotenv_binding *
+root_definition(struct scan *s, const root_files *roots, const char *key, bool ci,
+		const char **file)
+{
+	size_t i, j;
+
+	for (i = 0; i < roots->len; i++) {
+		struct scan_env_file *ef = roots->items[i];
+		const struct dotenv_file *df = scan_env_parse(s, ef, DOTENV_NODE_DOTENV);
+
 		for (j = 0; df != NULL && j < df->nbindings; j++) {
 			if ((ci ? strcasecmp(df->bindings[j].key, key)
 				: strcmp(df->bindings[j].key, key)) == 0) {
@@ -277,7 +292,7 @@ inherits(const struct service *svc, const char *key)
 }
 
 static void
-check_root_not_loaded(struct check_ctx *ctx, struct service *svc)
+check_root_not_loaded(struct check_ctx *ctx, const root_files *roots, struct service *svc)
 {
 	size_t i, j;
 
@@ -299,7 +314,7 @@ check_root_not_loaded(struct check_ctx *ctx, struct service *svc)
 			continue;
 		for (j = 0; j < i && !dup; j++)
 			dup = strcmp(svc->reads.items[j].key, rd->key) == 0;
-		if (dup || (b = root_definition(ctx->scan, rd->key, ci, &file)) == NULL)
+		if (dup || (b = root_definition(ctx->scan, roots, rd->key, ci, &file)) == NULL)
 			continue;
 		f = finding_add(ctx->findings, "root-env-not-loaded",
 				check_default_severity(ctx, "root-env-not-loaded"), rd->file,
@@ -318,8 +333,10 @@ static void
 run_shadow(struct check_ctx *ctx)
 {
 	struct scan *s = ctx->scan;
+	root_files roots = {0};
 	size_t i, j;
 
+	collect_root_files(s, &roots);
 	for (i = 0; i < s->services.len; i++) {
 		struct service *svc = s->services.items[i];
 
@@ -327,8 +344,9 @@ run_shadow(struct check_ctx *ctx)
 			check_shadowing(ctx, svc, &svc->env.items[j]);
 			check_references(ctx, svc, &svc->env.items[j]);
 		}
-		check_root_not_loaded(ctx, svc);
+		check_root_not_loaded(ctx, &roots, svc);
 	}
+	VEC_FREE(&roots);
 }
 
 static const char *const shadow_rules[] = {"root-value-shadowed", "service-value-ignored",

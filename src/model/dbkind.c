@@ -90,24 +90,24 @@ dbkind_free(struct dbkind_set *ds)
  * skip_tests and path is test code (checked only for a file a pattern names).
  */
 static void
-judge_file(const struct dbkind_set *ds, struct scan *s, const char *path, bool skip_tests,
-           struct verdict *v)
+judge_file(const struct dbkind_set *ds, struct scan *s, const struct walk_entry *e,
+           bool skip_tests, struct verdict *v)
 {
-	const char *base = strrchr(path, '/'), *data;
+	const char *path = e->path, *base = strrchr(path, '/'), *data;
 	struct el_error err = EL_ERROR_INIT;
 	size_t i, j, len, off;
+	int g;
 
 	base = base ? base + 1 : path;
 	for (i = 0; i < ds->pats.len; i++) {
 		const struct dbkind_pattern *p = &ds->pats.items[i];
-		int g = rx_group_number(p->rx, "kind");
 		bool named = false;
 
 		for (j = 0; j < p->files.len && !named; j++)
 			named = ignore_wildmatch(p->files.items[j], base, false);
-		if (!named || g < 0)
+		if (!named || (g = rx_group_number(p->rx, "kind")) < 0)
 			continue;
-		if (skip_tests && reads_test_path(s, path))
+		if (skip_tests && reads_test_entry(s, e))
 			break;
 		if ((data = scan_source(s, path, &len, &err)) == NULL ||
 		    (p->literal != NULL && !mem_contains(data, len, p->literal, strlen(p->literal))))
@@ -143,7 +143,7 @@ judge_tree(const struct dbkind_set *ds, struct scan *s, const char *dir, struct 
 		const char *p = s->walk->entries[i].path;
 
 		if (strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/'))
-			judge_file(ds, s, p, false, v);
+			judge_file(ds, s, &s->walk->entries[i], false, v);
 	}
 }
 
@@ -177,7 +177,7 @@ dbkind_not_postgres(const struct dbkind_set *ds, struct scan *s, const struct se
 		return false;
 	/* Test settings (an SQLite ENGINE for the test run) say nothing about production. */
 	for (i = 0; i < svc->files.len; i++) {
-		judge_file(ds, s, s->walk->entries[svc->files.items[i]].path, true, &v);
+		judge_file(ds, s, &s->walk->entries[svc->files.items[i]], true, &v);
 	}
 	/* A schema kept elsewhere: "prisma": {"schema": ...}, prisma --schema=... */
 	for (i = 0; i < svc->own_manifests.len; i++) {

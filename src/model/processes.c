@@ -468,11 +468,17 @@ compose_apply(struct procs_ctx *c, struct proc_part *part, const struct scan_par
 	}
 }
 
+/* A compose service already made a part: its compose folder and its name. */
+struct compose_key {
+	char *dir;
+	const char *name;
+};
+
 static void
 find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *docker_file,
                    int docker_line)
 {
-	VEC(char *) keys = {0}; /* "<compose folder>\n<service name>", parallel to parts */
+	VEC(struct compose_key) keys = {0}; /* parallel to parts */
 	size_t i, j, k;
 	int pass;
 
@@ -488,25 +494,22 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 				const struct compose_service *cs = &p->compose->services[j];
 				bool mine = p->build_dirs[j] != NULL &&
 				            strcmp(p->build_dirs[j], c->svc->path) == 0;
-				char *key;
 
 				if (!mine && keys.len == 0)
-					continue; /* the common case, without building a key */
-				key = xasprintf("%s\n%s", cdir, cs->name);
-				for (k = 0; k < keys.len && strcmp(keys.items[k], key) != 0; k++)
+					continue; /* the common case */
+				for (k = 0; k < keys.len && (strcmp(keys.items[k].name, cs->name) != 0 ||
+				                             strcmp(keys.items[k].dir, cdir) != 0);
+				     k++)
 					;
 				if (k < keys.len) {
 					if (pass == 2)
 						compose_apply(c, &c->out->parts.items[k], p, cs,
 						              docker_file, docker_line, false);
-					free(key);
 					continue;
 				}
-				if (!mine) {
-					free(key);
+				if (!mine)
 					continue;
-				}
-				VEC_PUSH(&keys, key);
+				VEC_PUSH(&keys, ((struct compose_key){xstrdup(cdir), cs->name}));
 				compose_apply(c,
 				              new_part(c, xasprintf("compose service %s", cs->name),
 				                       cs->command ? cs->command : docker_cmd),
@@ -516,7 +519,7 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 		}
 	}
 	for (k = 0; k < keys.len; k++)
-		free(keys.items[k]);
+		free(keys.items[k].dir);
 	VEC_FREE(&keys);
 }
 

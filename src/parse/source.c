@@ -37,39 +37,49 @@
 
 struct lang_ext {
 	const char *ext;
+	size_t len; /* of ext */
 	enum source_lang lang;
 };
 
+#define LANG_EXT(e, l) {e, sizeof(e) - 1, l}
+
 static const struct lang_ext lang_exts[] = {
-    {".js", LANG_JS},    {".mjs", LANG_JS},     {".cjs", LANG_JS},
-    {".jsx", LANG_JS},   {".ts", LANG_JS},      {".mts", LANG_JS},
-    {".cts", LANG_JS},   {".tsx", LANG_JS},     {".py", LANG_PYTHON},
-    {".go", LANG_GO},    {".rb", LANG_RUBY},    {".erb", LANG_RUBY},
-    {".sh", LANG_SHELL}, {".bash", LANG_SHELL}, {".prisma", LANG_PRISMA},
-    {".yml", LANG_YAML}, {".yaml", LANG_YAML},  {".java", LANG_JAVA},
-    {".kt", LANG_JAVA},  {".kts", LANG_JAVA},   {".properties", LANG_JAVA},
-    {".rs", LANG_RUST},  {".php", LANG_PHP},    {".dockerfile", LANG_SHELL},
+    LANG_EXT(".js", LANG_JS),     LANG_EXT(".mjs", LANG_JS),
+    LANG_EXT(".cjs", LANG_JS),    LANG_EXT(".jsx", LANG_JS),
+    LANG_EXT(".ts", LANG_JS),     LANG_EXT(".mts", LANG_JS),
+    LANG_EXT(".cts", LANG_JS),    LANG_EXT(".tsx", LANG_JS),
+    LANG_EXT(".py", LANG_PYTHON), LANG_EXT(".go", LANG_GO),
+    LANG_EXT(".rb", LANG_RUBY),   LANG_EXT(".erb", LANG_RUBY),
+    LANG_EXT(".sh", LANG_SHELL),  LANG_EXT(".bash", LANG_SHELL),
+    LANG_EXT(".prisma", LANG_PRISMA), LANG_EXT(".yml", LANG_YAML),
+    LANG_EXT(".yaml", LANG_YAML), LANG_EXT(".java", LANG_JAVA),
+    LANG_EXT(".kt", LANG_JAVA),   LANG_EXT(".kts", LANG_JAVA),
+    LANG_EXT(".properties", LANG_JAVA), LANG_EXT(".rs", LANG_RUST),
+    LANG_EXT(".php", LANG_PHP),   LANG_EXT(".dockerfile", LANG_SHELL),
 };
 
+/* Asked for every file by several stages: lengths are compared before bytes. */
 enum source_lang
 source_lang_of(const char *name)
 {
 	const char *base, *dot;
-	size_t i;
+	size_t i, n;
 
 	if (name == NULL)
 		return LANG_NONE;
 	base = strrchr(name, '/');
 	base = base ? base + 1 : name;
-	if (strcmp(base, "Gemfile") == 0)
+	if (base[0] == 'G' && strcmp(base, "Gemfile") == 0)
 		return LANG_RUBY;
-	if (strcmp(base, "Procfile") == 0 || strncmp(base, "Dockerfile", 10) == 0)
+	if ((base[0] == 'P' && strcmp(base, "Procfile") == 0) ||
+	    (base[0] == 'D' && strncmp(base, "Dockerfile", 10) == 0))
 		return LANG_SHELL;
 	dot = strrchr(base, '.');
 	if (dot == NULL || dot == base)
 		return LANG_NONE;
+	n = strlen(dot);
 	for (i = 0; i < sizeof(lang_exts) / sizeof(lang_exts[0]); i++)
-		if (strcmp(dot, lang_exts[i].ext) == 0)
+		if (lang_exts[i].len == n && memcmp(dot, lang_exts[i].ext, n) == 0)
 			return lang_exts[i].lang;
 	return LANG_NONE;
 }

@@ -109,9 +109,13 @@ has_ref(const struct url_parser *p, size_t off, size_t n)
 static size_t
 find_any(const struct url_parser *p, size_t from, size_t to, const char *chars)
 {
-	for (size_t i = from; i < to; i++)
-		if (p->mask[i] == URL_REF_NONE && p->s[i] != '\0' && strchr(chars, p->s[i]) != NULL)
-			return i;
+	for (size_t i = from; i < to; i++) {
+		if (p->mask[i] != URL_REF_NONE || p->s[i] == '\0')
+			continue;
+		for (const char *c = chars; *c != '\0'; c++) /* a few characters: no strchr call */
+			if (*c == p->s[i])
+				return i;
+	}
 	return to;
 }
 

@@ -7,12 +7,12 @@
  */
 #include "report/redact.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "parse/url.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -86,7 +86,7 @@ stays_visible(const char *s, size_t n)
 			return false;
 		i += 2;
 		start = i;
-		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+		while (i < n && (ascii_isalnum((unsigned char)s[i]) || s[i] == '_'))
 			i++;
 		if (i == start || i >= n || s[i] != '}')
 			return false;
@@ -107,25 +107,25 @@ add_mask(struct buf *out, const char *s, size_t n)
 static bool
 is_scheme_char(int c)
 {
-	return isalnum(c) || c == '+' || c == '.' || c == '-';
+	return ascii_isalnum(c) || c == '+' || c == '.' || c == '-';
 }
 
 static bool
 is_word_char(int c)
 {
-	return isalnum(c) || c == '_' || c == '.' || c == '-' || c == '+';
+	return ascii_isalnum(c) || c == '_' || c == '.' || c == '-' || c == '+';
 }
 
 static bool
 is_ident_char(int c)
 {
-	return isalnum(c) || c == '_' || c == '.' || c == '-';
+	return ascii_isalnum(c) || c == '_' || c == '.' || c == '-';
 }
 
 static bool
 ends_url(int c)
 {
-	return c == '\0' || isspace(c) || c == '"' || c == '\'' || c == '`' || c == '<' ||
+	return c == '\0' || ascii_isspace(c) || c == '"' || c == '\'' || c == '`' || c == '<' ||
 	       c == '>' || c < 0x20 || c == 0x7f;
 }
 
@@ -237,7 +237,7 @@ looks_like_env_name(const char *s, size_t n)
 	if (contains_nocase(s, n, "password") || memchr(s, '_', n) != NULL)
 		return true;
 	for (size_t i = 0; i < n; i++)
-		lower |= islower((unsigned char)s[i]) != 0;
+		lower |= ascii_islower((unsigned char)s[i]) != 0;
 	return !lower && n > 1;
 }
 
@@ -288,7 +288,7 @@ mask_key_value(struct scan *sc, struct buf *out, size_t i)
 	}
 	for (ke = k; ke < eol && is_ident_char((unsigned char)t[ke]); ke++)
 		;
-	if (ke == k || !(isalpha((unsigned char)t[k]) || t[k] == '_'))
+	if (ke == k || !(ascii_isalpha((unsigned char)t[k]) || t[k] == '_'))
 		return i;
 	j = ke;
 	if (quote) {
@@ -374,7 +374,7 @@ redact_text_r(const struct redactor *r, const char *text)
 			sc.line_start = i + 1;
 			sc.line_end = find_char(text, i + 1, sc.n, "\n\r");
 		}
-		if (word_start && isalpha(c)) {
+		if (word_start && ascii_isalpha(c)) {
 			size_t j = i;
 
 			while (j < sc.line_end && is_scheme_char((unsigned char)text[j]))
@@ -386,7 +386,7 @@ redact_text_r(const struct redactor *r, const char *text)
 				continue;
 			}
 		}
-		if (word_start && (isalpha(c) || c == '_' || c == '"' || c == '\'')) {
+		if (word_start && (ascii_isalpha(c) || c == '_' || c == '"' || c == '\'')) {
 			size_t next;
 
 			buf_add(&out, text + copied, i - copied);

@@ -41,18 +41,18 @@ put_color(struct buf *out, const struct report_opts *o, const char *code)
 static void
 put_sanitized(struct buf *out, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, run = 0; /* s[run, i) is still to be copied as is */
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '\t')
-			buf_putc(out, '\t');
-		else if (c < 0x20 || c == 0x7f)
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			buf_add(out, s + run, i - run);
 			buf_putc(out, '?');
-		else
-			buf_putc(out, (char)c);
+			run = i + 1;
+		}
 	}
+	buf_add(out, s + run, n - run);
 }
 
 /*

@@ -24,8 +24,15 @@ void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t n);
 /* Append a NUL-terminated string. */
 void buf_puts(struct buf *b, const char *s);
-/* Append one byte. */
-void buf_putc(struct buf *b, char c);
+/* Append one byte (inline: byte loops of the parsers and reports call it most). */
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 /* Append formatted text. */
 void buf_printf(struct buf *b, const char *fmt, ...) EL_PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);

@@ -241,6 +241,22 @@ rx_required_literal(const struct rx *rx, char *out, size_t cap)
 	return bestn;
 }
 
+/*
+ * A context's JIT stack (512 KiB reserved with mmap) is made at its first
+ * JIT match: contexts that only ever interpret, such as the short-lived ones
+ * of one value check, cost no mapping. NULL (out of memory) has PCRE2 use
+ * its 32 KiB machine-stack block instead.
+ */
+static pcre2_jit_stack *
+jit_stack_of(void *arg)
+{
+	struct rx_ctx *ctx = arg;
+
+	if (ctx->jit_stack == NULL)
+		ctx->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+	return ctx->jit_stack;
+}
+
 struct rx_ctx *
 rx_ctx_new(void)
 {
@@ -254,9 +270,7 @@ rx_ctx_new(void)
 	}
 	pcre2_set_match_limit(ctx->mctx, RX_MATCH_LIMIT);
 	pcre2_set_heap_limit(ctx->mctx, RX_HEAP_LIMIT_KIB);
-	ctx->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
-	if (ctx->jit_stack != NULL)
-		pcre2_jit_stack_assign(ctx->mctx, NULL, ctx->jit_stack);
+	pcre2_jit_stack_assign(ctx->mctx, jit_stack_of, ctx);
 	return ctx;
 }
 
