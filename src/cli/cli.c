@@ -16,6 +16,7 @@
 #include "model/scan.h"
 #include "model/service.h"
 #include "report/redact.h"
+#include "report/suppress.h"
 #include "util/fileio.h"
 #include "util/timing.h"
 
@@ -306,6 +307,7 @@ cli_scan(struct cli *cli, const char *root, struct scan **out)
 	so.no_templates = cli->opts.no_templates;
 	so.loaders = cli->loaders;
 	so.config = cli->config;
+	so.marker = SUPPRESS_DIRECTIVE; /* collect_suppressions skips files without one */
 	if (cli->config != NULL) {
 		so.exclude = (const char *const *)cli->config->exclude.items;
 		so.nexclude = cli->config->exclude.len;

@@ -5,7 +5,8 @@
  *      unused-suppression finding for each directive that silenced nothing
  *      for a rule this run checks;
  *   3. selection: config `disable:`, --select, --ignore;
- *   4. fingerprints (content-based, see set_fingerprints);
+ *   4. fingerprints for the JSON and SARIF reports (content-based, see
+ *      set_fingerprints);
  *   5. --write-baseline (records what is left), --baseline (silences what it
  *      records; stale entries are reported on stderr);
  *   6. the report and the exit code (--fail-on, --exit-zero).
@@ -207,7 +208,8 @@ collect_suppressions(struct scan *scan, const struct finding_list *fl, struct su
 	for (i = 0; scan->walk != NULL && i < scan->walk->nentries; i++) {
 		const struct walk_entry *e = &scan->walk->entries[i];
 
-		if ((e->flags & WALK_ENV) || e->kind == SCAN_FILE_OTHER)
+		if ((e->flags & WALK_ENV) || e->kind == SCAN_FILE_OTHER ||
+		    scan_entry_marked(scan, e) == 0) /* read ahead, and holds no directive */
 			continue;
 		scan_file_at(sl, scan, e->path);
 	}
@@ -525,7 +527,9 @@ cmd_check(struct cli *cli)
 	apply_severity(cli, &fl);
 	apply_suppressions(cli, scan, &fl);
 	filter_findings(cli, &fl);
-	set_fingerprints(cli, &fl, scan);
+	/* Only JSON and SARIF print fingerprints (baselines key on their own values). */
+	if (cli->opts.format == FORMAT_JSON || cli->opts.format == FORMAT_SARIF)
+		set_fingerprints(cli, &fl, scan);
 	if (apply_baseline(cli, &fl, scan) != 0)
 		goto cleanup;
 

@@ -15,6 +15,7 @@
 #include "parse/expr.h"
 #include "parse/manifest.h"
 #include "parse/url.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "walk/ignore.h"
@@ -171,7 +172,7 @@ static bool
 same_package(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++) {
-		int x = tolower((unsigned char)*a), y = tolower((unsigned char)*b);
+		int x = ascii_tolower((unsigned char)*a), y = ascii_tolower((unsigned char)*b);
 
 		if (x == '_')
 			x = '-';
@@ -645,10 +646,16 @@ void
 pools_enabled(const struct scan *s, const struct service *svc, const struct pool_set *ps,
               bool *out)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < ps->patterns.len; i++)
-		out[i] = client_enabled(s, svc, ps->patterns.items[i]->client);
+	for (i = 0; i < ps->patterns.len; i++) {
+		const struct pool_client *pc = ps->patterns.items[i]->client;
+
+		/* A client has several patterns: judge it once. */
+		for (j = 0; j < i && ps->patterns.items[j]->client != pc; j++)
+			;
+		out[i] = j < i ? out[j] : client_enabled(s, svc, pc);
+	}
 }
 
 int

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1 /* memmem */
 #include "model/scan.h"
 
 #include <errno.h>
@@ -122,6 +123,7 @@ struct scan_cache {
 	struct { /* per walk entry: its contents when read ahead (data NULL: not) */
 		const char *data;
 		size_t len;
+		bool marked; /* the contents hold scan_options.marker */
 	} *by_entry;
 	/* Prescan results: pre_of[entry] * npre_sets + k is the slot of set k (SIZE_MAX: none). */
 	size_t *pre_of;
@@ -253,6 +255,17 @@ scan_source_lang(const struct walk_entry *e, const char *data, size_t len)
 	return e->kind == SCAN_FILE_SOURCE ? source_lang_of(base ? base + 1 : e->path) : LANG_NONE;
 }
 
+int
+scan_entry_marked(const struct scan *s, const struct walk_entry *e)
+{
+	size_t idx = (size_t)(e - s->walk->entries);
+
+	if (s->opts.marker == NULL || s->cache == NULL || s->cache->by_entry == NULL ||
+	    idx >= s->walk->nentries || s->cache->by_entry[idx].data == NULL)
+		return -1;
+	return s->cache->by_entry[idx].marked;
+}
+
 const char *
 scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struct el_error *err)
 {
@@ -294,6 +307,7 @@ struct prefetch_item {
 	char *data;
 	size_t len;
 	bool ok;
+	bool marked;                 /* data holds scan_options.marker */
 	struct scan_prescanned *pre; /* one per prescan set, or NULL */
 };
 
@@ -306,6 +320,8 @@ struct prefetch {
 	atomic_size_t bytes; /* read so far: workers stop at the cache budget */
 	const struct prescan_set *sets;
 	size_t nsets;
+	const char *marker; /* scan_options.marker */
+	size_t marker_len;
 	struct { /* glob lists the stages ask about for every file (scan_entry_globs_match) */
 		char *const *globs;
 		size_t n;
@@ -380,6 +396,8 @@ prefetch_run(void *arg)
 		                      &it->len, &err) == FILE_READ_OK;
 		if (it->ok) {
 			atomic_fetch_add(&pf->bytes, it->len);
+			it->marked = pf->marker != NULL &&
+			             memmem(it->data, it->len, pf->marker, pf->marker_len) != NULL;
 			if (ctx != NULL)
 				prescan_item(pf, it, ctx);
 		}
@@ -561,6 +579,10 @@ scan_prefetch(struct scan *s)
 	atomic_init(&pf.next, 0);
 	atomic_init(&pf.bytes, 0);
 	pf.s = s;
+	if (s->opts.marker != NULL && s->opts.marker[0] != '\0') {
+		pf.marker = s->opts.marker;
+		pf.marker_len = strlen(pf.marker);
+	}
 	if (pf.n >= PRESCAN_MIN_FILES && !prescan_disabled())
 		prescan_sets(s, &pf);
 	for (i = 0; i + 1 < PREFETCH_THREADS; i++) {
@@ -601,6 +623,7 @@ scan_prefetch(struct scan *s)
 			c->by_entry = xcalloc(s->walk->nentries, sizeof(*c->by_entry));
 		c->by_entry[it->entry].data = slot->data;
 		c->by_entry[it->entry].len = slot->len;
+		c->by_entry[it->entry].marked = it->marked;
 		c->used++;
 		c->bytes += it->len;
 	}

@@ -84,6 +84,8 @@ struct scan_options {
 	bool no_templates;
 	const char *const *exclude;
 	size_t nexclude;
+	/* A literal the read-ahead threads look for in each file they read (scan_entry_marked). */
+	const char *marker;
 };
 
 /*
@@ -175,6 +177,11 @@ bool scan_take_matches(struct scan *s, const struct walk_entry *e, const struct 
 enum source_lang scan_source_lang(const struct walk_entry *e, const char *data, size_t len);
 /* Keep data (len bytes, taken over) as the contents of path, within the cache budget. */
 void scan_cache_put(struct scan *s, const char *path, char *data, size_t len);
+/*
+ * Whether e's contents hold scan_options.marker, as found by the read-ahead
+ * threads: 1 yes, 0 no, -1 not known (not read ahead, or no marker).
+ */
+int scan_entry_marked(const struct scan *s, const struct walk_entry *e);
 /* scan_source for a walk entry of the scan: read-ahead contents are found by its index. */
 const char *scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len,
                               struct el_error *err);

@@ -7,6 +7,7 @@
  */
 #include "report/redact.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,13 +130,20 @@ ends_url(int c)
 	       c == '>' || c < 0x20 || c == 0x7f;
 }
 
+/* First index in [from, to) holding a byte of set; to if none. */
 static size_t
 find_char(const char *s, size_t from, size_t to, const char *set)
 {
-	for (size_t i = from; i < to; i++)
-		for (const char *c = set; *c != '\0'; c++)
-			if (s[i] == *c)
-				return i;
+	uint64_t bits[4] = {0, 0, 0, 0}; /* the set as a bitmap: one test per byte */
+
+	for (const unsigned char *c = (const unsigned char *)set; *c != '\0'; c++)
+		bits[*c >> 6] |= UINT64_C(1) << (*c & 63);
+	for (size_t i = from; i < to; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (bits[c >> 6] >> (c & 63) & 1)
+			return i;
+	}
 	return to;
 }
 

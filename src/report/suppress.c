@@ -7,7 +7,6 @@
 
 #include "util/xalloc.h"
 
-#define DIRECTIVE "envlint-disable-"
 #define NEXT_LINE "envlint-disable-next-line"
 #define WHOLE_FILE "envlint-disable-file"
 
@@ -74,7 +73,8 @@ style_of(const char *path)
 bool
 suppress_maybe(const char *data, size_t len)
 {
-	return data != NULL && memmem(data, len, DIRECTIVE, sizeof(DIRECTIVE) - 1) != NULL;
+	return data != NULL &&
+	       memmem(data, len, SUPPRESS_DIRECTIVE, sizeof(SUPPRESS_DIRECTIVE) - 1) != NULL;
 }
 
 /*
@@ -140,14 +140,15 @@ scan_line(struct suppress_list *sl, const char *path, unsigned style, const char
 	bool only = false;
 
 	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), DIRECTIVE, sizeof(DIRECTIVE) - 1);
+		const char *hit = memmem(p, (size_t)(end - p), SUPPRESS_DIRECTIVE,
+		                         sizeof(SUPPRESS_DIRECTIVE) - 1);
 		const char *q;
 		bool whole, alone = false;
 		int col;
 
 		if (hit == NULL)
 			break;
-		p = hit + sizeof(DIRECTIVE) - 1;
+		p = hit + sizeof(SUPPRESS_DIRECTIVE) - 1;
 		if ((size_t)(end - hit) >= sizeof(NEXT_LINE) - 1 &&
 		    memcmp(hit, NEXT_LINE, sizeof(NEXT_LINE) - 1) == 0) {
 			whole = false;
@@ -204,12 +205,13 @@ scan_line(struct suppress_list *sl, const char *path, unsigned style, const char
 void
 suppress_scan(struct suppress_list *sl, const char *path, const char *data, size_t len)
 {
-	unsigned style = style_of(path);
+	unsigned style;
 	size_t i, start = 0, first = sl->items.len;
 	int lineno = 1;
 	bool pending = false;
 
-	if (style == 0 || !suppress_maybe(data, len))
+	/* Most files hold no directive: look for one before working out the comment style. */
+	if (!suppress_maybe(data, len) || (style = style_of(path)) == 0)
 		return;
 	/* Lines end at LF, CRLF or a lone CR, as the dotenv scanners count them. */
 	for (i = 0; i <= len; i++) {

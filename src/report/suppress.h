@@ -36,6 +36,9 @@ struct suppress_list {
 	VEC(struct suppression) items;
 };
 
+/* What every directive starts with. */
+#define SUPPRESS_DIRECTIVE "envlint-disable-"
+
 /* Whether data may hold a directive (a cheap test before suppress_scan). */
 bool suppress_maybe(const char *data, size_t len);
 
