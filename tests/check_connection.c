@@ -890,6 +890,63 @@ START_TEST(test_components_assemble_an_endpoint)
 }
 END_TEST
 
+/*
+ * Every file is listed under the service discover_owner names for it, with
+ * nested services and siblings whose names extend a service's ("web-admin",
+ * "web.old" sort between "web" and "web/..."): the scan assigns owners folder
+ * by folder and reuses the last owner while files stay inside it.
+ */
+START_TEST(test_file_owners)
+{
+	static const struct repo_file files[] = {
+	    {"package.json", "{\"name\": \"root\"}\n"},
+	    {"tools/gen.ts", "export {};\n"},
+	    {"apps/web/package.json", "{\"name\": \"web\"}\n"},
+	    {"apps/web/src/a.ts", "export {};\n"},
+	    {"apps/web/src/deep/b.ts", "export {};\n"},
+	    {"apps/web/functions/package.json", "{\"name\": \"fn\"}\n"},
+	    {"apps/web/functions/src/c.ts", "export {};\n"},
+	    {"apps/web/functions-old/d.ts", "export {};\n"},
+	    {"apps/web/z.ts", "export {};\n"},
+	    {"apps/web-admin/package.json", "{\"name\": \"admin\"}\n"},
+	    {"apps/web-admin/src/e.ts", "export {};\n"},
+	    {"apps/web.old/f.ts", "export {};\n"},
+	    {"apps/webz/g.ts", "export {};\n"},
+	    {"services/api/requirements.txt", "psycopg\n"},
+	    {"services/api/app/h.py", "x = 1\n"},
+	    {"services/api2/i.py", "x = 1\n"},
+	};
+	struct fixture f;
+	size_t i, j, listed = 0, owned = 0;
+
+	fixture_open(&f, files, sizeof(files) / sizeof(files[0]));
+	for (i = 0; i < f.scan->walk->nentries; i++) {
+		const char *path = f.scan->walk->entries[i].path;
+		const struct service *want = discover_owner(f.scan, path);
+		bool found = false;
+
+		if (want == NULL)
+			continue;
+		owned++;
+		for (j = 0; j < want->files.len && !found; j++)
+			found = want->files.items[j] == i;
+		ck_assert_msg(found, "%s is not listed under %s", path, want->path);
+	}
+	for (i = 0; i < f.scan->services.len; i++)
+		listed += f.scan->services.items[i]->files.len;
+	ck_assert_uint_eq(listed, owned);
+	ck_assert_str_eq(discover_owner(f.scan, "apps/web/functions/src/c.ts")->path,
+	                 "apps/web/functions");
+	ck_assert_str_eq(discover_owner(f.scan, "apps/web/z.ts")->path, "apps/web");
+	ck_assert_str_eq(discover_owner(f.scan, "apps/web.old/f.ts")->path, ".");
+	ck_assert(discover_has_nested(f.scan, discover_find(f.scan, "apps/web")));
+	ck_assert(!discover_has_nested(f.scan, discover_find(f.scan, "apps/web-admin")));
+	ck_assert(!discover_has_nested(f.scan, discover_find(f.scan, "apps/web/functions")));
+	ck_assert(!discover_has_nested(f.scan, discover_find(f.scan, "services/api")));
+	fixture_close(&f);
+}
+END_TEST
+
 static Suite *
 connection_suite(void)
 {
@@ -900,6 +957,7 @@ connection_suite(void)
 	tcase_add_loop_test(tc, test_client_detection, 0,
 	                    (int)(sizeof(client_cases) / sizeof(client_cases[0])));
 	tcase_add_test(tc, test_fallback_loses);
+	tcase_add_test(tc, test_file_owners);
 	tcase_add_test(tc, test_param_effects);
 	tcase_add_test(tc, test_seed1_rules);
 	tcase_add_test(tc, test_seed2_rules);

@@ -1274,13 +1274,13 @@ set_value(struct svc_build *sb, struct connection *c, const struct env_entry *e)
 		return;
 	}
 	c->url = url_to_arena(a, u);
-	url_free(u);
 	{
-		char *r = redact_value(NULL, c->value, NULL, NULL);
+		char *r = redact_parsed_value(c->value, u, NULL, NULL);
 
 		c->value_redacted = arena_strdup(a, r);
 		free(r);
 	}
+	url_free(u);
 	endpoint_classify(sb->b->k->providers, c->url, a, &c->ep);
 }
 

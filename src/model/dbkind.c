@@ -85,6 +85,22 @@ dbkind_free(struct dbkind_set *ds)
 	free(ds);
 }
 
+/* Whether a base name matches a files glob; "*.ext" and plain names without wildmatch. */
+static bool
+name_matches(const char *glob, const char *base)
+{
+	const char *rest = glob[0] == '*' ? glob + 1 : glob;
+	size_t n, m;
+
+	if (strpbrk(rest, "*?[\\") != NULL)
+		return ignore_wildmatch(glob, base, false);
+	if (rest == glob)
+		return strcmp(glob, base) == 0;
+	n = strlen(rest);
+	m = strlen(base);
+	return m >= n && memcmp(base + m - n, rest, n) == 0;
+}
+
 /*
  * Every `kind` the patterns whose files match path find in it; none when
  * skip_tests and path is test code (checked only for a file a pattern names).
@@ -104,7 +120,7 @@ judge_file(const struct dbkind_set *ds, struct scan *s, const struct walk_entry 
 		bool named = false;
 
 		for (j = 0; j < p->files.len && !named; j++)
-			named = ignore_wildmatch(p->files.items[j], base, false);
+			named = name_matches(p->files.items[j], base);
 		if (!named || (g = rx_group_number(p->rx, "kind")) < 0)
 			continue;
 		if (skip_tests && reads_test_entry(s, e))

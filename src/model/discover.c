@@ -103,6 +103,30 @@ discover_find(const struct scan *s, const char *dir)
 	return found ? s->services.items[i] : NULL;
 }
 
+bool
+discover_has_nested(const struct scan *s, const struct service *svc)
+{
+	size_t n = strlen(svc->path), lo = 0, hi = s->services.len;
+
+	if (strcmp(svc->path, ".") == 0)
+		return s->services.len > 1;
+	/* The first service at or after "<path>/": those inside sort together from there. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *p = s->services.items[mid]->path;
+		int c = strncmp(p, svc->path, n);
+
+		if (c == 0)
+			c = p[n] == '\0' ? -1 : (unsigned char)p[n] - '/';
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->services.len && strncmp(s->services.items[lo]->path, svc->path, n) == 0 &&
+	       s->services.items[lo]->path[n] == '/';
+}
+
 /* The service whose folder is the first n bytes of dir, or NULL (services are sorted). */
 static struct service *
 find_prefix(const struct scan *s, const char *dir, size_t n)

@@ -16,6 +16,8 @@ void discover_services(struct scan *s);
 struct service *discover_owner(const struct scan *s, const char *path);
 /* The service at exactly this folder, or NULL. */
 struct service *discover_find(const struct scan *s, const char *dir);
+/* Whether another service lives inside svc's folder (a nested package). */
+bool discover_has_nested(const struct scan *s, const struct service *svc);
 struct compose_service;
 /* The folder of the service a compose service builds (its build context, or
  * the Dockerfile's folder inside it when that folder has a runtime manifest of

@@ -62,17 +62,39 @@ static bool scan_prefetch(struct scan *s);
 static void
 scan_build_model(struct scan *s)
 {
-	size_t i;
+	struct service *owner = NULL;
+	const char *prev_dir = NULL;
+	size_t i, prev_len = 0, owner_len = 0;
+	bool owner_whole = false; /* owner owns everything inside its folder */
 
 	discover_services(s);
 	detect_image_index(s);
 	timing_mark("discover");
-	/* Who owns each file, once: every later stage walks only its service's files. */
+	/*
+	 * Who owns each file, once: every later stage walks only its service's
+	 * files. The owner depends only on the file's folder (services are
+	 * folders), and the walk's sorted entries come folder by folder, a
+	 * service's files together: while the files stay inside the last
+	 * owner's folder and no other service is nested in it, it is theirs.
+	 */
 	for (i = 0; i < s->walk->nentries; i++) {
-		const char *path = s->walk->entries[i].path;
-		struct service *owner = discover_owner(s, path);
+		const char *path = s->walk->entries[i].path, *slash = strrchr(path, '/');
+		size_t dirlen = slash != NULL ? (size_t)(slash - path) : 0;
 
-		if (strchr(path, '/') == NULL)
+		if (i == 0 || dirlen != prev_len || memcmp(path, prev_dir, dirlen) != 0) {
+			bool inside = owner_whole && strncmp(path, owner->path, owner_len) == 0 &&
+			              path[owner_len] == '/';
+
+			if (!inside) {
+				owner = discover_owner(s, path);
+				owner_whole = owner != NULL && strcmp(owner->path, ".") != 0 &&
+				              !discover_has_nested(s, owner);
+				owner_len = owner_whole ? strlen(owner->path) : 0;
+			}
+			prev_dir = path;
+			prev_len = dirlen;
+		}
+		if (slash == NULL)
 			VEC_PUSH(&s->top_files, i);
 		if (owner != NULL)
 			VEC_PUSH(&owner->files, i);

@@ -371,6 +371,10 @@ redact_text_r(const struct redactor *r, const char *text)
 	struct scan sc = {r, text, strlen(text), 0, 0, 0, 0, 0};
 	size_t i = 0, copied = 0; /* text[copied, i) is still to be copied to out */
 
+	/* Whatever is masked follows a '=' or a ':' (KEY=VALUE, KEY: VALUE, scheme://). */
+	if (memchr(text, '=', sc.n) == NULL && memchr(text, ':', sc.n) == NULL)
+		return xstrdup(text);
+
 	sc.line_end = find_char(text, 0, sc.n, "\n\r");
 	buf_add(&out, "", 0);
 	buf_grow(&out, sc.n);
@@ -508,4 +512,16 @@ redact_value(const char *key, const char *value, bool (*key_is_secret)(const cha
 	}
 	el_error_clear(&err);
 	return redact_text_r(&r, value);
+}
+
+char *
+redact_parsed_value(const char *value, const struct url *u,
+                    bool (*key_is_secret)(const char *key, void *ctx), void *ctx)
+{
+	struct redactor r = {key_is_secret, ctx};
+
+	if (value == NULL)
+		return NULL;
+	/* What redact_value does, without parsing the value again. */
+	return url_looks_like_dsn(value) ? mask_parsed(&r, value, u) : redact_text_r(&r, value);
 }

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+struct url;
+
 #define REDACT_MASK "****"
 
 /* Whether a key or parameter name looks secret; ctx is passed through. */
@@ -26,6 +28,9 @@ typedef bool (*redact_key_fn)(const char *key, void *ctx);
  */
 char *redact_value(const char *key, const char *value,
                    bool (*key_is_secret)(const char *key, void *ctx), void *ctx);
+/* redact_value without a key for a value the caller already parsed (url_parse gave u). */
+char *redact_parsed_value(const char *value, const struct url *u,
+                          bool (*key_is_secret)(const char *key, void *ctx), void *ctx);
 
 /*
  * Free text (a message, a code-frame line) with every URL password masked,
