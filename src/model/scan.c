@@ -686,12 +686,40 @@ struct scan_memo_slot {
 };
 
 /* A glob list with the literal each of its globs needs (see glob_literal). */
+/* Which byte pairs a string holds, hashed to 128 bits: a subset test rules most literals out. */
+struct pair_sig {
+	uint64_t w[2];
+};
+
 struct scan_glob_list {
 	char *const *globs;
 	size_t n;
 	const char **lits; /* in the memo's arena; NULL = no literal run */
 	size_t *litlens;
+	struct pair_sig *sigs; /* of each literal */
 };
+
+static struct pair_sig
+pair_sig_of(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct pair_sig sig = {{0, 0}};
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++) {
+		unsigned h = (((unsigned)u[i] << 8 | u[i + 1]) * 0x9E37u) >> 9 & 127;
+
+		sig.w[h >> 6] |= (uint64_t)1 << (h & 63);
+	}
+	return sig;
+}
+
+/* Whether every pair of the literal may be in the text (false: the literal is not there). */
+static bool
+pair_sig_covers(const struct pair_sig *text, const struct pair_sig *lit)
+{
+	return (lit->w[0] & ~text->w[0]) == 0 && (lit->w[1] & ~text->w[1]) == 0;
+}
 
 struct scan_memo {
 	struct scan_memo_slot *slots;
@@ -764,8 +792,11 @@ memo_list(struct scan_memo *m, char *const *globs, size_t n)
 	gl->n = n;
 	gl->lits = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*gl->lits));
 	gl->litlens = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*gl->litlens));
-	for (i = 0; i < n; i++)
+	gl->sigs = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*gl->sigs));
+	for (i = 0; i < n; i++) {
 		gl->lits[i] = glob_literal(globs[i], &gl->litlens[i]);
+		gl->sigs[i] = pair_sig_of(gl->lits[i], gl->litlens[i]);
+	}
 	return gl;
 }
 
@@ -774,10 +805,12 @@ static bool
 globs_match(const struct scan_glob_list *gl, char *const *globs, size_t n, const char *path)
 {
 	size_t i, plen = strlen(path);
+	struct pair_sig sig = pair_sig_of(path, plen);
 
 	for (i = 0; i < n; i++) {
 		if (gl != NULL && gl->litlens[i] > 0 &&
-		    !mem_contains(path, plen, gl->lits[i], gl->litlens[i]))
+		    (!pair_sig_covers(&sig, &gl->sigs[i]) ||
+		     !mem_contains(path, plen, gl->lits[i], gl->litlens[i])))
 			continue;
 		if (ignore_wildmatch(globs[i], path, true))
 			return true;

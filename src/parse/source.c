@@ -724,7 +724,8 @@ matches_push(struct source_matches *out)
 struct set_literal {
 	const char *s;
 	size_t len;
-	size_t next; /* the next literal of the same bucket, or SET_NONE */
+	unsigned pair; /* its first two bytes (two bytes or more) */
+	size_t next;   /* the next literal of the same bucket, or SET_NONE */
 };
 
 struct source_set {
@@ -737,7 +738,27 @@ struct source_set {
 	size_t nderived;
 	size_t head[SET_BUCKETS];   /* first literal of each bucket (two bytes or more) */
 	uint64_t pairs[65536 / 64]; /* first two bytes of some literal */
+	/*
+	 * Second and third bytes of some literal of three bytes or more, and
+	 * the first two of the two-byte ones: a position is looked at only when
+	 * the pair after it fits too (most first pairs, "re", "se", "on", are
+	 * everywhere in code).
+	 */
+	uint64_t pairs2[65536 / 64];
+	uint64_t short_pairs[65536 / 64];
 };
+
+static bool
+pair_in(const uint64_t *bits, unsigned pair)
+{
+	return bits[pair >> 6] >> (pair & 63) & 1;
+}
+
+static void
+pair_add(uint64_t *bits, unsigned pair)
+{
+	bits[pair >> 6] |= (uint64_t)1 << (pair & 63);
+}
 
 static size_t
 pair_bucket(unsigned pair)
@@ -781,7 +802,13 @@ source_set_new(const struct source_pattern *patterns, size_t npatterns)
 				unsigned pair = (unsigned)(unsigned char)lit[0] << 8 |
 				                (unsigned char)lit[1];
 
-				set->pairs[pair >> 6] |= (uint64_t)1 << (pair & 63);
+				l->pair = pair;
+				pair_add(set->pairs, pair);
+				if (l->len == 2)
+					pair_add(set->short_pairs, pair);
+				else
+					pair_add(set->pairs2, (unsigned)(unsigned char)lit[1] << 8 |
+					                          (unsigned char)lit[2]);
 				l->next = set->head[pair_bucket(pair)];
 				set->head[pair_bucket(pair)] = k;
 			}
@@ -855,12 +882,16 @@ set_presence(const struct source_set *set, const char *s, size_t len, bool *pres
 	for (i = 0; multi > 0 && i + 1 < len; i++) {
 		unsigned pair = (unsigned)u[i] << 8 | u[i + 1];
 
-		if ((set->pairs[pair >> 6] >> (pair & 63) & 1) == 0)
+		if (!pair_in(set->pairs, pair))
+			continue;
+		/* Only literals of three bytes or more start here: their next pair must fit. */
+		if (i + 2 < len && !pair_in(set->short_pairs, pair) &&
+		    !pair_in(set->pairs2, (unsigned)u[i + 1] << 8 | u[i + 2]))
 			continue;
 		for (k = set->head[pair_bucket(pair)]; k != SET_NONE; k = set->lits[k].next) {
 			const struct set_literal *l = &set->lits[k];
 
-			if ((present[k] && hits == NULL) || l->len > len - i ||
+			if (l->pair != pair || (present[k] && hits == NULL) || l->len > len - i ||
 			    memcmp(s + i, l->s, l->len) != 0)
 				continue;
 			if (hits != NULL && hits->n != SIZE_MAX) {
