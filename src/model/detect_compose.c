@@ -220,44 +220,42 @@ void
 detect_compose(struct scan *s, struct service *svc, struct detect_result *r)
 {
 	const struct loader_model *lm = loaders_find(s->loaders, "compose");
-	size_t i, j, k;
+	size_t i, k;
 
-	for (i = 0; i < s->composes.len && lm != NULL; i++) {
-		const struct scan_parsed *p = &s->composes.items[i];
-		char *cdir = path_dirname(p->entry->path);
+	/* The compose services that build this folder, in compose file order. */
+	for (i = 0; i < svc->compose_builds.len && lm != NULL; i++) {
+		const struct compose_ref *ref = &svc->compose_builds.items[i];
+		const struct scan_parsed *p = &s->composes.items[ref->file];
+		const struct compose_service *cs = &p->compose->services[ref->service];
+		struct load_op *op;
+		char *cdir;
 
-		for (j = 0; j < p->compose->nservices; j++) {
-			const struct compose_service *cs = &p->compose->services[j];
-			struct load_op *op;
+		if (cs->nenvironment > 0) {
+			struct inline_source *in = VEC_PUSH_ZERO(&r->inlines);
 
-			if (p->build_dirs[j] == NULL || strcmp(p->build_dirs[j], svc->path) != 0)
-				continue;
-			if (cs->nenvironment > 0) {
-				struct inline_source *in = VEC_PUSH_ZERO(&r->inlines);
+			in->origin_file = xstrdup(p->entry->path);
+			in->origin_line = cs->line;
+			for (k = 0; k < cs->nenvironment; k++) {
+				struct inline_var *v = VEC_PUSH_ZERO(&in->vars);
 
-				in->origin_file = xstrdup(p->entry->path);
-				in->origin_line = cs->line;
-				for (k = 0; k < cs->nenvironment; k++) {
-					struct inline_var *v = VEC_PUSH_ZERO(&in->vars);
-
-					v->key = xstrdup(cs->environment[k].key);
-					v->value = cs->environment[k].value == NULL
-							   ? NULL
-							   : interpolate_inline(s, svc, p->entry->path,
-										&cs->environment[k],
-										&v->unknowable);
-					v->line = cs->environment[k].line;
-					v->col = cs->environment[k].col;
-				}
+				v->key = xstrdup(cs->environment[k].key);
+				v->value = cs->environment[k].value == NULL
+						   ? NULL
+						   : interpolate_inline(s, svc, p->entry->path,
+									&cs->environment[k],
+									&v->unknowable);
+				v->line = cs->environment[k].line;
+				v->col = cs->environment[k].col;
 			}
-			if (cs->nenv_files == 0)
-				continue;
-			op = detect_new_op(r, lm, p->entry->path, cs->line);
-			op->override = true; /* the container's environment is built from them */
-			for (k = 0; k < cs->nenv_files; k++)
-				detect_op_add_file(op, path_join(cdir, cs->env_files[k].path),
-					    !cs->env_files[k].required);
 		}
+		if (cs->nenv_files == 0)
+			continue;
+		op = detect_new_op(r, lm, p->entry->path, cs->line);
+		op->override = true; /* the container's environment is built from them */
+		cdir = path_dirname(p->entry->path);
+		for (k = 0; k < cs->nenv_files; k++)
+			detect_op_add_file(op, path_join(cdir, cs->env_files[k].path),
+				    !cs->env_files[k].required);
 		free(cdir);
 	}
 }

@@ -238,20 +238,17 @@ detect_entrypoint_scripts(const struct scan *s, const struct service *svc, void 
 			}
 		}
 	}
-	for (i = 0; i < s->composes.len; i++) {
-		const struct scan_parsed *p = &s->composes.items[i];
+	/* The compose services whose build context is this folder, in compose file order. */
+	for (i = 0; i < svc->compose_contexts.len; i++) {
+		const struct compose_ref *ref = &svc->compose_contexts.items[i];
+		const struct scan_parsed *p = &s->composes.items[ref->file];
+		const struct compose_service *cs = &p->compose->services[ref->service];
+		const char *ctx = p->context_dirs[ref->service];
 
-		for (j = 0; j < p->compose->nservices; j++) {
-			const struct compose_service *cs = &p->compose->services[j];
-			const char *ctx = p->context_dirs[j];
-
-			if (ctx != NULL && strcmp(ctx, svc->path) == 0) {
-				if (cs->entrypoint != NULL)
-					scripts_in_command(s, svc, ctx, cs->entrypoint, v);
-				if (cs->command != NULL)
-					scripts_in_command(s, svc, ctx, cs->command, v);
-			}
-		}
+		if (cs->entrypoint != NULL)
+			scripts_in_command(s, svc, ctx, cs->entrypoint, v);
+		if (cs->command != NULL)
+			scripts_in_command(s, svc, ctx, cs->command, v);
 	}
 	if (df != NULL) {
 		for (i = 0; i < svc->files.len && v->len < IMAGE_MAX_SCRIPTS; i++) {

@@ -387,6 +387,7 @@ is_workspace_root_only(const struct scan_parsed *p, bool pnpm_root)
 void
 discover_services(struct scan *s)
 {
+	struct service *svc;
 	size_t i, j;
 	bool root_runtime = false, root_any = false, pnpm_root = false;
 
@@ -472,6 +473,11 @@ discover_services(struct scan *s)
 			p->build_dirs[j] = discover_compose_dir(s, p->entry->path, cs);
 			if (cs->build_context != NULL)
 				p->context_dirs[j] = path_join(cdir, cs->build_context);
+			if (p->build_dirs[j] != NULL && (svc = discover_find(s, p->build_dirs[j])))
+				VEC_PUSH(&svc->compose_builds, ((struct compose_ref){i, j}));
+			if (p->context_dirs[j] != NULL &&
+			    (svc = discover_find(s, p->context_dirs[j])))
+				VEC_PUSH(&svc->compose_contexts, ((struct compose_ref){i, j}));
 		}
 		free(cdir);
 	}
@@ -545,5 +551,7 @@ service_free(struct service *svc)
 	VEC_FREE(&svc->injected);
 	VEC_FREE(&svc->files);
 	VEC_FREE(&svc->own_manifests);
+	VEC_FREE(&svc->compose_builds);
+	VEC_FREE(&svc->compose_contexts);
 	free(svc);
 }

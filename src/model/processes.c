@@ -482,6 +482,9 @@ find_compose_parts(struct procs_ctx *c, const char *docker_cmd, const char *dock
 	size_t i, j, k;
 	int pass;
 
+	if (c->svc->compose_builds.len == 0)
+		return; /* no compose service builds this folder */
+
 	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < c->s->composes.len; i++) {
 			const struct scan_parsed *p = &c->s->composes.items[i];

@@ -121,6 +121,11 @@ struct injected_var {
 	int line;
 };
 
+/* A compose service: its compose file's index in scan->composes and its index in that file. */
+struct compose_ref {
+	size_t file, service;
+};
+
 struct service {
 	char *path; /* relative to the root; "." for the root */
 	char *name; /* base name of the folder (the repository folder's for ".") */
@@ -136,6 +141,9 @@ struct service {
 	VEC(struct injected_var) injected; /* set by a platform, absent from the repository */
 	VEC(size_t) files; /* indices into scan->walk->entries of the files it owns */
 	VEC(const struct scan_parsed *) own_manifests; /* parsed manifests in its own folder */
+	/* Compose services that build this folder (build_dirs), and those whose
+	 * build context is it as written (context_dirs); in compose file order. */
+	VEC(struct compose_ref) compose_builds, compose_contexts;
 	int replicas, workers; /* 0 = unknown (1 assumed) */
 	bool pinned; /* the configuration pins its loader and files */
 	const struct env_source *secrets; /* the highest-ranked secret-manager layer, or NULL */
