@@ -898,7 +898,7 @@ collect_keys(struct svc_build *sb, enum source_lang lang, const char *text, cons
 	const char *p;
 	size_t i;
 
-	if (source_scan_set(&ms, b->s->rx, lang, text, strlen(text), b->env_reads_set, &err) ==
+	if (source_scan_set(&ms, scan_rx(b->s), lang, text, strlen(text), b->env_reads_set, &err) ==
 	    0) {
 		for (i = 0; i < ms.len; i++) {
 			const char *key = source_group(&ms.items[i], "key");
@@ -1104,7 +1104,7 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 	if ((data = scan_entry_source(s, e, &len, &err)) == NULL)
 		goto done;
 	if (!scan_take_matches(s, e, b->pats_set, &ms, &rc, &err))
-		rc = source_scan_set(&ms, s->rx, lang, data, len, b->pats_set, &err);
+		rc = source_scan_set(&ms, scan_rx(s), lang, data, len, b->pats_set, &err);
 	if (rc != 0)
 		goto done;
 	for (j = 0; j < ms.len; j++) {
@@ -1166,7 +1166,7 @@ implicit_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_ve
 				/* The config file is searched with the client's own switches only.
 				 */
 				if (ci->langs != 0 &&
-				    source_scan_set(&ms, b->s->rx,
+				    source_scan_set(&ms, scan_rx(b->s),
 				                    (enum source_lang)(ci->langs & -ci->langs), data,
 				                    len, b->pats_set, &err) == 0) {
 					for (j = 0; j < ms.len; j++) {

@@ -132,7 +132,7 @@ judge_file(const struct dbkind_set *ds, struct scan *s, const struct walk_entry 
 			struct rx_match m;
 			bool pg = false;
 
-			if (rx_match(s->rx, p->rx, data, len, off, &m) != RX_MATCH || g >= m.ngroups ||
+			if (rx_match(scan_rx(s), p->rx, data, len, off, &m) != RX_MATCH || g >= m.ngroups ||
 			    m.start[g] == (size_t)-1 || m.end[0] <= off)
 				break;
 			for (j = 0; j < ds->postgres.len && !pg; j++)

@@ -266,7 +266,7 @@ any_script_matches(struct scan *s, const struct service *svc, const struct rx *r
 		const struct manifest *m = svc->own_manifests.items[i]->manifest;
 
 		for (j = 0; j < m->ncommands; j++) {
-			if (rx_match(s->rx, rx, m->commands[j].command,
+			if (rx_match(scan_rx(s), rx, m->commands[j].command,
 				     strlen(m->commands[j].command), 0, NULL) == RX_MATCH)
 				return true;
 		}
@@ -283,7 +283,7 @@ start_script_matches(struct scan *s, const struct service *svc, const struct rx 
 	bool found = false;
 
 	for (i = 0; i < n && !found; i++)
-		found = rx_match(s->rx, rx, cmds[i].text, strlen(cmds[i].text), 0, NULL) ==
+		found = rx_match(scan_rx(s), rx, cmds[i].text, strlen(cmds[i].text), 0, NULL) ==
 			RX_MATCH;
 	detect_start_commands_free(cmds, n);
 	return found;
@@ -380,7 +380,7 @@ framework_mode(const struct scan *s, const struct service *svc, const struct loa
 	char *mode = NULL;
 
 	for (i = 0; i < n && lm->script != NULL && mode == NULL; i++) {
-		if (rx_match(s->rx, lm->script, cmds[i].text, strlen(cmds[i].text), 0, NULL) !=
+		if (rx_match(scan_rx(s), lm->script, cmds[i].text, strlen(cmds[i].text), 0, NULL) !=
 		    RX_MATCH)
 			continue;
 		/* vite preview serves what `vite build` inlined: its mode is not the env's. */
@@ -633,7 +633,7 @@ detect_commands(struct scan *s, struct service *svc, struct detect_result *r)
 
 		if (text == NULL)
 			continue;
-		if (source_scan_set(&ms, s->rx, LANG_SHELL, text, strlen(text), ls->flat_set,
+		if (source_scan_set(&ms, scan_rx(s), LANG_SHELL, text, strlen(text), ls->flat_set,
 				    NULL) != 0) {
 			source_matches_free(&ms);
 			free(text);
@@ -758,7 +758,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 		if ((lang = detect_scan_lang(e, data, len)) == LANG_NONE)
 			goto next;
 		if (!scan_take_matches(s, e, ls->flat_set, &ms, &rc, &err))
-			rc = source_scan_set(&ms, s->rx, lang, data, len, ls->flat_set, &err);
+			rc = source_scan_set(&ms, scan_rx(s), lang, data, len, ls->flat_set, &err);
 		if (rc != 0) {
 			scan_diag(s, e->path, false, "%s", err.msg ? err.msg : "pattern error");
 			goto next;
@@ -786,8 +786,7 @@ detect_sources(struct scan *s, struct service *svc, struct detect_result *r)
 				if (!test_code)
 					detect_schema_default(svc, r, e->path, m);
 			} else if (idx >= ls->patterns.len)
-				reads_add_match(s, svc, e->path, data, len, m,
-						idx - ls->patterns.len);
+				reads_add_match(s, svc, e, data, len, m, idx - ls->patterns.len);
 			else if ((!test_code || strcmp(env, "test") == 0) &&
 				 !bindings_in_string(lang, data, len, m->start) &&
 				 !bindings_guarded_out(lang, data, m->start, env))

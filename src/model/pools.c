@@ -477,7 +477,7 @@ handle_match(struct find_ctx *c, const char *file, unsigned lang, const char *da
 		struct rx_match rm;
 
 		if (text != NULL &&
-		    rx_match(c->s->rx, pp->unbounded_rx, text, strlen(text), 0, &rm) == RX_MATCH) {
+		    rx_match(scan_rx(c->s), pp->unbounded_rx, text, strlen(text), 0, &rm) == RX_MATCH) {
 			d.unbounded = true;
 			d.assumed = false;
 			pool_origin_clear(&d.origin);
@@ -537,7 +537,7 @@ scan_file(struct find_ctx *c, const char *path, const struct walk_entry *e)
 		goto cleanup;
 	/* Read ahead with the service's own pattern mask (scan_prefetch), or scanned here. */
 	if (e == NULL || !scan_take_matches(c->s, e, c->ps->set, &ms, &rc, &err))
-		rc = source_scan_masked(&ms, c->s->rx, lang, data, len, c->ps->set, c->enabled,
+		rc = source_scan_masked(&ms, scan_rx(c->s), lang, data, len, c->ps->set, c->enabled,
 		                        &err);
 	if (rc != 0)
 		goto cleanup;

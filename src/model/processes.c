@@ -229,16 +229,16 @@ part_workers(struct procs_ctx *c, struct proc_part *part, const char *file, int 
 	number_set(&part->workers, 1, NULL, 0, xstrdup("no process server recognised: 1 process"));
 	number_set(&part->threads, 1, NULL, 0, NULL);
 	for (i = 0; part->command != NULL && i < c->ss->servers.len && sv == NULL; i++) {
-		if (rx_match(c->s->rx, c->ss->servers.items[i].command, part->command,
+		if (rx_match(scan_rx(c->s), c->ss->servers.items[i].command, part->command,
 		             strlen(part->command), 0, &m) == RX_MATCH)
 			sv = &c->ss->servers.items[i];
 	}
 	if (sv == NULL)
 		return;
 	part->server = sv->name;
-	v = group_value(c->s->rx, sv->workers, part->command);
+	v = group_value(scan_rx(c->s), sv->workers, part->command);
 	if (v != NULL && sv->all_cpus != NULL &&
-	    rx_match(c->s->rx, sv->all_cpus, v, strlen(v), 0, &m) == RX_MATCH) {
+	    rx_match(scan_rx(c->s), sv->all_cpus, v, strlen(v), 0, &m) == RX_MATCH) {
 		number_set(&part->workers, c->ps->cpus, file, line,
 		           xasprintf("%s: one per CPU (%d CPUs assumed by the pools pack)",
 		                     sv->name, c->ps->cpus));
@@ -270,7 +270,7 @@ part_workers(struct procs_ctx *c, struct proc_part *part, const char *file, int 
 		}
 	}
 	free(v);
-	v = group_value(c->s->rx, sv->threads, part->command);
+	v = group_value(scan_rx(c->s), sv->threads, part->command);
 	if (v == NULL || !eval_into(c, &part->threads, LANG_SHELL, v, NULL, file, line)) {
 		if (!config_file_value(c, &part->threads, sv,
 				       sv->threads_directive ? sv->threads_directive : "threads"))

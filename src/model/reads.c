@@ -8,16 +8,10 @@
 #include "util/buf.h"
 
 bool
-reads_non_runtime(const struct scan *s, const char *path)
+reads_non_runtime(const struct scan *s, const struct walk_entry *e)
 {
-	return scan_globs_match(s, s->loaders->non_runtime_paths.items,
-	                        s->loaders->non_runtime_paths.len, path);
-}
-
-bool
-reads_test_path(const struct scan *s, const char *path)
-{
-	return scan_globs_match(s, s->loaders->test_paths.items, s->loaders->test_paths.len, path);
+	return scan_entry_globs_match(s, e, s->loaders->non_runtime_paths.items,
+	                              s->loaders->non_runtime_paths.len);
 }
 
 bool
@@ -239,11 +233,12 @@ add_class_fields(struct service *svc, const char *file, const char *data, size_t
 }
 
 void
-reads_add_match(struct scan *s, struct service *svc, const char *file, const char *data,
-		size_t len, const struct source_match *m, size_t idx)
+reads_add_match(struct scan *s, struct service *svc, const struct walk_entry *e,
+		const char *data, size_t len, const struct source_match *m, size_t idx)
 {
 	const struct read_pattern *rp = s->loaders->reads.items[idx];
-	bool runtime = !reads_non_runtime(s, file);
+	const char *file = e->path;
+	bool runtime = !reads_non_runtime(s, e);
 	const char *key, *keys;
 
 	if (rp->class_body) {

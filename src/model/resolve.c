@@ -724,15 +724,19 @@ pick_loader(struct service *svc, const struct detect_result *det)
 void
 resolve_service(struct scan *s, struct service *svc, const struct detect_result *det)
 {
-	size_t i;
-
 	build_sources(s, svc, det);
 	pick_loader(svc, det);
 	collect_defs(s, svc);
 	if (svc->env.len > 1)
 		qsort(svc->env.items, svc->env.len, sizeof(struct env_entry), entry_cmp);
 	expand_all(s, svc, det);
-	/* Tell every scanned file which loaders read it, for the per-file rules. */
+}
+
+void
+resolve_note_readers(struct service *svc)
+{
+	size_t i;
+
 	for (i = 0; i < svc->sources.len; i++) {
 		struct env_source *src = &svc->sources.items[i];
 		struct env_reader r;

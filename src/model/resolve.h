@@ -13,6 +13,11 @@
 
 /* Fill svc->sources, svc->env, svc->loader and svc->dialect from det. */
 void resolve_service(struct scan *s, struct service *svc, const struct detect_result *det);
+/*
+ * Tell every env file svc reads which loader reads it, for the per-file
+ * rules (the file's readers, in the order of the services called).
+ */
+void resolve_note_readers(struct service *svc);
 /* The effective entry of key in svc, or NULL. */
 const struct env_entry *resolve_find(const struct service *svc, const char *key);
 /* The template that stands in for a missing env file (same folder), or NULL. */

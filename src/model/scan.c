@@ -23,8 +23,9 @@
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "util/memfind.h"
-#include "util/timing.h"
 #include "util/rx.h"
+#include "util/timing.h"
+#include "util/work.h"
 #include "walk/ignore.h"
 
 /*
@@ -34,6 +35,68 @@
 static const char *const default_excludes[] = {
 	"node_modules/", ".venv/", "venv/", "__pycache__/", ".tox/", ".mypy_cache/",
 };
+
+/*
+ * Building services on two threads (scan_each_service). While it runs, the
+ * scan's shared caches lock (scan_lock), each thread matches with its own
+ * context and allocates from its own arena, and what would be written to
+ * s->diags goes to the log of the service being built instead: replaying the
+ * logs in service order gives the diagnostics of a run on one thread, with
+ * an env file's read diagnostics at the first service that used it.
+ */
+#define PAR_THREADS 2
+#define PAR_MIN_SERVICES 128 /* below this, threads cost more than they save */
+
+struct par_event {
+	struct scan_diag diag;     /* a diagnostic, or: */
+	struct scan_env_file *ef;  /* the service used this env file (show its read diagnostics) */
+};
+
+struct par_log {
+	VEC(struct par_event) events;
+};
+
+struct scan_worker {
+	struct rx_ctx *rx;
+	struct arena *arena;
+	struct par_log *log; /* of the service being built */
+};
+
+struct scan_par {
+	pthread_mutex_t mu; /* recursive: scan_env_parse reads through scan_env_data */
+	bool on;            /* scan_each_service is running */
+	VEC(struct scan_worker *) workers;
+	VEC(struct arena *) arenas; /* the workers', freed with the scan */
+};
+
+/* The calling thread's worker while scan_each_service runs, else NULL. */
+static _Thread_local struct scan_worker *worker;
+
+static void
+scan_lock(const struct scan *s)
+{
+	if (s->par != NULL && s->par->on)
+		pthread_mutex_lock(&s->par->mu);
+}
+
+static void
+scan_unlock(const struct scan *s)
+{
+	if (s->par != NULL && s->par->on)
+		pthread_mutex_unlock(&s->par->mu);
+}
+
+struct rx_ctx *
+scan_rx(const struct scan *s)
+{
+	return worker != NULL ? worker->rx : s->rx;
+}
+
+struct arena *
+scan_arena(struct scan *s)
+{
+	return worker != NULL ? worker->arena : &s->arena;
+}
 
 /* What the walker keeps besides env files. */
 static int
@@ -57,6 +120,18 @@ classify_file(const char *name, const char *path, void *ctx)
 }
 
 static bool scan_prefetch(struct scan *s);
+
+/* A service's loaders and its effective environment (scan_each_service). */
+static void
+detect_one(struct scan *s, size_t i, void *arg)
+{
+	struct detect_result det;
+
+	(void)arg;
+	detect_service(s, s->services.items[i], &det);
+	resolve_service(s, s->services.items[i], &det);
+	detect_result_free(&det);
+}
 
 /* Services, their loaders and their effective environments. */
 static void
@@ -112,13 +187,9 @@ scan_build_model(struct scan *s)
 	timing_mark(scan_prefetch(s) ? "prefetch+scan" : "prefetch");
 	if (s->loaders == NULL)
 		return;
-	for (i = 0; i < s->services.len; i++) {
-		struct detect_result det;
-
-		detect_service(s, s->services.items[i], &det);
-		resolve_service(s, s->services.items[i], &det);
-		detect_result_free(&det);
-	}
+	scan_each_service(s, detect_one, NULL);
+	for (i = 0; i < s->services.len; i++)
+		resolve_note_readers(s->services.items[i]);
 	timing_mark("detect+resolve");
 }
 
@@ -137,6 +208,7 @@ struct scan_cache_slot {
 	size_t hash;            /* path_hash(path) */
 	char *data;
 	size_t len;
+	char *error; /* why it could not be read (data NULL), told to every caller */
 };
 
 struct scan_cache {
@@ -229,42 +301,76 @@ scan_cache_put(struct scan *s, const char *path, char *data, size_t len)
 	c->bytes += len;
 }
 
+/* A cached file's contents, or NULL with the reason it could not be read. */
+static const char *
+slot_contents(const struct scan_cache_slot *slot, const char *path, size_t *len,
+              struct el_error *err)
+{
+	if (slot->data == NULL)
+		return el_error_set(err, path, 0, 0, "%s", slot->error ? slot->error : "unreadable"),
+		       NULL;
+	*len = slot->len;
+	return slot->data;
+}
+
 const char *
 scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err)
 {
 	size_t n = 0, h = path_hash(path);
-	struct scan_cache_slot *slot = cache_lookup(s, path, h);
-	struct scan_cache *c = s->cache;
+	struct scan_cache_slot *slot;
+	struct scan_cache *c;
+	struct el_error rerr = EL_ERROR_INIT;
 	char *full, *data = NULL;
+	const char *out;
 	enum file_read_status st;
+	bool parallel = s->par != NULL && s->par->on;
 
+	scan_lock(s);
+	slot = cache_lookup(s, path, h);
 	if (slot->path != NULL) {
-		if (slot->data == NULL)
-			return el_error_set(err, path, 0, 0, "unreadable"), NULL;
-		*len = slot->len;
-		return slot->data;
+		out = slot_contents(slot, path, len, err);
+		scan_unlock(s);
+		return out;
 	}
+	/* On threads, read without the lock (the other thread goes on), then look again. */
+	if (parallel)
+		scan_unlock(s);
 	full = xasprintf("%s/%s", s->root, path);
-	st = file_read(full, FILE_MAX_READ, &data, &n, err);
+	st = file_read(full, FILE_MAX_READ, &data, &n, &rerr);
 	free(full);
-	if (st == FILE_READ_OK && c->bytes + n > SCAN_CACHE_BYTES) {
-		/* Over budget: hand out a transient copy instead of keeping it. */
+	if (parallel) {
+		scan_lock(s);
+		slot = cache_lookup(s, path, h);
+		if (slot->path != NULL) { /* the other thread read it meanwhile: the first stays */
+			out = slot_contents(slot, path, len, err);
+			scan_unlock(s);
+			free(data);
+			el_error_clear(&rerr);
+			return out;
+		}
+	}
+	c = s->cache;
+	/* Over budget: a transient copy instead of keeping it (one thread: the ring is unshared). */
+	if (st == FILE_READ_OK && c->bytes + n > SCAN_CACHE_BYTES && !parallel) {
 		free(c->transient[c->next_transient]);
 		c->transient[c->next_transient] = data;
 		c->next_transient = (c->next_transient + 1) % SCAN_TRANSIENT;
 		*len = n;
+		scan_unlock(s);
 		return data;
 	}
 	slot->path = xstrdup(path);
 	slot->hash = h;
 	slot->data = st == FILE_READ_OK ? data : NULL;
 	slot->len = n;
+	if (st != FILE_READ_OK)
+		slot->error = xstrdup(rerr.msg ? rerr.msg : "unreadable");
 	c->used++;
 	c->bytes += n;
-	if (st != FILE_READ_OK)
-		return NULL;
-	*len = n;
-	return data;
+	out = slot_contents(slot, path, len, err);
+	scan_unlock(s);
+	el_error_clear(&rerr);
+	return out;
 }
 
 enum source_lang
@@ -556,12 +662,20 @@ scan_take_matches(struct scan *s, const struct walk_entry *e, const struct sourc
 	r = &c->pre[c->pre_of[idx] * c->npre_sets + k];
 	if (!r->done)
 		return false;
+	/*
+	 * Lent, not given: the matches were allocated on a read-ahead thread,
+	 * and freeing them on another one contends for that thread's malloc
+	 * arena with whichever thread now allocates from it. They go with the
+	 * cache (cache_free).
+	 */
 	*out = r->ms;
+	out->borrowed = true;
 	*rc = r->rc;
 	if (r->err != NULL)
 		el_error_set(err, NULL, 0, 0, "%s", r->err);
 	free(r->err);
-	memset(r, 0, sizeof(*r));
+	r->err = NULL;
+	r->done = false; /* taken once */
 	return true;
 }
 
@@ -663,6 +777,7 @@ cache_free(struct scan_cache *c)
 	for (i = 0; i < c->cap; i++) {
 		free(c->slots[i].path);
 		free(c->slots[i].data);
+		free(c->slots[i].error);
 	}
 	for (i = 0; i < SCAN_TRANSIENT; i++)
 		free(c->transient[i]);
@@ -726,9 +841,14 @@ struct scan_memo {
 	size_t cap, used;
 	struct arena arena;
 	struct scan_glob_list lists[SCAN_GLOB_LISTS];
-	size_t nlists;
-	/* Per walk entry: bit k = answer for lists[k] known, bit k + 8 = it matched. */
-	uint16_t *entry_bits;
+	/* Lists ready: a list is filled in before this counts it (threads read it unlocked). */
+	atomic_size_t nlists;
+	/*
+	 * Per walk entry: bit k = answer for lists[k] known, bit k + 8 = it
+	 * matched. Atomic: threads answering for different lists may share an
+	 * entry (a lost bit would only be computed again, but is still a race).
+	 */
+	_Atomic uint16_t *entry_bits;
 };
 
 static struct scan_memo_slot *
@@ -776,18 +896,34 @@ glob_literal(const char *glob, size_t *len)
 
 /* The literals of a glob list, computed on its first use in the scan. */
 static const struct scan_glob_list *
-memo_list(struct scan_memo *m, char *const *globs, size_t n)
+find_list(const struct scan_memo *m, char *const *globs, size_t n)
 {
-	struct scan_glob_list *gl;
-	size_t i;
+	size_t i, have = atomic_load_explicit(&m->nlists, memory_order_acquire);
 
-	for (i = 0; i < m->nlists; i++) {
+	for (i = 0; i < have; i++) {
 		if (m->lists[i].globs == globs && m->lists[i].n == n)
 			return &m->lists[i];
 	}
-	if (m->nlists == SCAN_GLOB_LISTS)
-		return NULL;
-	gl = &m->lists[m->nlists++];
+	return NULL;
+}
+
+static const struct scan_glob_list *
+memo_list(const struct scan *s, char *const *globs, size_t n)
+{
+	struct scan_memo *m = s->memo;
+	const struct scan_glob_list *found = find_list(m, globs, n);
+	struct scan_glob_list *gl;
+	size_t i, have;
+
+	if (found != NULL)
+		return found;
+	scan_lock(s);
+	have = atomic_load_explicit(&m->nlists, memory_order_relaxed);
+	if ((found = find_list(m, globs, n)) != NULL || have == SCAN_GLOB_LISTS) {
+		scan_unlock(s);
+		return found;
+	}
+	gl = &m->lists[have];
 	gl->globs = globs;
 	gl->n = n;
 	gl->lits = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*gl->lits));
@@ -797,6 +933,8 @@ memo_list(struct scan_memo *m, char *const *globs, size_t n)
 		gl->lits[i] = glob_literal(globs[i], &gl->litlens[i]);
 		gl->sigs[i] = pair_sig_of(gl->lits[i], gl->litlens[i]);
 	}
+	atomic_store_explicit(&m->nlists, have + 1, memory_order_release);
+	scan_unlock(s);
 	return gl;
 }
 
@@ -828,7 +966,7 @@ memo_prepare(const struct scan *s, char *const *globs, size_t n)
 {
 	struct scan_memo *m = s->memo;
 
-	if (memo_list(m, globs, n) == NULL)
+	if (memo_list(s, globs, n) == NULL)
 		return false;
 	if (m->entry_bits == NULL)
 		m->entry_bits = xcalloc(s->walk->nentries, sizeof(*m->entry_bits));
@@ -840,19 +978,21 @@ scan_entry_globs_match(const struct scan *s, const struct walk_entry *e, char *c
                        size_t n)
 {
 	struct scan_memo *m = s->memo;
-	const struct scan_glob_list *gl = memo_list(m, globs, n);
+	const struct scan_glob_list *gl = memo_list(s, globs, n);
 	size_t idx = (size_t)(e - s->walk->entries), k;
-	uint16_t *bits;
+	unsigned bits;
 
 	if (gl == NULL || idx >= s->walk->nentries)
 		return scan_globs_match(s, globs, n, e->path);
-	if (m->entry_bits == NULL)
+	if (m->entry_bits == NULL) /* made before any threads run (memo_prepare, scan_each_service) */
 		m->entry_bits = xcalloc(s->walk->nentries, sizeof(*m->entry_bits));
 	k = (size_t)(gl - m->lists);
-	bits = &m->entry_bits[idx];
-	if ((*bits >> k & 1) == 0)
-		*bits |= (uint16_t)(1u << k | (unsigned)globs_match(gl, globs, n, e->path) << (k + 8));
-	return *bits >> (k + 8) & 1;
+	bits = atomic_load_explicit(&m->entry_bits[idx], memory_order_relaxed);
+	if ((bits >> k & 1) == 0) {
+		bits = 1u << k | (unsigned)globs_match(gl, globs, n, e->path) << (k + 8);
+		atomic_fetch_or_explicit(&m->entry_bits[idx], (uint16_t)bits, memory_order_relaxed);
+	}
+	return bits >> (k + 8) & 1;
 }
 
 bool
@@ -863,6 +1003,7 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 	size_t i;
 	bool match;
 
+	scan_lock(s);
 	if (m->used * 2 >= m->cap) {
 		struct scan_memo_slot *old = m->slots;
 		size_t oldcap = m->cap;
@@ -876,13 +1017,14 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 		free(old);
 	}
 	slot = memo_slot(m, globs, path);
-	if (slot->path != NULL)
-		return slot->match;
-	match = globs_match(memo_list(m, globs, n), globs, n, path);
-	slot->globs = globs;
-	slot->path = arena_strdup(&m->arena, path);
-	slot->match = match;
-	m->used++;
+	if (slot->path == NULL) {
+		slot->match = globs_match(memo_list(s, globs, n), globs, n, path);
+		slot->globs = globs;
+		slot->path = arena_strdup(&m->arena, path);
+		m->used++;
+	}
+	match = slot->match;
+	scan_unlock(s);
 	return match;
 }
 
@@ -891,7 +1033,8 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 void
 scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
 {
-	struct scan_diag *d = VEC_PUSH_ZERO(&s->diags);
+	struct scan_diag *d = worker != NULL ? &VEC_PUSH_ZERO(&worker->log->events)->diag
+	                                     : VEC_PUSH_ZERO(&s->diags);
 	struct buf b = BUF_INIT;
 	va_list ap;
 
@@ -901,6 +1044,133 @@ scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, 
 	d->path = xstrdup(path);
 	d->message = buf_detach(&b);
 	d->verbose_only = verbose_only;
+}
+
+/* An env file's read diagnostics join s->diags at its first use. */
+static void
+show_read_diags(struct scan *s, struct scan_env_file *ef)
+{
+	size_t i;
+
+	if (ef->read_diags_shown)
+		return;
+	ef->read_diags_shown = true;
+	for (i = 0; i < ef->read_diags.len; i++)
+		VEC_PUSH(&s->diags, ef->read_diags.items[i]);
+	VEC_FREE(&ef->read_diags);
+}
+
+/* A read diagnostic of ef, held until the file's first use (show_read_diags). */
+static void
+read_diag(struct scan_env_file *ef, const char *fmt, ...) EL_PRINTF(2, 3);
+
+static void
+read_diag(struct scan_env_file *ef, const char *fmt, ...)
+{
+	struct scan_diag *d = VEC_PUSH_ZERO(&ef->read_diags);
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	d->path = xstrdup(ef->entry->path);
+	d->message = buf_detach(&b);
+}
+
+struct each_job {
+	struct scan *s;
+	void (*fn)(struct scan *s, size_t i, void *arg);
+	void *arg;
+	struct par_log *logs;
+	bool reverse; /* claim the services from the last (ENVLINT_PARALLEL=reverse) */
+};
+
+static void
+each_one(size_t k, void *p)
+{
+	struct each_job *j = p;
+	struct scan_par *par = j->s->par;
+	size_t i = j->reverse ? j->s->services.len - 1 - k : k;
+
+	if (worker == NULL) { /* this thread's first service */
+		struct scan_worker *w = xcalloc(1, sizeof(*w));
+
+		w->rx = rx_ctx_new();
+		w->arena = xcalloc(1, sizeof(*w->arena));
+		pthread_mutex_lock(&par->mu);
+		VEC_PUSH(&par->workers, w);
+		VEC_PUSH(&par->arenas, w->arena);
+		pthread_mutex_unlock(&par->mu);
+		worker = w;
+	}
+	worker->log = &j->logs[i];
+	j->fn(j->s, i, j->arg);
+	worker->log = NULL;
+}
+
+/*
+ * ENVLINT_PARALLEL=0 builds services on one thread, in order; =reverse
+ * builds them on the threads from the last one, whatever their number, so
+ * that tests can show the output does not depend on the order (the threads'
+ * order varies from run to run).
+ */
+static const char *
+parallel_mode(void)
+{
+	const char *v = getenv("ENVLINT_PARALLEL");
+
+	return v != NULL ? v : "";
+}
+
+void
+scan_each_service(struct scan *s, void (*fn)(struct scan *s, size_t i, void *arg), void *arg)
+{
+	struct each_job job = {s, fn, arg, NULL, strcmp(parallel_mode(), "reverse") == 0};
+	size_t n = s->services.len, i, k;
+
+	if ((n < PAR_MIN_SERVICES && !job.reverse) || worker != NULL ||
+	    strcmp(parallel_mode(), "0") == 0 || n == 0) {
+		for (i = 0; i < n; i++)
+			fn(s, i, arg);
+		return;
+	}
+	if (s->par == NULL) {
+		pthread_mutexattr_t ma;
+
+		s->par = xcalloc(1, sizeof(*s->par));
+		pthread_mutexattr_init(&ma);
+		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&s->par->mu, &ma);
+		pthread_mutexattr_destroy(&ma);
+	}
+	job.logs = xcalloc(n, sizeof(*job.logs));
+	if (s->memo->entry_bits == NULL && s->walk->nentries > 0)
+		s->memo->entry_bits = xcalloc(s->walk->nentries, sizeof(*s->memo->entry_bits));
+	/* Patterns shared by the threads must not be compiled while they match. */
+	rx_jit_pause();
+	s->par->on = true;
+	work_for(n, PAR_THREADS, each_one, &job);
+	s->par->on = false;
+	rx_jit_resume();
+	worker = NULL; /* the calling thread's; the others' ended with them */
+	for (i = 0; i < s->par->workers.len; i++) {
+		rx_ctx_free(s->par->workers.items[i]->rx);
+		free(s->par->workers.items[i]);
+	}
+	s->par->workers.len = 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < job.logs[i].events.len; k++) {
+			struct par_event *ev = &job.logs[i].events.items[k];
+
+			if (ev->ef != NULL)
+				show_read_diags(s, ev->ef);
+			else
+				VEC_PUSH(&s->diags, ev->diag);
+		}
+		VEC_FREE(&job.logs[i].events);
+	}
+	free(job.logs);
 }
 
 /* Longest file taken for a link stored as a file (a relative path). */
@@ -1035,6 +1305,11 @@ scan_free(struct scan *s)
 		free(ef->data);
 		free(ef->stub_target);
 		VEC_FREE(&ef->readers);
+		for (j = 0; j < ef->read_diags.len; j++) {
+			free(ef->read_diags.items[j].path);
+			free(ef->read_diags.items[j].message);
+		}
+		VEC_FREE(&ef->read_diags);
 		for (d = 0; d < DOTENV_DIALECT_COUNT; d++)
 			dotenv_file_free(ef->parsed[d]);
 	}
@@ -1076,6 +1351,16 @@ scan_free(struct scan *s)
 	walk_result_free(s->walk);
 	rx_ctx_free(s->rx);
 	arena_free(&s->arena);
+	if (s->par != NULL) {
+		for (i = 0; i < s->par->arenas.len; i++) {
+			arena_free(s->par->arenas.items[i]);
+			free(s->par->arenas.items[i]);
+		}
+		VEC_FREE(&s->par->arenas);
+		VEC_FREE(&s->par->workers);
+		pthread_mutex_destroy(&s->par->mu);
+		free(s->par);
+	}
 	free(s->root);
 	free(s);
 }
@@ -1131,38 +1416,64 @@ const char *
 scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len)
 {
 	struct el_error err = EL_ERROR_INIT;
-	char *full;
+	enum file_read_status st = FILE_READ_ERROR;
+	char *full, *data = NULL;
+	size_t n = 0;
+	bool fresh;
 
-	if (!ef->read_tried) {
-		ef->read_tried = true;
+	scan_lock(s);
+	/* A file to read: on threads, read without the lock; the first read stays. */
+	fresh = !ef->read_tried && ef->data == NULL && !(ef->entry->flags & WALK_DANGLING);
+	if (fresh) {
+		bool parallel = s->par != NULL && s->par->on;
+
+		if (parallel)
+			scan_unlock(s);
 		full = xasprintf("%s/%s", s->root,
 				 ef->stub_target ? ef->stub_target : ef->entry->path);
-		if (ef->entry->flags & WALK_DANGLING) {
-			scan_diag(s, ef->entry->path, false,
-				  "symbolic link to '%s' whose target does not exist",
-				  ef->entry->link_target ? ef->entry->link_target : "?");
-		} else if (ef->data == NULL &&
-			   file_read(full, FILE_MAX_READ, &ef->data, &ef->len, &err) !=
-			   FILE_READ_OK) {
-			scan_diag(s, ef->entry->path, false, "%s", err.msg);
-			ef->data = NULL;
-		} else if (memchr(ef->data, '\0', ef->len) != NULL) {
-			/* No loader reads a NUL byte the same way (C strings end there, Node
-			 * keeps it): a binary file, not configuration. Skipped, and said so. */
-			const char *nul = memchr(ef->data, '\0', ef->len), *p;
-			int line = 1;
-
-			for (p = ef->data; p < nul; p++)
-				line += *p == '\n';
-			scan_diag(s, ef->entry->path, false,
-				  "NUL byte at line %d: not a text env file, skipped", line);
-			free(ef->data);
-			ef->data = NULL;
-			ef->len = 0;
-		}
-		el_error_clear(&err);
+		st = file_read(full, FILE_MAX_READ, &data, &n, &err);
 		free(full);
+		if (parallel)
+			scan_lock(s);
 	}
+	if (!ef->read_tried) {
+		ef->read_tried = true;
+		if (ef->entry->flags & WALK_DANGLING) {
+			read_diag(ef, "symbolic link to '%s' whose target does not exist",
+				  ef->entry->link_target ? ef->entry->link_target : "?");
+		} else if (fresh && st != FILE_READ_OK) {
+			read_diag(ef, "%s", err.msg);
+		} else {
+			if (fresh) {
+				ef->data = data;
+				ef->len = n;
+				data = NULL;
+			}
+			if (memchr(ef->data, '\0', ef->len) != NULL) {
+				/* No loader reads a NUL byte the same way (C strings end there,
+				 * Node keeps it): a binary file, not configuration. Skipped, and
+				 * said so. */
+				const char *nul = memchr(ef->data, '\0', ef->len), *p;
+				int line = 1;
+
+				for (p = ef->data; p < nul; p++)
+					line += *p == '\n';
+				read_diag(ef, "NUL byte at line %d: not a text env file, skipped",
+					  line);
+				free(ef->data);
+				ef->data = NULL;
+				ef->len = 0;
+			}
+		}
+	}
+	free(data); /* read by the other thread first */
+	el_error_clear(&err);
+	/* The diagnostics come out where a run on one thread would first use the file. */
+	if (worker != NULL)
+		VEC_PUSH_ZERO(&worker->log->events)->ef = ef;
+	else
+		show_read_diags(s, ef);
+	scan_unlock(s);
 	*len = ef->len;
 	return ef->data;
 }
@@ -1174,15 +1485,29 @@ scan_env_parse(struct scan *s, struct scan_env_file *ef, enum dotenv_dialect d)
 	size_t len;
 	struct dotenv_options o;
 
-	if (ef->parsed[d] != NULL)
-		return ef->parsed[d];
+	struct dotenv_file *df = NULL, *mine = NULL;
+	bool parsed;
+
+	/* scan_env_data first, for its diagnostics' place even when parsed before. */
 	data = scan_env_data(s, ef, &len);
 	if (data == NULL)
 		return NULL;
-	memset(&o, 0, sizeof(o));
-	if (dotenv_parse(&ef->parsed[d], data, len, d, &o, NULL) != 0)
-		return NULL;
-	return ef->parsed[d];
+	scan_lock(s);
+	parsed = ef->parsed[d] != NULL;
+	scan_unlock(s);
+	if (!parsed) { /* parsed without the lock; on threads, the first parse stays */
+		memset(&o, 0, sizeof(o));
+		if (dotenv_parse(&mine, data, len, d, &o, NULL) != 0)
+			mine = NULL;
+	}
+	scan_lock(s);
+	if (ef->parsed[d] == NULL)
+		ef->parsed[d] = mine;
+	else
+		dotenv_file_free(mine);
+	df = ef->parsed[d];
+	scan_unlock(s);
+	return df;
 }
 
 size_t

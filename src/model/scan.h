@@ -61,20 +61,23 @@ struct env_reader {
 	const char *service; /* service path, "" for the root */
 };
 
+struct scan_diag {
+	char *path;
+	char *message;
+	bool verbose_only; /* a documented skip, shown with --verbose */
+};
+
 struct scan_env_file {
 	const struct walk_entry *entry; /* path and flags from the walk */
 	VEC(struct env_reader) readers; /* empty: nobody is known to read it */
 	char *data;                     /* contents; NULL when unreadable */
 	size_t len;
 	bool read_tried;
+	/* Diagnostics of the first read, shown when a stage first uses the file (scan_env_data). */
+	VEC(struct scan_diag) read_diags;
+	bool read_diags_shown;
 	char *stub_target; /* a link stored as a file: its target, relative to the root */
 	struct dotenv_file *parsed[DOTENV_DIALECT_COUNT];
-};
-
-struct scan_diag {
-	char *path;
-	char *message;
-	bool verbose_only; /* a documented skip, shown with --verbose */
 };
 
 struct scan_options {
@@ -134,7 +137,23 @@ struct scan {
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
 	struct arena arena;
+	struct scan_par *par; /* scan_each_service's state, NULL until it first runs */
 };
+
+/*
+ * fn(s, i, arg) for every service i of s->services, on two threads when
+ * there are many services (ENVLINT_PARALLEL=0: on one). fn may call the
+ * scan's functions (scan_source, scan_env_data, scan_env_parse,
+ * scan_globs_match, scan_diag, ...), which lock while it runs; it must match
+ * patterns with scan_rx(s) and take memory that lives with the scan from
+ * scan_arena(s), and must change nothing shared but service i. Diagnostics
+ * come out in the order of a run on one thread.
+ */
+void scan_each_service(struct scan *s, void (*fn)(struct scan *s, size_t i, void *arg), void *arg);
+/* The regex match context of the calling thread (s->rx outside scan_each_service). */
+struct rx_ctx *scan_rx(const struct scan *s);
+/* The arena of the calling thread for memory that lives with the scan (&s->arena outside). */
+struct arena *scan_arena(struct scan *s);
 
 /* Walk root and collect its env files. -1 (err set) only when root is unusable. */
 int scan_new(struct scan **out, const char *root, const struct scan_options *opts,
@@ -167,9 +186,11 @@ size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *ou
  */
 const char *scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err);
 /*
- * The matches set found in walk entry e on the read-ahead threads, moved to
+ * The matches set found in walk entry e on the read-ahead threads, lent to
  * out with source_scan_set's return code (*rc) and error: true once per file
  * and set when the scan ran it ahead, else false (the caller scans itself).
+ * The matches stay the scan's (out->borrowed): the caller may reorder them,
+ * and source_matches_free only forgets them.
  */
 bool scan_take_matches(struct scan *s, const struct walk_entry *e, const struct source_set *set,
                        struct source_matches *out, int *rc, struct el_error *err);

@@ -1116,16 +1116,18 @@ source_matches_free(struct source_matches *ms)
 
 	if (ms == NULL)
 		return;
-	for (i = 0; i < ms->len; i++) {
+	for (i = 0; !ms->borrowed && i < ms->len; i++) {
 		for (g = 0; g < RX_MAX_GROUPS; g++)
 			free(ms->items[i].groups[g]);
 		free(ms->items[i].args);
 	}
-	free(ms->items);
+	if (!ms->borrowed)
+		free(ms->items);
 	ms->items = NULL;
 	ms->len = ms->cap = 0;
 	ms->limit_hit = false;
 	ms->limit_pattern = NULL;
+	ms->borrowed = false;
 }
 
 enum source_lang

@@ -56,6 +56,7 @@ struct source_matches {
 	size_t len, cap;
 	bool limit_hit;     /* a regex hit its match or heap limit: reported, not silent */
 	const char *limit_pattern;
+	bool borrowed;      /* items belong to another owner: source_matches_free forgets them */
 };
 
 /*

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,9 @@ struct rx {
  * this) while a large scan soon compiles every pattern it leans on.
  */
 #define RX_JIT_BYTES (64u * 1024u)
+
+/* rx_jit_pause calls not yet resumed: every context then acts as a shared one. */
+static atomic_int jit_paused;
 
 struct rx_ctx {
 	bool shared; /* see rx_ctx_new_shared */
@@ -294,6 +298,18 @@ rx_jit(struct rx *rx)
 }
 
 void
+rx_jit_pause(void)
+{
+	atomic_fetch_add(&jit_paused, 1);
+}
+
+void
+rx_jit_resume(void)
+{
+	atomic_fetch_sub(&jit_paused, 1);
+}
+
+void
 rx_ctx_free(struct rx_ctx *ctx)
 {
 	if (ctx == NULL)
@@ -314,7 +330,8 @@ rx_match(struct rx_ctx *ctx, const struct rx *rx, const char *subject, size_t le
 	if (start > len)
 		return RX_NOMATCH;
 	/* The byte count is the only state a match changes: shared contexts leave it alone. */
-	if (!ctx->shared && !rx->jit_tried) {
+	if (!ctx->shared && atomic_load_explicit(&jit_paused, memory_order_relaxed) == 0 &&
+	    !rx->jit_tried) {
 		struct rx *w = (struct rx *)rx;
 
 		w->scanned += len - start;

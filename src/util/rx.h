@@ -67,6 +67,13 @@ struct rx_ctx *rx_ctx_new(void);
 struct rx_ctx *rx_ctx_new_shared(void);
 /* Compile rx to machine code now, once; before matching it on several threads. */
 void rx_jit(struct rx *rx);
+/*
+ * While paused (calls nest), no context counts bytes or compiles to machine
+ * code: for stages that match the same patterns on several threads with
+ * contexts of their own.
+ */
+void rx_jit_pause(void);
+void rx_jit_resume(void);
 void rx_ctx_free(struct rx_ctx *ctx);
 
 /* Match rx against subject[start..len). m may be NULL. */
