@@ -132,7 +132,7 @@ root_service(const struct fixture *f)
 struct pool_case {
 	const char *what;
 	struct repo_file files[4];
-	const char *extra; /* a file the scan does not keep (YAML, properties), or NULL */
+	const char *extra; /* a configuration file (YAML, properties) the pool is in, or NULL */
 	const char *client;
 	long per_process; /* -1: unbounded */
 	bool assumed;
@@ -557,11 +557,21 @@ START_TEST(test_pools_pattern_styles)
 	struct service_pools sp;
 	const struct pool_decl *d = NULL;
 	struct fixture f;
-	const char *extra[1] = {c->extra};
 	size_t i;
 
 	fixture_open(&f, c->files, 4);
-	pools_find(&sp, f.scan, root_service(&f), f.pools, extra, c->extra ? 1 : 0, &vars);
+	if (c->extra != NULL) { /* found among the service's own files, as configuration */
+		const struct walk_entry *e = walk_find(f.scan->walk, c->extra);
+		const struct service *svc = root_service(&f);
+		bool owned = false;
+
+		ck_assert_msg(e != NULL && e->kind == SCAN_FILE_CONFIG, "%s: %s not kept as config",
+		              c->what, c->extra);
+		for (i = 0; i < svc->files.len; i++)
+			owned |= &f.scan->walk->entries[svc->files.items[i]] == e;
+		ck_assert_msg(owned, "%s: %s not among the service's files", c->what, c->extra);
+	}
+	pools_find(&sp, f.scan, root_service(&f), f.pools, &vars);
 	for (i = 0; i < sp.decls.len; i++) {
 		if (strcmp(sp.decls.items[i].client->name, c->client) == 0)
 			d = &sp.decls.items[i];
@@ -614,7 +624,7 @@ START_TEST(test_pools_prisma_adapter_replaces_engine)
 	struct fixture f;
 
 	fixture_open(&f, files, 3);
-	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, &vars);
 	ck_assert_uint_eq(sp.decls.len, 1);
 	ck_assert_str_eq(sp.decls.items[0].client->name, "prisma-adapter-pg");
 	ck_assert_int_eq(sp.decls.items[0].per_process, 10);
@@ -639,7 +649,7 @@ START_TEST(test_pools_non_runtime_paths_skipped)
 	struct fixture f;
 
 	fixture_open(&f, files, 4);
-	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, &vars);
 	ck_assert_uint_eq(sp.decls.len, 1);
 	ck_assert_str_eq(sp.decls.items[0].file, "app/db.py");
 	ck_assert_int_eq(sp.decls.items[0].per_process, 3);
@@ -660,7 +670,7 @@ START_TEST(test_pools_needs_the_package)
 	struct fixture f;
 
 	fixture_open(&f, files, 2);
-	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, &vars);
 	ck_assert_uint_eq(sp.decls.len, 0);
 	pools_service_free(&sp);
 	fixture_close(&f);
@@ -681,7 +691,7 @@ START_TEST(test_pools_django_threads)
 	struct fixture f;
 
 	fixture_open(&f, files, 2);
-	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, &vars);
 	ck_assert_uint_eq(sp.decls.len, 1);
 	ck_assert_str_eq(sp.decls.items[0].client->name, "django");
 	ck_assert_int_eq(sp.decls.items[0].per_process, 8);
@@ -705,7 +715,7 @@ START_TEST(test_pools_unreadable_value_noted)
 	struct fixture f;
 
 	fixture_open(&f, files, 2);
-	pools_find(&sp, f.scan, root_service(&f), f.pools, NULL, 0, &vars);
+	pools_find(&sp, f.scan, root_service(&f), f.pools, &vars);
 	ck_assert_uint_eq(sp.decls.len, 1);
 	ck_assert_int_eq(sp.decls.items[0].per_process, 5); /* pool_size default 5 + 0 */
 	ck_assert(!sp.decls.items[0].assumed);
@@ -856,7 +866,6 @@ START_TEST(test_processes_count)
 	const struct service *svc;
 	struct service_procs sp;
 	struct fixture f;
-
 	const char *extra[1] = {c->extra};
 	struct proc_k8s k8s;
 

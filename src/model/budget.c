@@ -507,9 +507,32 @@ cmp_endpoint(const void *a, const void *b)
 	return x->ep.port - y->ep.port;
 }
 
+/* What every service's processes and pools need (scan_each_service). */
+struct demand_job {
+	struct budget *b;
+	const struct proc_k8s *k8s;
+};
+
+/* The processes and pools of service i, into b->procs[i] and b->pools[i]. */
+static void
+service_demand(struct scan *s, size_t i, void *arg)
+{
+	const struct demand_job *job = arg;
+	struct budget *b = job->b;
+	const struct service *svc = s->services.items[i];
+	struct pool_vars vars;
+
+	processes_find(&b->procs[i], s, svc, b->servers, b->pool_set, job->k8s);
+	vars.cpus = b->pool_set->cpus;
+	vars.physical_cpus = b->pool_set->physical_cpus;
+	vars.threads = (int)b->procs[i].threads;
+	pools_find(&b->pools[i], s, svc, b->pool_set, &vars);
+}
+
 int
 budget_build(struct budget **out, struct scan *s, const char *plan, struct el_error *err)
 {
+	struct demand_job job;
 	struct budget *b = xcalloc(1, sizeof(*b));
 	VEC(const char *) extra = {0};
 	struct proc_k8s k8s = {0};
@@ -544,18 +567,13 @@ budget_build(struct budget **out, struct scan *s, const char *plan, struct el_er
 			VEC_PUSH(&extra, s->walk->entries[i].path);
 	}
 	processes_k8s_load(&k8s, s, extra.items, extra.len);
+	job.b = b;
+	job.k8s = &k8s;
+	scan_each_service(s, service_demand, &job);
 	for (i = 0; i < s->services.len; i++) {
-		const struct service *svc = s->services.items[i];
-		struct pool_vars vars;
-
-		processes_find(&b->procs[i], s, svc, b->servers, b->pool_set, &k8s);
-		vars.cpus = b->pool_set->cpus;
-		vars.physical_cpus = b->pool_set->physical_cpus;
-		vars.threads = (int)b->procs[i].threads;
-		pools_find(&b->pools[i], s, svc, b->pool_set, extra.items, extra.len, &vars);
 		for (j = 0; j < b->pools[i].notes.len; j++)
 			add_note(b, xstrdup(b->pools[i].notes.items[j]));
-		service_consumers(b, s, svc, &b->pools[i], &b->procs[i]);
+		service_consumers(b, s, s->services.items[i], &b->pools[i], &b->procs[i]);
 	}
 	for (i = 0; i < b->endpoints.len; i++) {
 		struct budget_endpoint *e = &b->endpoints.items[i];

@@ -134,6 +134,7 @@ struct use_rec {
 
 struct svc_build {
 	struct conn_build *b;
+	struct arena *a; /* the building thread's (scan_arena): what the service keeps */
 	struct service *svc;
 	VEC(struct dep_client) deps;
 	VEC(struct use_rec) uses;
@@ -1033,7 +1034,7 @@ record_use(struct svc_build *sb, const struct use_pattern *up, const char *file,
            const struct source_match *m, enum source_lang lang, const char *data, size_t len,
            bool runtime_file)
 {
-	struct arena *a = sb->b->a;
+	struct arena *a = sb->a;
 	const char *key = source_group(m, "key");
 	const char *text = source_group(m, "expr");
 	struct key_vec keys = {0};
@@ -1121,7 +1122,7 @@ scan_file(struct svc_build *sb, const struct walk_entry *e, struct cstr_vec *off
 				sb->sets_pgbouncer = true;
 			break;
 		case PAT_PREPARED_OFF:
-			VEC_PUSH(off_files, arena_strdup(b->a, e->path));
+			VEC_PUSH(off_files, arena_strdup(sb->a, e->path));
 			VEC_PUSH(off_clients, pm->client);
 			break;
 		case PAT_ENV_READ:
@@ -1143,7 +1144,7 @@ static void
 implicit_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_vec *off_clients)
 {
 	struct conn_build *b = sb->b;
-	struct arena *a = b->a;
+	struct arena *a = sb->a;
 	size_t d, i, j;
 
 	for (d = 0; d < sb->deps.len; d++) {
@@ -1250,7 +1251,7 @@ url_to_arena(struct arena *a, const struct url *u)
 static void
 set_value(struct svc_build *sb, struct connection *c, const struct env_entry *e)
 {
-	struct arena *a = sb->b->a;
+	struct arena *a = sb->a;
 	struct url *u = NULL;
 	struct el_error err = EL_ERROR_INIT;
 
@@ -1330,7 +1331,7 @@ client_variant(const struct svc_build *sb, const struct client_info *ci, const s
 	if (drv == NULL)
 		return ci;
 	*driver = drv;
-	v = client_find(sb->b->k, arena_printf(sb->b->a, "%s+%s", ci->id, drv));
+	v = client_find(sb->b->k, arena_printf(sb->a, "%s+%s", ci->id, drv));
 	return v ? v : ci;
 }
 
@@ -1385,7 +1386,7 @@ set_client(struct svc_build *sb, struct connection *c, const struct client_info 
 			c->param_client = under;
 			c->driver = under->id;
 			c->client_name =
-			    arena_printf(sb->b->a, "%s with %s", ci->name, under->name);
+			    arena_printf(sb->a, "%s with %s", ci->name, under->name);
 			return;
 		}
 	}
@@ -1499,7 +1500,7 @@ alternative_loses(const struct svc_build *sb, size_t idx)
 static void
 build_from_uses(struct svc_build *sb, struct cstr_vec *off_files, struct client_vec *off_clients)
 {
-	struct arena *a = sb->b->a;
+	struct arena *a = sb->a;
 	size_t i;
 
 	for (i = 0; i < sb->uses.len; i++) {
@@ -1590,7 +1591,7 @@ static void
 build_from_env(struct svc_build *sb)
 {
 	const struct service *svc = sb->svc;
-	struct arena *a = sb->b->a;
+	struct arena *a = sb->a;
 	const struct client_info *dflt = default_client(sb);
 	size_t i, j;
 
@@ -1653,7 +1654,7 @@ static void
 build_from_components(struct svc_build *sb)
 {
 	const struct conn_knowledge *k = sb->b->k;
-	struct arena *a = sb->b->a;
+	struct arena *a = sb->a;
 	size_t i, j, nnames;
 
 	for (i = 0; i < k->ncomponents; i++) {
@@ -1736,7 +1737,8 @@ static void
 build_service(struct conn_build *b, struct service *svc)
 {
 	struct svc_build sb;
-	struct service_conns *sc = arena_alloc(b->a, sizeof(*sc));
+	struct arena *a = scan_arena(b->s);
+	struct service_conns *sc = arena_alloc(a, sizeof(*sc));
 	struct cstr_vec off_files = {0};
 	struct client_vec off_clients = {0};
 	const struct service *root = discover_find(b->s, ".");
@@ -1744,6 +1746,7 @@ build_service(struct conn_build *b, struct service *svc)
 
 	memset(&sb, 0, sizeof(sb));
 	sb.b = b;
+	sb.a = a;
 	sb.svc = svc;
 	deps_of(&sb, svc);
 	if (root != NULL && root != svc)
@@ -1765,8 +1768,8 @@ build_service(struct conn_build *b, struct service *svc)
 		qsort(sb.out.items, sb.out.len, sizeof(*sb.out.items), cmp_conn);
 	sc->svc = svc;
 	sc->k = b->k;
-	ARENA_COPY(b->a, sb.out, sc->items, sc->len);
-	sc->clients = arena_alloc(b->a, (sb.deps.len + 1) * sizeof(*sc->clients));
+	ARENA_COPY(a, sb.out, sc->items, sc->len);
+	sc->clients = arena_alloc(a, (sb.deps.len + 1) * sizeof(*sc->clients));
 	for (i = 0; i < sb.deps.len; i++)
 		sc->clients[i] = sb.deps.items[i].ci->id;
 	sc->nclients = sb.deps.len;
@@ -1777,6 +1780,13 @@ build_service(struct conn_build *b, struct service *svc)
 	VEC_FREE(&sb.deps);
 	VEC_FREE(&off_files);
 	VEC_FREE(&off_clients);
+}
+
+/* scan_each_service: the connections of service i. */
+static void
+build_one(struct scan *s, size_t i, void *b)
+{
+	build_service(b, s->services.items[i]);
 }
 
 void
@@ -1834,8 +1844,7 @@ connections_build(struct scan *s, struct el_error *err)
 			return 0;
 	if (connections_prepare(s, err) != 0)
 		return -1;
-	for (i = 0; i < s->services.len; i++)
-		build_service(s->conn_build, s->services.items[i]);
+	scan_each_service(s, build_one, s->conn_build);
 	return 0;
 }
 

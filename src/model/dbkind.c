@@ -125,7 +125,7 @@ judge_file(const struct dbkind_set *ds, struct scan *s, const struct walk_entry 
 			continue;
 		if (skip_tests && reads_test_entry(s, e))
 			break;
-		if ((data = scan_source(s, path, &len, &err)) == NULL ||
+		if ((data = scan_entry_source(s, e, &len, &err)) == NULL ||
 		    (p->literal != NULL && !mem_contains(data, len, p->literal, strlen(p->literal))))
 			continue;
 		for (off = 0; off < len;) {

@@ -160,13 +160,6 @@ struct find_ctx {
 	VEC(struct pool_decl) sets;
 };
 
-/* Code that does not run in the service's processes (migrations, scripts, tests). */
-static bool
-non_runtime(const struct scan *s, const struct pool_set *ps, const char *path)
-{
-	return scan_globs_match(s, ps->non_runtime_paths.items, ps->non_runtime_paths.len, path);
-}
-
 /* Package names compare as Python normalises them: case-blind, - and _ alike. */
 static bool
 same_package(const char *a, const char *b)
@@ -606,8 +599,7 @@ apply_sets(struct find_ctx *c)
 
 void
 pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
-           const struct pool_set *ps, const char *const *extra, size_t nextra,
-           const struct pool_vars *vars)
+           const struct pool_set *ps, const struct pool_vars *vars)
 {
 	struct find_ctx c;
 	size_t i, nenabled = 0;
@@ -633,9 +625,14 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 		                            ps->non_runtime_paths.len))
 			scan_file(&c, e->path, e);
 	}
-	for (i = 0; i < nextra; i++) {
-		if (discover_owner(s, extra[i]) == svc && !non_runtime(s, ps, extra[i]))
-			scan_file(&c, extra[i], NULL);
+	/* Then its configuration files (the scan runs no patterns over them ahead). */
+	for (i = 0; i < svc->files.len; i++) {
+		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
+
+		if (e->kind == SCAN_FILE_CONFIG &&
+		    !scan_entry_globs_match(s, e, ps->non_runtime_paths.items,
+		                            ps->non_runtime_paths.len))
+			scan_file(&c, e->path, e);
 	}
 	apply_sets(&c);
 done:

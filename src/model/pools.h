@@ -146,13 +146,12 @@ struct service_pools {
 };
 
 /*
- * Find the pool declarations of svc in its source files (walk entries of the
- * scan) and in extra files (YAML and properties files, which the scan does not
- * keep: extra may be NULL). Per-process maxima are evaluated with vars.
+ * Find the pool declarations of svc in its source files and its YAML,
+ * properties and Java configuration (walk entries it owns). Per-process
+ * maxima are evaluated with vars.
  */
 void pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
-                const struct pool_set *ps, const char *const *extra, size_t nextra,
-                const struct pool_vars *vars);
+                const struct pool_set *ps, const struct pool_vars *vars);
 void pools_service_free(struct service_pools *sp);
 
 /*
