@@ -502,6 +502,7 @@ prescan_item(const struct prefetch *pf, struct prefetch_item *it, struct rx_ctx 
 			r->rc = groups[j].rc;
 			r->err = errs[j].msg != NULL ? xstrdup(errs[j].msg) : NULL;
 			r->done = true;
+			source_matches_shrink(&r->ms); /* kept until a stage takes it */
 			el_error_clear(&errs[j]);
 		}
 	}

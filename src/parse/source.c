@@ -1130,6 +1130,20 @@ source_matches_free(struct source_matches *ms)
 	ms->borrowed = false;
 }
 
+void
+source_matches_shrink(struct source_matches *ms)
+{
+	if (ms->borrowed || ms->cap == ms->len)
+		return;
+	if (ms->len == 0) {
+		free(ms->items);
+		ms->items = NULL;
+	} else {
+		ms->items = xreallocarray(ms->items, ms->len, sizeof(*ms->items));
+	}
+	ms->cap = ms->len;
+}
+
 enum source_lang
 source_lang_from_name(const char *name)
 {

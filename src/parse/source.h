@@ -116,5 +116,7 @@ int source_scan_masked(struct source_matches *out, struct rx_ctx *ctx, enum sour
 /* The text of the named group of m, or NULL when unset or unknown. */
 const char *source_group(const struct source_match *m, const char *name);
 void source_matches_free(struct source_matches *ms);
+/* Give back the room kept for more matches (for matches kept a long time). */
+void source_matches_shrink(struct source_matches *ms);
 
 #endif
