@@ -272,7 +272,7 @@ static int
 parse_host_elem(struct url_parser *p, size_t b, size_t c)
 {
 	struct url_host *h;
-	size_t name_end, port_off;
+	size_t name_end, port_off = 0;
 	bool have_port = false;
 
 	if (b == c)
