@@ -281,7 +281,7 @@ static const char *
 scan_file_text(void *arg, const char *file, size_t *len)
 {
 	struct el_error err = EL_ERROR_INIT;
-	const char *data = scan_source(arg, file, len, &err);
+	const char *data = scan_report_text(arg, file, len, &err);
 
 	el_error_clear(&err);
 	return data;

@@ -1447,6 +1447,19 @@ scan_find_env_file(struct scan *s, const char *path)
 }
 
 const char *
+scan_report_text(struct scan *s, const char *path, size_t *len, struct el_error *err)
+{
+	const struct scan_env_file *ef = scan_find_env_file(s, path);
+
+	/* Not a link stored as a file: its data are the target's, not its own text. */
+	if (ef != NULL && ef->read_tried && ef->data != NULL && ef->stub_target == NULL) {
+		*len = ef->len;
+		return ef->data;
+	}
+	return scan_source(s, path, len, err);
+}
+
+const char *
 scan_env_data(struct scan *s, struct scan_env_file *ef, size_t *len)
 {
 	struct el_error err = EL_ERROR_INIT;

@@ -186,6 +186,12 @@ size_t scan_env_dialects(const struct scan_env_file *ef, enum dotenv_dialect *ou
  */
 const char *scan_source(struct scan *s, const char *path, size_t *len, struct el_error *err);
 /*
+ * scan_source for a file a report shows lines of: an env file already read
+ * (scan_env_data) is not read again. The same bytes as scan_source.
+ */
+const char *scan_report_text(struct scan *s, const char *path, size_t *len,
+                             struct el_error *err);
+/*
  * The matches set found in walk entry e on the read-ahead threads, lent to
  * out with source_scan_set's return code (*rc) and error: true once per file
  * and set when the scan ran it ahead, else false (the caller scans itself).
