@@ -105,22 +105,47 @@ add_mask(struct buf *out, const char *s, size_t n)
 		buf_puts(out, REDACT_MASK);
 }
 
+/* Character classes of the scanner, one table lookup per byte. */
+enum {
+	CH_SCHEME = 1, /* alnum + . - */
+	CH_WORD = 2,   /* alnum _ . - + */
+	CH_IDENT = 4,  /* alnum _ . - */
+};
+
+static const unsigned char char_class[256] = {
+    ['+'] = CH_SCHEME | CH_WORD,
+    ['.'] = CH_SCHEME | CH_WORD | CH_IDENT,
+    ['-'] = CH_SCHEME | CH_WORD | CH_IDENT,
+    ['_'] = CH_WORD | CH_IDENT,
+#define ALNUM(c) [c] = CH_SCHEME | CH_WORD | CH_IDENT
+    ALNUM('0'), ALNUM('1'), ALNUM('2'), ALNUM('3'), ALNUM('4'), ALNUM('5'), ALNUM('6'),
+    ALNUM('7'), ALNUM('8'), ALNUM('9'), ALNUM('a'), ALNUM('b'), ALNUM('c'), ALNUM('d'),
+    ALNUM('e'), ALNUM('f'), ALNUM('g'), ALNUM('h'), ALNUM('i'), ALNUM('j'), ALNUM('k'),
+    ALNUM('l'), ALNUM('m'), ALNUM('n'), ALNUM('o'), ALNUM('p'), ALNUM('q'), ALNUM('r'),
+    ALNUM('s'), ALNUM('t'), ALNUM('u'), ALNUM('v'), ALNUM('w'), ALNUM('x'), ALNUM('y'),
+    ALNUM('z'), ALNUM('A'), ALNUM('B'), ALNUM('C'), ALNUM('D'), ALNUM('E'), ALNUM('F'),
+    ALNUM('G'), ALNUM('H'), ALNUM('I'), ALNUM('J'), ALNUM('K'), ALNUM('L'), ALNUM('M'),
+    ALNUM('N'), ALNUM('O'), ALNUM('P'), ALNUM('Q'), ALNUM('R'), ALNUM('S'), ALNUM('T'),
+    ALNUM('U'), ALNUM('V'), ALNUM('W'), ALNUM('X'), ALNUM('Y'), ALNUM('Z'),
+#undef ALNUM
+};
+
 static bool
 is_scheme_char(int c)
 {
-	return ascii_isalnum(c) || c == '+' || c == '.' || c == '-';
+	return char_class[(unsigned char)c] & CH_SCHEME;
 }
 
 static bool
 is_word_char(int c)
 {
-	return ascii_isalnum(c) || c == '_' || c == '.' || c == '-' || c == '+';
+	return char_class[(unsigned char)c] & CH_WORD;
 }
 
 static bool
 is_ident_char(int c)
 {
-	return ascii_isalnum(c) || c == '_' || c == '.' || c == '-';
+	return char_class[(unsigned char)c] & CH_IDENT;
 }
 
 static bool
@@ -128,6 +153,16 @@ ends_url(int c)
 {
 	return c == '\0' || ascii_isspace(c) || c == '"' || c == '\'' || c == '`' || c == '<' ||
 	       c == '>' || c < 0x20 || c == 0x7f;
+}
+
+/* The end of the line at or after from: a '\n' or '\r', or to. */
+static size_t
+find_eol(const char *s, size_t from, size_t to)
+{
+	const char *lf = memchr(s + from, '\n', to - from);
+	const char *cr = memchr(s + from, '\r', (lf ? (size_t)(lf - s) : to) - from);
+
+	return cr != NULL ? (size_t)(cr - s) : lf != NULL ? (size_t)(lf - s) : to;
 }
 
 /* First index in [from, to) holding a byte of set; to if none. */
@@ -375,7 +410,7 @@ redact_text_r(const struct redactor *r, const char *text)
 	if (memchr(text, '=', sc.n) == NULL && memchr(text, ':', sc.n) == NULL)
 		return xstrdup(text);
 
-	sc.line_end = find_char(text, 0, sc.n, "\n\r");
+	sc.line_end = find_eol(text, 0, sc.n);
 	buf_add(&out, "", 0);
 	buf_grow(&out, sc.n);
 	while (i < sc.n) {
@@ -384,7 +419,7 @@ redact_text_r(const struct redactor *r, const char *text)
 
 		if (c == '\n' || c == '\r') {
 			sc.line_start = i + 1;
-			sc.line_end = find_char(text, i + 1, sc.n, "\n\r");
+			sc.line_end = find_eol(text, i + 1, sc.n);
 		}
 		if (word_start && ascii_isalpha(c)) {
 			size_t j = i;
