@@ -603,6 +603,7 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 {
 	struct find_ctx c;
 	size_t i, nenabled = 0;
+	int pass;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -617,22 +618,18 @@ pools_find(struct service_pools *out, struct scan *s, const struct service *svc,
 		nenabled += c.enabled[i];
 	if (nenabled == 0)
 		goto done;
-	for (i = 0; i < svc->files.len; i++) {
-		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
+	/* Its source files, then its configuration (YAML, properties, Java). */
+	for (pass = 0; pass < 2; pass++) {
+		int kind = pass == 0 ? SCAN_FILE_SOURCE : SCAN_FILE_CONFIG;
 
-		if (e->kind == SCAN_FILE_SOURCE &&
-		    !scan_entry_globs_match(s, e, ps->non_runtime_paths.items,
-		                            ps->non_runtime_paths.len))
-			scan_file(&c, e->path, e);
-	}
-	/* Then its configuration files (the scan runs no patterns over them ahead). */
-	for (i = 0; i < svc->files.len; i++) {
-		const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
+		for (i = 0; i < svc->files.len; i++) {
+			const struct walk_entry *e = &s->walk->entries[svc->files.items[i]];
 
-		if (e->kind == SCAN_FILE_CONFIG &&
-		    !scan_entry_globs_match(s, e, ps->non_runtime_paths.items,
-		                            ps->non_runtime_paths.len))
-			scan_file(&c, e->path, e);
+			if (e->kind == kind &&
+			    !scan_entry_globs_match(s, e, ps->non_runtime_paths.items,
+			                            ps->non_runtime_paths.len))
+				scan_file(&c, e->path, e);
+		}
 	}
 	apply_sets(&c);
 done:

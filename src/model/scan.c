@@ -415,6 +415,9 @@ scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len, struc
  * that read cleanly and fit the cache budget are kept; anything else is read
  * again on demand by scan_source, which reports its error as before.
  */
+#ifndef O_PATH
+#define O_PATH 0 /* a service's folder is then opened for reading, which serves as well */
+#endif
 #define PREFETCH_THREADS 2
 #define PREFETCH_MIN_FILES 64 /* below this, threads cost more than they save */
 /*
