@@ -1067,20 +1067,27 @@ scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char 
 
 #define NDEFAULT_EXCLUDES (sizeof(default_excludes) / sizeof(default_excludes[0]))
 
-void
-scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
+static void
+diag_vset(struct scan_diag *d, const char *path, bool verbose_only, const char *fmt, va_list ap)
 {
-	struct scan_diag *d = worker != NULL ? &VEC_PUSH_ZERO(&worker->log->events)->diag
-	                                     : VEC_PUSH_ZERO(&s->diags);
 	struct buf b = BUF_INIT;
-	va_list ap;
 
-	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	d->path = xstrdup(path);
 	d->message = buf_detach(&b);
 	d->verbose_only = verbose_only;
+}
+
+void
+scan_diag(struct scan *s, const char *path, bool verbose_only, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vset(worker != NULL ? &VEC_PUSH_ZERO(&worker->log->events)->diag
+	                         : VEC_PUSH_ZERO(&s->diags),
+	          path, verbose_only, fmt, ap);
+	va_end(ap);
 }
 
 /* An env file's read diagnostics join s->diags at its first use. */
@@ -1104,15 +1111,11 @@ read_diag(struct scan_env_file *ef, const char *fmt, ...) EL_PRINTF(2, 3);
 static void
 read_diag(struct scan_env_file *ef, const char *fmt, ...)
 {
-	struct scan_diag *d = VEC_PUSH_ZERO(&ef->read_diags);
-	struct buf b = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	diag_vset(VEC_PUSH_ZERO(&ef->read_diags), ef->entry->path, false, fmt, ap);
 	va_end(ap);
-	d->path = xstrdup(ef->entry->path);
-	d->message = buf_detach(&b);
 }
 
 struct each_job {
