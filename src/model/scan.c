@@ -37,7 +37,7 @@ static const char *const default_excludes[] = {
 };
 
 /*
- * Building services on two threads (scan_each_service). While it runs, the
+ * Building services on two threads (scan_each). While it runs, the
  * scan's shared caches lock (scan_lock), each thread matches with its own
  * context and allocates from its own arena, and what would be written to
  * s->diags goes to the log of the service being built instead: replaying the
@@ -45,7 +45,8 @@ static const char *const default_excludes[] = {
  * an env file's read diagnostics at the first service that used it.
  */
 #define PAR_THREADS 2
-#define PAR_MIN_SERVICES 128 /* below this, threads cost more than they save */
+/* Below this many services (or other items), threads cost more than they save. */
+#define PAR_MIN_ITEMS 128
 
 struct par_event {
 	struct scan_diag diag;     /* a diagnostic, or: */
@@ -64,12 +65,12 @@ struct scan_worker {
 
 struct scan_par {
 	pthread_mutex_t mu; /* recursive: scan_env_parse reads through scan_env_data */
-	bool on;            /* scan_each_service is running */
+	bool on;            /* scan_each is running */
 	VEC(struct scan_worker *) workers;
 	VEC(struct arena *) arenas; /* the workers', freed with the scan */
 };
 
-/* The calling thread's worker while scan_each_service runs, else NULL. */
+/* The calling thread's worker while scan_each runs, else NULL. */
 static _Thread_local struct scan_worker *worker;
 
 static void
@@ -1123,7 +1124,8 @@ struct each_job {
 	void (*fn)(struct scan *s, size_t i, void *arg);
 	void *arg;
 	struct par_log *logs;
-	bool reverse; /* claim the services from the last (ENVLINT_PARALLEL=reverse) */
+	size_t n;
+	bool reverse; /* claim the items from the last (ENVLINT_PARALLEL=reverse) */
 };
 
 static void
@@ -1131,7 +1133,7 @@ each_one(size_t k, void *p)
 {
 	struct each_job *j = p;
 	struct scan_par *par = j->s->par;
-	size_t i = j->reverse ? j->s->services.len - 1 - k : k;
+	size_t i = j->reverse ? j->n - 1 - k : k;
 
 	if (worker == NULL) { /* this thread's first service */
 		struct scan_worker *w = xcalloc(1, sizeof(*w));
@@ -1166,10 +1168,16 @@ parallel_mode(void)
 void
 scan_each_service(struct scan *s, void (*fn)(struct scan *s, size_t i, void *arg), void *arg)
 {
-	struct each_job job = {s, fn, arg, NULL, strcmp(parallel_mode(), "reverse") == 0};
-	size_t n = s->services.len, i, k;
+	scan_each(s, s->services.len, fn, arg);
+}
 
-	if ((n < PAR_MIN_SERVICES && !job.reverse) || worker != NULL ||
+void
+scan_each(struct scan *s, size_t n, void (*fn)(struct scan *s, size_t i, void *arg), void *arg)
+{
+	struct each_job job = {s, fn, arg, NULL, n, strcmp(parallel_mode(), "reverse") == 0};
+	size_t i, k;
+
+	if ((n < PAR_MIN_ITEMS && !job.reverse) || worker != NULL ||
 	    strcmp(parallel_mode(), "0") == 0 || n == 0) {
 		for (i = 0; i < n; i++)
 			fn(s, i, arg);
@@ -1268,6 +1276,18 @@ out:
 	free(full);
 }
 
+/* Env file i, when it may be a link stored as a file (scan_each). */
+static void
+stub_one(struct scan *s, size_t i, void *arg)
+{
+	struct scan_env_file *ef = &s->env_files.items[i];
+	struct walk_entry *e = &s->walk->entries[ef->entry - s->walk->entries];
+
+	(void)arg;
+	if (!(e->flags & WALK_SYMLINK) && e->size > 0 && e->size <= LINK_STUB_MAX)
+		link_stub(s, e, ef);
+}
+
 int
 scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 	 const struct packs *packs, struct el_error *err)
@@ -1318,9 +1338,8 @@ scan_new(struct scan **out, const char *root, const struct scan_options *opts,
 			continue;
 		ef = VEC_PUSH_ZERO(&s->env_files);
 		ef->entry = e;
-		if (!(e->flags & WALK_SYMLINK) && e->size > 0 && e->size <= LINK_STUB_MAX)
-			link_stub(s, &s->walk->entries[i], ef);
 	}
+	scan_each(s, s->env_files.len, stub_one, NULL);
 	scan_build_model(s);
 	*out = s;
 	return 0;

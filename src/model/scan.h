@@ -137,7 +137,7 @@ struct scan {
 	struct scan_memo *memo;            /* answers of scan_globs_match */
 	const struct loader_set *loaders;
 	struct arena arena;
-	struct scan_par *par; /* scan_each_service's state, NULL until it first runs */
+	struct scan_par *par; /* scan_each's state, NULL until it first runs */
 };
 
 /*
@@ -150,7 +150,11 @@ struct scan {
  * come out in the order of a run on one thread.
  */
 void scan_each_service(struct scan *s, void (*fn)(struct scan *s, size_t i, void *arg), void *arg);
-/* The regex match context of the calling thread (s->rx outside scan_each_service). */
+/* The same for items 0 to n - 1 of the caller's (the env files): fn changes nothing shared
+ * but what belongs to item i. */
+void scan_each(struct scan *s, size_t n, void (*fn)(struct scan *s, size_t i, void *arg),
+               void *arg);
+/* The regex match context of the calling thread (s->rx outside scan_each). */
 struct rx_ctx *scan_rx(const struct scan *s);
 /* The arena of the calling thread for memory that lives with the scan (&s->arena outside). */
 struct arena *scan_arena(struct scan *s);
