@@ -75,12 +75,14 @@ file_read_at(int dirfd, const char *path, const char *display, size_t max, char 
 			break;
 		n += (size_t)r;
 		/*
-		 * A regular file reads short only at its end: no second read()
-		 * to see EOF (one system call in five when reading thousands of
-		 * small files). The buffer asks for a byte more than the size,
-		 * so a file that grew is still read on.
+		 * All the bytes fstat promised, in a read that asked for one
+		 * more and got less: the end, without a second read() to see
+		 * EOF (one system call in five when reading thousands of small
+		 * files). A file that grew fills the byte more and is read on;
+		 * a short read before the promised size (some FUSE file
+		 * systems) is read on too.
 		 */
-		if (n < cap)
+		if (n == (size_t)st.st_size && n < cap)
 			break;
 	}
 	buf[n] = '\0';
