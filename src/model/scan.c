@@ -830,20 +830,14 @@ cache_free(struct scan_cache *c)
 	free(c);
 }
 
-/* Open-addressing table from (glob list, path) to whether it matched. */
 #define SCAN_GLOB_LISTS 8 /* glob lists whose literals are kept (the packs have 3); <= 8 */
-struct scan_memo_slot {
-	char *const *globs;
-	const char *path; /* in the memo's arena */
-	bool match;
-};
 
-/* A glob list with the literal each of its globs needs (see glob_literal). */
 /* Which byte pairs a string holds, hashed to 128 bits: a subset test rules most literals out. */
 struct pair_sig {
 	uint64_t w[2];
 };
 
+/* A glob list with the literal each of its globs needs (see glob_literal). */
 struct scan_glob_list {
 	char *const *globs;
 	size_t n;
@@ -875,8 +869,6 @@ pair_sig_covers(const struct pair_sig *text, const struct pair_sig *lit)
 }
 
 struct scan_memo {
-	struct scan_memo_slot *slots;
-	size_t cap, used;
 	struct arena arena;
 	struct scan_glob_list lists[SCAN_GLOB_LISTS];
 	/* Lists ready: a list is filled in before this counts it (threads read it unlocked). */
@@ -888,18 +880,6 @@ struct scan_memo {
 	 */
 	_Atomic uint16_t *entry_bits;
 };
-
-static struct scan_memo_slot *
-memo_slot(struct scan_memo *m, char *const *globs, const char *path)
-{
-	size_t i = (path_hash(path) ^ ((size_t)(uintptr_t)globs * 0x9e3779b97f4a7c15ULL)) &
-	           (m->cap - 1);
-
-	while (m->slots[i].path != NULL &&
-	       (m->slots[i].globs != globs || strcmp(m->slots[i].path, path) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return &m->slots[i];
-}
 
 /*
  * The longest run of literal characters glob has before any '[', which a
@@ -1020,8 +1000,8 @@ scan_entry_globs_match(const struct scan *s, const struct walk_entry *e, char *c
 	size_t idx = (size_t)(e - s->walk->entries), k;
 	unsigned bits;
 
-	if (gl == NULL || idx >= s->walk->nentries)
-		return scan_globs_match(s, globs, n, e->path);
+	if (gl == NULL || idx >= s->walk->nentries) /* no room to remember: answered each time */
+		return globs_match(gl, globs, n, e->path);
 	if (m->entry_bits == NULL) /* made before any threads run (memo_prepare, scan_each_service) */
 		m->entry_bits = xcalloc(s->walk->nentries, sizeof(*m->entry_bits));
 	k = (size_t)(gl - m->lists);
@@ -1031,39 +1011,6 @@ scan_entry_globs_match(const struct scan *s, const struct walk_entry *e, char *c
 		atomic_fetch_or_explicit(&m->entry_bits[idx], (uint16_t)bits, memory_order_relaxed);
 	}
 	return bits >> (k + 8) & 1;
-}
-
-bool
-scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path)
-{
-	struct scan_memo *m = s->memo;
-	struct scan_memo_slot *slot;
-	size_t i;
-	bool match;
-
-	scan_lock(s);
-	if (m->used * 2 >= m->cap) {
-		struct scan_memo_slot *old = m->slots;
-		size_t oldcap = m->cap;
-
-		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->slots = xcalloc(m->cap, sizeof(*m->slots));
-		for (i = 0; i < oldcap; i++) {
-			if (old[i].path != NULL)
-				*memo_slot(m, old[i].globs, old[i].path) = old[i];
-		}
-		free(old);
-	}
-	slot = memo_slot(m, globs, path);
-	if (slot->path == NULL) {
-		slot->match = globs_match(memo_list(s, globs, n), globs, n, path);
-		slot->globs = globs;
-		slot->path = arena_strdup(&m->arena, path);
-		m->used++;
-	}
-	match = slot->match;
-	scan_unlock(s);
-	return match;
 }
 
 #define NDEFAULT_EXCLUDES (sizeof(default_excludes) / sizeof(default_excludes[0]))
@@ -1402,7 +1349,6 @@ scan_free(struct scan *s)
 	VEC_FREE(&s->composes);
 	cache_free(s->cache);
 	if (s->memo != NULL) {
-		free(s->memo->slots);
 		free(s->memo->entry_bits);
 		arena_free(&s->memo->arena);
 		free(s->memo);

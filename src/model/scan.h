@@ -134,7 +134,7 @@ struct scan {
 	struct source_set *prescan_union;
 	size_t prescan_first[SCAN_PRESCAN_SETS]; /* where each set's patterns start in it */
 	struct scan_cache *cache;          /* file contents shared by the stages */
-	struct scan_memo *memo;            /* answers of scan_globs_match */
+	struct scan_memo *memo;            /* answers of scan_entry_globs_match */
 	const struct loader_set *loaders;
 	struct arena arena;
 	struct scan_par *par; /* scan_each's state, NULL until it first runs */
@@ -144,7 +144,7 @@ struct scan {
  * fn(s, i, arg) for every service i of s->services, on two threads when
  * there are many services (ENVLINT_PARALLEL=0: on one). fn may call the
  * scan's functions (scan_source, scan_env_data, scan_env_parse,
- * scan_globs_match, scan_diag, ...), which lock while it runs; it must match
+ * scan_entry_globs_match, scan_diag, ...), which lock while it runs; it must match
  * patterns with scan_rx(s) and take memory that lives with the scan from
  * scan_arena(s), and must change nothing shared but service i. Diagnostics
  * come out in the order of a run on one thread.
@@ -217,13 +217,11 @@ int scan_entry_marked(const struct scan *s, const struct walk_entry *e);
 const char *scan_entry_source(struct scan *s, const struct walk_entry *e, size_t *len,
                               struct el_error *err);
 /*
- * Whether path matches one of the n globs (ignore_wildmatch, pathname mode),
- * remembered per glob list and path for the scan: several stages classify
- * every file against the same pack lists (non-runtime, test paths). globs
- * must stay valid for the scan (the packs' lists).
+ * Whether walk entry e's path matches one of the n globs (ignore_wildmatch,
+ * pathname mode), remembered per glob list and entry for the scan: several
+ * stages classify every file against the same pack lists (non-runtime, test
+ * paths). globs must stay valid for the scan (the packs' lists).
  */
-bool scan_globs_match(const struct scan *s, char *const *globs, size_t n, const char *path);
-/* The same for a walk entry of the scan, remembered by its index (no path lookup). */
 bool scan_entry_globs_match(const struct scan *s, const struct walk_entry *e, char *const *globs,
                             size_t n);
 /* Bytes of file contents a scan keeps at most (see README "Limits"). */
