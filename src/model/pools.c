@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "config/pack.h"
-#include "model/discover.h"
 #include "model/resolve.h"
 #include "model/scan.h"
 #include "model/service.h"
